@@ -1,1 +1,7 @@
-//! giftgate core
+//! giftgate core: the domain model, the ports the core needs, and the actix actors that
+//! run orders. Nothing here knows SQL, AMQP, SMPP or HTTP clients; adapters implement
+//! the ports in `ports/`.
+#![forbid(unsafe_code)]
+
+pub mod domain;
+pub mod ports;

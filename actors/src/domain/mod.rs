@@ -1,0 +1,23 @@
+//! The domain model: values parsed at the edge and the records the ledger keeps.
+
+pub mod catalog;
+pub mod certificate_code;
+pub mod event;
+pub mod ids;
+pub mod money;
+pub mod msisdn;
+pub mod notice;
+pub mod order;
+pub mod pin;
+pub mod records;
+
+pub use catalog::{Category, Product};
+pub use certificate_code::CertificateCode;
+pub use event::{Event, MmsNotice, OutboxMessage, OutboxRecord, SmsNotice};
+pub use ids::{ContentId, GiftId, OrderId, ProductId};
+pub use money::{Currency, Money, MoneyError};
+pub use msisdn::{Msisdn, Region};
+pub use notice::{Language, Notices};
+pub use order::{GiftSpec, Order, OrderError, OrderKind, Settlement};
+pub use pin::{Pin, PinCipher};
+pub use records::*;

@@ -1,0 +1,315 @@
+//! The texts handsets receive, in Korean or English (one language per deployment).
+//!
+//! Each carries the figures the seed names: product, amount, balance, giver or
+//! transferee, and — when a certificate is handed to its owner — code and PIN, written
+//! `code 1234-5678-9012-3456` and `PIN 123456` (CONTRACT.md §4).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::certificate_code::CertificateCode;
+use super::money::Money;
+use super::pin::Pin;
+
+/// The language of handset texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// Korean (default for Korean carriers).
+    #[default]
+    Ko,
+    /// English.
+    En,
+}
+
+/// A certificate as a notice shows it.
+#[derive(Debug, Clone)]
+pub struct CertificateLine<'a> {
+    /// Product name.
+    pub product: &'a str,
+    /// The code.
+    pub code: &'a CertificateCode,
+    /// The PIN, when the message hands the certificate over.
+    pub pin: Option<&'a Pin>,
+    /// Current balance.
+    pub balance: Money,
+    /// Expiry, if any.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Builds the texts of one deployment.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Notices {
+    /// The deployment's language.
+    pub language: Language,
+}
+
+fn won(money: Money) -> String {
+    let digits = money.amount().trunc().to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let fraction = money.amount().fract();
+    if fraction.is_zero() {
+        format!("{grouped} {}", money.currency())
+    } else {
+        let fraction = fraction.to_string();
+        format!(
+            "{grouped}{} {}",
+            fraction.trim_start_matches('0'),
+            money.currency()
+        )
+    }
+}
+
+impl Notices {
+    fn line(&self, cert: &CertificateLine<'_>) -> String {
+        let mut text = match self.language {
+            Language::Ko => format!("{} code {}", cert.product, cert.code.grouped()),
+            Language::En => format!("{}: code {}", cert.product, cert.code.grouped()),
+        };
+        if let Some(pin) = cert.pin {
+            text.push_str(&format!(" PIN {}", pin.reveal()));
+        }
+        text.push_str(&format!(" ({})", won(cert.balance)));
+        if let Some(expiry) = cert.expires_at {
+            let date = expiry.format("%Y-%m-%d");
+            text.push_str(&match self.language {
+                Language::Ko => format!(" ~{date}"),
+                Language::En => format!(" valid to {date}"),
+            });
+        }
+        text
+    }
+
+    fn lines(&self, certs: &[CertificateLine<'_>]) -> String {
+        certs
+            .iter()
+            .map(|c| self.line(c))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// To the buyer: what was bought and paid, with every code and PIN.
+    pub fn purchased(&self, total: Money, method: &str, certs: &[CertificateLine<'_>]) -> String {
+        match self.language {
+            Language::Ko => format!(
+                "[상품권] 구매 완료 {}매, 결제 {} ({}).\n{}",
+                certs.len(),
+                won(total),
+                method_ko(method),
+                self.lines(certs)
+            ),
+            Language::En => format!(
+                "[giftgate] Purchased {} certificate(s), paid {} by {}.\n{}",
+                certs.len(),
+                won(total),
+                method,
+                self.lines(certs)
+            ),
+        }
+    }
+
+    /// To the buyer: the purchase failed and nothing was charged.
+    pub fn purchase_failed(&self, product: &str, reason: &str) -> String {
+        match self.language {
+            Language::Ko => format!("[상품권] {product} 구매 실패 ({reason}). 결제되지 않았습니다."),
+            Language::En => {
+                format!("[giftgate] Purchase of {product} failed ({reason}). Nothing was charged.")
+            }
+        }
+    }
+
+    /// To the giver: the gift is on its way.
+    pub fn gift_sent(&self, to: &str, total: Money, count: usize) -> String {
+        match self.language {
+            Language::Ko => format!("[상품권] {to}님께 상품권 {count}매({})를 선물했습니다.", won(total)),
+            Language::En => format!(
+                "[giftgate] You sent {count} certificate(s) worth {} to {to} as a gift.",
+                won(total)
+            ),
+        }
+    }
+
+    /// To the giver: the gift waits for their check (`YES` to send, `NO` to cancel).
+    pub fn gift_needs_confirmation(&self, gift_id: &str, to: &str, summary: &str) -> String {
+        match self.language {
+            Language::Ko => format!(
+                "[상품권] 선물 {gift_id} 확인: {to}님께 {summary}. 보내려면 YES, 취소는 NO."
+            ),
+            Language::En => format!(
+                "[giftgate] Check gift {gift_id} to {to}: {summary}. Reply YES to send, NO to cancel."
+            ),
+        }
+    }
+
+    /// To the transferee: a gift arrived; how to accept or reject.
+    pub fn gift_received(
+        &self,
+        gift_id: &str,
+        giver: &str,
+        total: Money,
+        products: &str,
+        message: Option<&str>,
+    ) -> String {
+        let message = message
+            .map(|m| format!("\n\"{m}\""))
+            .unwrap_or_default();
+        match self.language {
+            Language::Ko => format!(
+                "[상품권] {giver}님이 {products}({})을 선물했습니다.{message}\n수락: ACCEPT {gift_id} / 거절: REJECT {gift_id}",
+                won(total)
+            ),
+            Language::En => format!(
+                "[giftgate] {giver} sent you a gift: {products} ({}).{message}\nReply ACCEPT {gift_id} to accept or REJECT {gift_id} to reject.",
+                won(total)
+            ),
+        }
+    }
+
+    /// To the transferee: the accepted certificates, with code and PIN.
+    pub fn gift_accepted_to_transferee(&self, giver: &str, certs: &[CertificateLine<'_>]) -> String {
+        match self.language {
+            Language::Ko => format!(
+                "[상품권] {giver}님의 선물을 받았습니다.\n{}",
+                self.lines(certs)
+            ),
+            Language::En => format!(
+                "[giftgate] You accepted the gift from {giver}.\n{}",
+                self.lines(certs)
+            ),
+        }
+    }
+
+    /// To the giver: the transferee accepted.
+    pub fn gift_accepted_to_giver(&self, transferee: &str, total: Money) -> String {
+        match self.language {
+            Language::Ko => format!("[상품권] {transferee}님이 선물({})을 받았습니다.", won(total)),
+            Language::En => format!(
+                "[giftgate] {transferee} accepted your gift ({}).",
+                won(total)
+            ),
+        }
+    }
+
+    /// To the giver: the gift came back (rejected or unanswered).
+    pub fn gift_returned(&self, transferee: &str, total: Money, expired: bool) -> String {
+        match (self.language, expired) {
+            (Language::Ko, false) => format!(
+                "[상품권] {transferee}님이 선물을 거절하여 상품권({})이 돌아왔습니다.",
+                won(total)
+            ),
+            (Language::Ko, true) => format!(
+                "[상품권] {transferee}님이 기한 내 선물을 받지 않아 상품권({})이 돌아왔습니다.",
+                won(total)
+            ),
+            (Language::En, false) => format!(
+                "[giftgate] {transferee} rejected your gift; the certificates ({}) are yours again.",
+                won(total)
+            ),
+            (Language::En, true) => format!(
+                "[giftgate] {transferee} did not answer your gift in time; the certificates ({}) are yours again.",
+                won(total)
+            ),
+        }
+    }
+
+    /// To the owner: value was used at a merchant.
+    pub fn redeemed(&self, merchant: &str, amount: Money, balance: Money, code: &CertificateCode) -> String {
+        match self.language {
+            Language::Ko => format!(
+                "[상품권] {merchant}에서 {} 사용, 잔액 {} (code {})",
+                won(amount),
+                won(balance),
+                code.grouped()
+            ),
+            Language::En => format!(
+                "[giftgate] {} used at {merchant}; balance {} (code {}).",
+                won(amount),
+                won(balance),
+                code.grouped()
+            ),
+        }
+    }
+
+    /// To the owner: a merchant cancelled a use.
+    pub fn redemption_voided(&self, merchant: &str, amount: Money, balance: Money) -> String {
+        match self.language {
+            Language::Ko => format!(
+                "[상품권] {merchant} 사용 {} 취소, 잔액 {}",
+                won(amount),
+                won(balance)
+            ),
+            Language::En => format!(
+                "[giftgate] {merchant} cancelled a use of {}; balance {}.",
+                won(amount),
+                won(balance)
+            ),
+        }
+    }
+
+    /// To the holder: a certificate was refunded the way it was paid.
+    pub fn refunded(&self, code: &CertificateCode, amount: Money, method: &str) -> String {
+        match self.language {
+            Language::Ko => format!(
+                "[상품권] code {} 환불 {} ({}).",
+                code.grouped(),
+                won(amount),
+                method_ko(method)
+            ),
+            Language::En => format!(
+                "[giftgate] Certificate {} refunded: {} to your {method}.",
+                code.grouped(),
+                won(amount)
+            ),
+        }
+    }
+
+    /// To the subscriber: an order could not be carried out.
+    pub fn order_failed(&self, what: &str, reason: &str) -> String {
+        match self.language {
+            Language::Ko => format!("[상품권] {what} 실패: {reason}"),
+            Language::En => format!("[giftgate] {what} failed: {reason}"),
+        }
+    }
+}
+
+fn method_ko(method: &str) -> &'static str {
+    match method {
+        "carrier" => "휴대폰 요금 합산",
+        "card" => "카드",
+        "bank" => "계좌",
+        _ => "기타",
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::domain::money::Currency;
+
+    #[test]
+    fn purchase_text_carries_code_and_pin() {
+        let code = CertificateCode::parse("4111111111111111").unwrap();
+        let pin = Pin::parse("123456").unwrap();
+        let balance = Money::parse("50000", Currency::KRW).unwrap();
+        let lines = [CertificateLine {
+            product: "Dept 50,000",
+            code: &code,
+            pin: Some(&pin),
+            balance,
+            expires_at: None,
+        }];
+        for language in [Language::Ko, Language::En] {
+            let text = Notices { language }.purchased(balance, "carrier", &lines);
+            assert!(text.contains("code 4111-1111-1111-1111"), "{text}");
+            assert!(text.contains("PIN 123456"), "{text}");
+            assert!(text.contains("50,000 KRW"), "{text}");
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! The ports: what the core needs from the outside world, as traits adapters implement.
+
+pub mod clock;
+pub mod payment;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use payment::{PaymentError, PaymentRail, PaymentRequest, RailStatus};
