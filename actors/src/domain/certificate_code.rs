@@ -40,10 +40,7 @@ impl CertificateCode {
 
     /// Parses a code, ignoring spaces and dashes, and verifies its check digit.
     pub fn parse(input: &str) -> Result<Self, CodeError> {
-        let digits: String = input
-            .chars()
-            .filter(|c| !matches!(c, '-' | ' '))
-            .collect();
+        let digits: String = input.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
         if digits.len() != 16 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(CodeError::WrongLength);
         }

@@ -150,10 +150,7 @@ impl Money {
 
     /// Rebuilds money from integer minor units as stored.
     pub fn from_minor_units(units: i64, currency: Currency) -> Result<Self, MoneyError> {
-        Money::new(
-            Decimal::new(units, currency.minor_unit_digits()),
-            currency,
-        )
+        Money::new(Decimal::new(units, currency.minor_unit_digits()), currency)
     }
 
     /// The amount in integer minor units (won for KRW, cents for USD).
@@ -243,7 +240,9 @@ mod tests {
             Err(MoneyError::TooPrecise { allowed: 0, .. })
         ));
         assert_eq!(
-            Money::parse("100.0", Currency::KRW).unwrap().to_minor_units(),
+            Money::parse("100.0", Currency::KRW)
+                .unwrap()
+                .to_minor_units(),
             100
         );
     }

@@ -82,8 +82,7 @@ impl Msisdn {
 
     fn parse_valid(text: &str, region: Region) -> Option<Self> {
         let number: PhoneNumber = phonenumber::parse(Some(region.0), text).ok()?;
-        phonenumber::is_valid(&number)
-            .then(|| Msisdn(number.format().mode(Mode::E164).to_string()))
+        phonenumber::is_valid(&number).then(|| Msisdn(number.format().mode(Mode::E164).to_string()))
     }
 
     /// Rebuilds a number already stored in E.164 (trusted, from our own database).

@@ -117,7 +117,9 @@ impl Notices {
     /// To the buyer: the purchase failed and nothing was charged.
     pub fn purchase_failed(&self, product: &str, reason: &str) -> String {
         match self.language {
-            Language::Ko => format!("[상품권] {product} 구매 실패 ({reason}). 결제되지 않았습니다."),
+            Language::Ko => {
+                format!("[상품권] {product} 구매 실패 ({reason}). 결제되지 않았습니다.")
+            }
             Language::En => {
                 format!("[giftgate] Purchase of {product} failed ({reason}). Nothing was charged.")
             }
@@ -127,7 +129,10 @@ impl Notices {
     /// To the giver: the gift is on its way.
     pub fn gift_sent(&self, to: &str, total: Money, count: usize) -> String {
         match self.language {
-            Language::Ko => format!("[상품권] {to}님께 상품권 {count}매({})를 선물했습니다.", won(total)),
+            Language::Ko => format!(
+                "[상품권] {to}님께 상품권 {count}매({})를 선물했습니다.",
+                won(total)
+            ),
             Language::En => format!(
                 "[giftgate] You sent {count} certificate(s) worth {} to {to} as a gift.",
                 won(total)
@@ -156,9 +161,7 @@ impl Notices {
         products: &str,
         message: Option<&str>,
     ) -> String {
-        let message = message
-            .map(|m| format!("\n\"{m}\""))
-            .unwrap_or_default();
+        let message = message.map(|m| format!("\n\"{m}\"")).unwrap_or_default();
         match self.language {
             Language::Ko => format!(
                 "[상품권] {giver}님이 {products}({})을 선물했습니다.{message}\n수락: ACCEPT {gift_id} / 거절: REJECT {gift_id}",
@@ -172,7 +175,11 @@ impl Notices {
     }
 
     /// To the transferee: the accepted certificates, with code and PIN.
-    pub fn gift_accepted_to_transferee(&self, giver: &str, certs: &[CertificateLine<'_>]) -> String {
+    pub fn gift_accepted_to_transferee(
+        &self,
+        giver: &str,
+        certs: &[CertificateLine<'_>],
+    ) -> String {
         match self.language {
             Language::Ko => format!(
                 "[상품권] {giver}님의 선물을 받았습니다.\n{}",
@@ -188,7 +195,10 @@ impl Notices {
     /// To the giver: the transferee accepted.
     pub fn gift_accepted_to_giver(&self, transferee: &str, total: Money) -> String {
         match self.language {
-            Language::Ko => format!("[상품권] {transferee}님이 선물({})을 받았습니다.", won(total)),
+            Language::Ko => format!(
+                "[상품권] {transferee}님이 선물({})을 받았습니다.",
+                won(total)
+            ),
             Language::En => format!(
                 "[giftgate] {transferee} accepted your gift ({}).",
                 won(total)
@@ -219,7 +229,13 @@ impl Notices {
     }
 
     /// To the owner: value was used at a merchant.
-    pub fn redeemed(&self, merchant: &str, amount: Money, balance: Money, code: &CertificateCode) -> String {
+    pub fn redeemed(
+        &self,
+        merchant: &str,
+        amount: Money,
+        balance: Money,
+        code: &CertificateCode,
+    ) -> String {
         match self.language {
             Language::Ko => format!(
                 "[상품권] {merchant}에서 {} 사용, 잔액 {} (code {})",

@@ -153,9 +153,9 @@ impl Order {
 
     /// Parses an order from a JSON value.
     pub fn from_value(value: &Value, region: Region) -> Result<Order, OrderError> {
-        let object = value.as_object().ok_or_else(|| {
-            OrderError::new("not_an_object", "an order is a JSON object")
-        })?;
+        let object = value
+            .as_object()
+            .ok_or_else(|| OrderError::new("not_an_object", "an order is a JSON object"))?;
         let fields = Fields { object, region };
         let order_id = OrderId::parse(fields.string("order_id")?)
             .map_err(|e| OrderError::new("invalid_order_id", e.to_string()))?;
@@ -183,7 +183,9 @@ impl Order {
             other => {
                 return Err(OrderError::new(
                     "unknown_order_type",
-                    format!("unknown order type {other:?}; expected purchase, gift, accept, reject or refund"),
+                    format!(
+                        "unknown order type {other:?}; expected purchase, gift, accept, reject or refund"
+                    ),
                 ));
             }
         };
@@ -373,7 +375,10 @@ impl<'a> Fields<'a> {
                 .as_str()
                 .ok_or_else(|| wrong_type("certificate_codes", "an array of codes"))?;
             let code = CertificateCode::parse(text).map_err(|e| {
-                OrderError::new("invalid_certificate_code", format!("certificate_codes: {e}"))
+                OrderError::new(
+                    "invalid_certificate_code",
+                    format!("certificate_codes: {e}"),
+                )
             })?;
             if codes.contains(&code) {
                 return Err(OrderError::new(
@@ -403,20 +408,39 @@ mod tests {
 
     #[test]
     fn a_purchase_parses_with_defaults() {
-        let order = parse(json!({"order_id":"o-1","type":"purchase","msisdn":"010-1234-5678",
-            "product_id":"dept-50000","settlement":{"method":"carrier"}}))
+        let order = parse(
+            json!({"order_id":"o-1","type":"purchase","msisdn":"010-1234-5678",
+            "product_id":"dept-50000","settlement":{"method":"carrier"}}),
+        )
         .unwrap();
         assert_eq!(order.msisdn.as_str(), "+821012345678");
-        assert!(matches!(order.kind, OrderKind::Purchase { quantity: 1, settlement: Settlement::Carrier, gift: None, .. }));
+        assert!(matches!(
+            order.kind,
+            OrderKind::Purchase {
+                quantity: 1,
+                settlement: Settlement::Carrier,
+                gift: None,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn a_purchase_as_gift_parses() {
-        let order = parse(json!({"order_id":"o-2","type":"purchase","msisdn":"01012345678",
+        let order = parse(
+            json!({"order_id":"o-2","type":"purchase","msisdn":"01012345678",
             "product_id":"book-10000","quantity":2,"settlement":{"method":"card","token":"tok_ok"},
-            "gift":{"to":"01098765432","message":"생일 축하해","extras":["ring-001"]}}))
+            "gift":{"to":"01098765432","message":"생일 축하해","extras":["ring-001"]}}),
+        )
         .unwrap();
-        let OrderKind::Purchase { gift: Some(gift), quantity, .. } = order.kind else { panic!() };
+        let OrderKind::Purchase {
+            gift: Some(gift),
+            quantity,
+            ..
+        } = order.kind
+        else {
+            panic!()
+        };
         assert_eq!(quantity, 2);
         assert_eq!(gift.to.as_str(), "+821098765432");
         assert!(!gift.confirm);
@@ -435,11 +459,20 @@ mod tests {
         assert_eq!(with("quantity", json!(11)), "quantity_out_of_range");
         assert_eq!(with("quantity", json!("2")), "wrong_type");
         assert_eq!(with("quantity", json!(1.5)), "wrong_type");
-        assert_eq!(with("msisdn", json!("12345678901234567890")), "invalid_msisdn");
+        assert_eq!(
+            with("msisdn", json!("12345678901234567890")),
+            "invalid_msisdn"
+        );
         assert_eq!(with("type", json!("steal")), "unknown_order_type");
         assert_eq!(with("order_id", json!("bad id")), "invalid_order_id");
-        assert_eq!(with("settlement", json!({"method":"cash"})), "invalid_settlement");
-        assert_eq!(with("settlement", json!({"method":"card"})), "missing_field");
+        assert_eq!(
+            with("settlement", json!({"method":"cash"})),
+            "invalid_settlement"
+        );
+        assert_eq!(
+            with("settlement", json!({"method":"card"})),
+            "missing_field"
+        );
         assert_eq!(with("msisdn", Value::Null), "missing_field");
         assert_eq!(parse(json!([1, 2])).unwrap_err().code, "not_an_object");
         assert_eq!(
@@ -459,7 +492,10 @@ mod tests {
         assert_eq!(parse(long).unwrap_err().code, "message_too_long");
         let mut bad_code = good.clone();
         bad_code["certificate_codes"] = json!(["4111111111111112"]);
-        assert_eq!(parse(bad_code).unwrap_err().code, "invalid_certificate_code");
+        assert_eq!(
+            parse(bad_code).unwrap_err().code,
+            "invalid_certificate_code"
+        );
         let mut twice = good;
         twice["certificate_codes"] = json!(["4111111111111111", "4111-1111-1111-1111"]);
         assert_eq!(parse(twice).unwrap_err().code, "invalid_certificate_codes");
@@ -467,9 +503,11 @@ mod tests {
 
     #[test]
     fn canonical_json_parses_back_to_the_same_order() {
-        let order = parse(json!({"order_id":"o-3","type":"gift","msisdn":"01012345678",
+        let order = parse(
+            json!({"order_id":"o-3","type":"gift","msisdn":"01012345678",
             "certificate_codes":["4111111111111111"],"to":"01098765432","message":"hi",
-            "extras":["card-001"]}))
+            "extras":["card-001"]}),
+        )
         .unwrap();
         assert_eq!(parse(order.to_json()).unwrap(), order);
     }

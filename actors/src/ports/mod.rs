@@ -2,6 +2,11 @@
 
 pub mod clock;
 pub mod payment;
+pub mod store;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use payment::{PaymentError, PaymentRail, PaymentRequest, RailStatus};
+pub use store::{
+    ApiKeyRecord, AuditFacts, Changes, CurrencyTotals, GiftUpdate, KeyKind, OrderUpdate,
+    PaymentUpdate, Store, StoreError,
+};

@@ -272,9 +272,18 @@ mod tests {
 
     #[test]
     fn empty_long_and_non_ascii_codes_are_refused() {
-        assert!(matches!(code128_png(""), Err(BarcodeError::InvalidCode { .. })));
-        assert!(matches!(qr_png(&"1".repeat(49)), Err(BarcodeError::InvalidCode { .. })));
-        assert!(matches!(code128_svg("선물"), Err(BarcodeError::InvalidCode { .. })));
+        assert!(matches!(
+            code128_png(""),
+            Err(BarcodeError::InvalidCode { .. })
+        ));
+        assert!(matches!(
+            qr_png(&"1".repeat(49)),
+            Err(BarcodeError::InvalidCode { .. })
+        ));
+        assert!(matches!(
+            code128_svg("선물"),
+            Err(BarcodeError::InvalidCode { .. })
+        ));
     }
 
     #[test]

@@ -16,17 +16,29 @@
 #![forbid(unsafe_code)]
 
 pub mod barcode;
-// bench pending
+pub mod bench;
 pub mod content;
 mod mask;
-//mm7
-//package
+pub mod mm7;
+pub mod package;
 mod raster;
-//sim
-//smil
+pub mod sim;
+mod smil;
 
 pub use barcode::{BarcodeError, code128_png, code128_svg, qr_png, qr_svg};
 pub use content::{
     ContentError, ContentKind, SampleContent, sample_contents, sniff_media_type, validate_content,
 };
 pub use mask::mask_msisdn;
+pub use mm7::{
+    DeliveryReport, Mm7Client, Mm7Config, Mm7Error, Mm7Version, MmsDeliveryStatus, SubmitAccepted,
+    SubmitRequest, delivery_report_request, delivery_report_response, parse_delivery_report,
+};
+pub use package::{
+    DEFAULT_MAX_MESSAGE_BYTES, MediaPart, MmsPackage, PackageError, PackageInput, PackagedPart,
+    package,
+};
+pub use sim::{
+    MmscSimConfig, MmscSimHandle, MmscSimulator, ReceivedMms, ReceivedPart, SimError, SimStats,
+    run_standalone,
+};

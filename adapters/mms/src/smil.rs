@@ -100,7 +100,7 @@ pub(crate) fn smil_references(smil: &[u8]) -> Result<Vec<String>, quick_xml::Err
                 for attr in e.attributes() {
                     let attr = attr.map_err(quick_xml::Error::from)?;
                     if attr.key.as_ref() == b"src" {
-                        let value = attr.unescape_value()?;
+                        let value = attr.normalized_value(quick_xml::XmlVersion::Implicit1_0)?;
                         if let Some(cid) = value.strip_prefix("cid:") {
                             refs.push(cid.to_owned());
                         }

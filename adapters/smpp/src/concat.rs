@@ -28,8 +28,6 @@ const IEI_CONCAT_8BIT: u8 = 0x00;
 const IEI_CONCAT_16BIT: u8 = 0x08;
 /// Data length of the 8-bit reference element.
 const IE_CONCAT_8BIT_LEN: u8 = 3;
-/// Data length of the 16-bit reference element.
-const IE_CONCAT_16BIT_LEN: u8 = 4;
 /// Bits per septet.
 const SEPTET_BITS: usize = 7;
 
@@ -106,7 +104,11 @@ fn split_text(text: &str, alphabet: Alphabet) -> Vec<&str> {
 }
 
 /// Encodes one chunk's user data (no UDH).
-fn encode_chunk(chunk: &str, alphabet: Alphabet, fill_bits: usize) -> Result<Vec<u8>, EncodingError> {
+fn encode_chunk(
+    chunk: &str,
+    alphabet: Alphabet,
+    fill_bits: usize,
+) -> Result<Vec<u8>, EncodingError> {
     Ok(match alphabet {
         Alphabet::Gsm7 { packed: false } => gsm7::encode_unpacked(chunk)?,
         Alphabet::Gsm7 { packed: true } => gsm7::pack(&gsm7::encode_unpacked(chunk)?, fill_bits),
@@ -307,7 +309,6 @@ mod tests {
     use super::*;
     use crate::encoding::{CodingOptions, decode_units};
     use proptest::prelude::*;
-    use rusmpp::values::DataCoding;
 
     const GSM: Alphabet = Alphabet::Gsm7 { packed: false };
     const GSM_PACKED: Alphabet = Alphabet::Gsm7 { packed: true };
@@ -445,7 +446,11 @@ mod tests {
             sequence: 1,
         };
         reassembler.push("k", info, (), start);
-        assert!(reassembler.expire(start + Duration::from_secs(59)).is_empty());
+        assert!(
+            reassembler
+                .expire(start + Duration::from_secs(59))
+                .is_empty()
+        );
         let expired = reassembler.expire(start + Duration::from_secs(60));
         assert_eq!(
             expired,
@@ -466,7 +471,10 @@ mod tests {
             for part in &message.parts {
                 let body = parse_user_data(part, message.has_udh()).body.len();
                 match alphabet {
-                    Alphabet::Gsm7 { .. } => prop_assert!(body <= if message.has_udh() { 153 } else { 160 }),
+                    Alphabet::Gsm7 { .. } => {
+                        let limit = if message.has_udh() { 153 } else { 160 };
+                        prop_assert!(body <= limit);
+                    }
                     _ => prop_assert!(part.len() <= USER_DATA_OCTETS),
                 }
             }

@@ -75,7 +75,10 @@ mod tests {
 
     #[test]
     fn opaque_ids_ignore_case_and_leading_zeros() {
-        assert_eq!(SmscMessageId::new("00AbC", IdFormat::Opaque).normalized, "abc");
+        assert_eq!(
+            SmscMessageId::new("00AbC", IdFormat::Opaque).normalized,
+            "abc"
+        );
         assert_eq!(SmscMessageId::new("000", IdFormat::Opaque).normalized, "0");
         assert_eq!(SmscMessageId::new("00AbC", IdFormat::Opaque).raw, "00AbC");
     }
@@ -89,6 +92,9 @@ mod tests {
 
     #[test]
     fn an_unparsable_numeric_id_falls_back_to_opaque() {
-        assert_eq!(SmscMessageId::new("xyz-1", IdFormat::Hex).normalized, "xyz-1");
+        assert_eq!(
+            SmscMessageId::new("xyz-1", IdFormat::Hex).normalized,
+            "xyz-1"
+        );
     }
 }

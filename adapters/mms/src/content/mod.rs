@@ -194,7 +194,13 @@ mod tests {
     #[test]
     fn an_oversized_upload_is_refused_before_anything_else() {
         let err = validate_content(ContentKind::ThemeCard, None, &[0u8; 11], 10).unwrap_err();
-        assert_eq!(err, ContentError::TooLarge { size: 11, limit: 10 });
+        assert_eq!(
+            err,
+            ContentError::TooLarge {
+                size: 11,
+                limit: 10
+            }
+        );
     }
 
     #[test]
@@ -202,7 +208,13 @@ mod tests {
         let mut bytes = PNG_1X1[..8].to_vec();
         bytes.extend_from_slice(b"not really a png at all");
         let err = validate_content(ContentKind::Character, Some("image/png"), &bytes, 1000);
-        assert!(matches!(err, Err(ContentError::Corrupt { mime: "image/png", .. })));
+        assert!(matches!(
+            err,
+            Err(ContentError::Corrupt {
+                mime: "image/png",
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -219,7 +231,8 @@ mod tests {
 
     #[test]
     fn declared_aliases_match_their_canonical_type() {
-        let midi = b"MThd\x00\x00\x00\x06\x00\x00\x00\x01\x01\xe0MTrk\x00\x00\x00\x04\x00\xff\x2f\x00";
+        let midi =
+            b"MThd\x00\x00\x00\x06\x00\x00\x00\x01\x01\xe0MTrk\x00\x00\x00\x04\x00\xff\x2f\x00";
         let mime = validate_content(ContentKind::Ringtone, Some("audio/x-midi"), midi, 1000);
         assert_eq!(mime, Ok("audio/midi"));
     }

@@ -82,11 +82,14 @@ fn gift_bell_midi() -> Vec<u8> {
         (79, 480),
         (76, 960),
     ];
-    standard_midi_file(&[Track {
-        channel: 0,
-        program: 14,
-        notes: melody,
-    }], 500_000)
+    standard_midi_file(
+        &[Track {
+            channel: 0,
+            program: 14,
+            notes: melody,
+        }],
+        500_000,
+    )
 }
 
 fn celebration_waltz_midi() -> Vec<u8> {
@@ -263,11 +266,21 @@ fn character_png() -> Result<Vec<u8>, png::EncodingError> {
                 let d = ((fx - 80.0).powi(2) + (fy - 98.0).powi(2)).sqrt();
                 (18.0..=21.0).contains(&d) && fy > 100.0
             };
-            let pixel = if within(57.0, 75.0, 6.0) || within(103.0, 75.0, 6.0) || within(80.0, 96.0, 7.0) || smile {
+            let pixel = if within(57.0, 75.0, 6.0)
+                || within(103.0, 75.0, 6.0)
+                || within(80.0, 96.0, 7.0)
+                || smile
+            {
                 dark
-            } else if within(80.0, 104.0, 26.0) || within(36.0, 36.0, 12.0) || within(124.0, 36.0, 12.0) {
+            } else if within(80.0, 104.0, 26.0)
+                || within(36.0, 36.0, 12.0)
+                || within(124.0, 36.0, 12.0)
+            {
                 light
-            } else if within(80.0, 88.0, 62.0) || within(36.0, 36.0, 22.0) || within(124.0, 36.0, 22.0) {
+            } else if within(80.0, 88.0, 62.0)
+                || within(36.0, 36.0, 22.0)
+                || within(124.0, 36.0, 22.0)
+            {
                 brown
             } else {
                 clear

@@ -64,12 +64,27 @@ mod tests {
 
     #[test]
     fn common_signatures_are_recognised() {
-        assert_eq!(sniff_media_type(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
-        assert_eq!(sniff_media_type(b"\xff\xd8\xff\xe0\x00\x10JFIF"), Some("image/jpeg"));
-        assert_eq!(sniff_media_type(b"MThd\x00\x00\x00\x06"), Some("audio/midi"));
-        assert_eq!(sniff_media_type(b"#!AMR\n\x3c"), Some("audio/amr"));
+        assert_eq!(
+            sniff_media_type(b"\x89PNG\r\n\x1a\n...."),
+            Some("image/png")
+        );
+        assert_eq!(
+            sniff_media_type(b"\xff\xd8\xff\xe0\x00\x10JFIF"),
+            Some("image/jpeg")
+        );
+        assert_eq!(
+            sniff_media_type(b"MThd\x00\x00\x00\x06"),
+            Some("audio/midi")
+        );
+        assert_eq!(
+            sniff_media_type(b"#!AMR\n\x3c\x00\x00\x00\x00\x00\x00"),
+            Some("audio/amr")
+        );
         assert_eq!(sniff_media_type(b"ID3\x03\x00\x00"), Some("audio/mpeg"));
-        assert_eq!(sniff_media_type(b"MMMD\x00\x00\x10\x00"), Some("application/vnd.smaf"));
+        assert_eq!(
+            sniff_media_type(b"MMMD\x00\x00\x10\x00"),
+            Some("application/vnd.smaf")
+        );
     }
 
     #[test]

@@ -179,10 +179,17 @@ mod tests {
             if code == usize::from(ESCAPE) {
                 continue;
             }
-            assert_eq!(encode_unpacked(&ch.to_string()).unwrap(), vec![code as u8], "{ch}");
+            assert_eq!(
+                encode_unpacked(&ch.to_string()).unwrap(),
+                vec![code as u8],
+                "{ch}"
+            );
         }
         for (code, ch) in EXTENSION {
-            assert_eq!(encode_unpacked(&ch.to_string()).unwrap(), vec![ESCAPE, code]);
+            assert_eq!(
+                encode_unpacked(&ch.to_string()).unwrap(),
+                vec![ESCAPE, code]
+            );
         }
     }
 

@@ -127,10 +127,16 @@ mod tests {
             ksc5601: true,
             ..CodingOptions::default()
         };
-        assert_eq!(decode_units(DataCoding::McSpecific, &[0x00, 0x41], &options), "@A");
+        assert_eq!(
+            decode_units(DataCoding::McSpecific, &[0x00, 0x41], &options),
+            "@A"
+        );
         assert_eq!(decode_units(DataCoding::Ia5, b"BAL", &options), "BAL");
         assert_eq!(decode_units(DataCoding::Latin1, &[0xE9], &options), "é");
-        assert_eq!(decode_units(DataCoding::Ucs2, &[0xC5, 0x48], &options), "안");
+        assert_eq!(
+            decode_units(DataCoding::Ucs2, &[0xC5, 0x48], &options),
+            "안"
+        );
         assert_eq!(
             decode_units(DataCoding::Ksc5601, &[0xBE, 0xC8], &options),
             "안"

@@ -1,0 +1,183 @@
+//! `SubscriberSession`: the home of one subscriber's work. Every order and command of
+//! that subscriber runs through it one at a time, in arrival order, so a subscriber's
+//! orders apply in order and a dialogue (BUY → YES) has somewhere to live.
+//!
+//! The handler is an [`AtomicResponse`]: the actor does not take its next message until
+//! the current one's future completes. A panic inside an order's work is caught and
+//! answered as an error (the order stays pending and recovery resumes it), so one bad
+//! order never kills the subscriber's session. The session tells the registry when it
+//! has been idle for a while; the registry decides whether to stop it.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix::prelude::*;
+use futures::FutureExt;
+
+use super::registry::{SessionIdle, SessionRegistry};
+use crate::domain::{GiftId, Msisdn, Order, OrderRecord};
+use crate::service::orders::OrderMeta;
+use crate::service::{Ledger, ServiceError};
+
+/// What a session is asked to do.
+#[derive(Debug, Clone)]
+pub enum SessionCommand {
+    /// Run an order.
+    Order {
+        /// The order.
+        order: Order,
+        /// Reply routing.
+        meta: OrderMeta,
+    },
+    /// Return an unanswered gift to this (giving) subscriber.
+    ExpireGift(GiftId),
+    /// Resume a pending order of this subscriber.
+    Resume(OrderRecord),
+    /// Send a gift that waited for this giver's check.
+    ConfirmGift(GiftId),
+}
+
+/// What a session answers.
+#[derive(Debug)]
+pub enum SessionReply {
+    /// An order's stored outcome.
+    Order(OrderRecord),
+    /// Whether a timer's work did something.
+    Done(bool),
+}
+
+/// A message to a session: run one command.
+#[derive(Message)]
+#[rtype(result = "Result<SessionReply, ServiceError>")]
+pub struct RunCommand {
+    /// The command.
+    pub command: SessionCommand,
+}
+
+/// Stop now (sent by the registry after it forgot the session; queued behind any work).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct StopSession;
+
+/// One subscriber's session.
+pub struct SubscriberSession {
+    msisdn: Msisdn,
+    ledger: Arc<Ledger>,
+    registry: Addr<SessionRegistry>,
+    session_id: u64,
+    handled: u64,
+    idle_after: Duration,
+    idle_timer: Option<SpawnHandle>,
+    mailbox_capacity: usize,
+}
+
+impl SubscriberSession {
+    /// A session for `msisdn`; `session_id` tells this incarnation apart from later ones.
+    pub fn new(
+        msisdn: Msisdn,
+        ledger: Arc<Ledger>,
+        registry: Addr<SessionRegistry>,
+        session_id: u64,
+        idle_after: Duration,
+        mailbox_capacity: usize,
+    ) -> Self {
+        SubscriberSession {
+            msisdn,
+            ledger,
+            registry,
+            session_id,
+            handled: 0,
+            idle_after,
+            idle_timer: None,
+            mailbox_capacity,
+        }
+    }
+
+    fn arm_idle_timer(&mut self, ctx: &mut Context<Self>) {
+        if let Some(handle) = self.idle_timer.take() {
+            ctx.cancel_future(handle);
+        }
+        self.idle_timer = Some(ctx.run_later(self.idle_after, |session, _ctx| {
+            session.registry.do_send(SessionIdle {
+                msisdn: session.msisdn.clone(),
+                session_id: session.session_id,
+                handled: session.handled,
+            });
+        }));
+    }
+}
+
+impl Actor for SubscriberSession {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        ctx.set_mailbox_capacity(self.mailbox_capacity);
+        self.arm_idle_timer(ctx);
+    }
+}
+
+impl Handler<RunCommand> for SubscriberSession {
+    type Result = AtomicResponse<Self, Result<SessionReply, ServiceError>>;
+
+    /// Runs one command to completion before the next message is taken (`.wait`
+    /// semantics of `AtomicResponse`).
+    fn handle(&mut self, message: RunCommand, ctx: &mut Self::Context) -> Self::Result {
+        if let Some(handle) = self.idle_timer.take() {
+            ctx.cancel_future(handle);
+        }
+        let ledger = Arc::clone(&self.ledger);
+        let work = async move { run(&ledger, message.command).await };
+        AtomicResponse::new(Box::pin(
+            AssertUnwindSafe(work)
+                .catch_unwind()
+                .into_actor(self)
+                .map(|result, session, ctx| {
+                    session.handled += 1;
+                    session.arm_idle_timer(ctx);
+                    match result {
+                        Ok(reply) => reply,
+                        Err(_) => {
+                            tracing::error!(msisdn = %session.msisdn.masked(), "order work panicked; it stays pending for recovery");
+                            Err(ServiceError::Contention("internal error; the order will be resumed".to_owned()))
+                        }
+                    }
+                }),
+        ))
+    }
+}
+
+impl Handler<StopSession> for SubscriberSession {
+    type Result = ();
+
+    fn handle(&mut self, _: StopSession, ctx: &mut Self::Context) {
+        ctx.stop();
+    }
+}
+
+async fn run(ledger: &Ledger, command: SessionCommand) -> Result<SessionReply, ServiceError> {
+    match command {
+        SessionCommand::Order { order, meta } => ledger
+            .place_order(&order, &meta)
+            .await
+            .map(SessionReply::Order),
+        SessionCommand::Resume(record) => {
+            ledger.resume_order(record).await.map(SessionReply::Order)
+        }
+        SessionCommand::ExpireGift(gift_id) => {
+            ledger.expire_gift(&gift_id).await.map(SessionReply::Done)
+        }
+        SessionCommand::ConfirmGift(gift_id) => {
+            let giver = ledger
+                .store
+                .gift(&gift_id)
+                .await?
+                .map(|g| g.giver)
+                .ok_or_else(|| crate::service::Refusal::new("gift_not_found", "no such gift"))?;
+            ledger
+                .confirm_gift(&gift_id, &giver)
+                .await
+                .map(|_| SessionReply::Done(true))
+        }
+    }
+}

@@ -1,0 +1,312 @@
+//! The store port: the ledger's persistence, spoken in domain types only.
+//!
+//! Reads return records; every write goes through [`Store::commit`], which applies one
+//! [`Changes`] set atomically — the effect, its journal rows and its outbox entries in
+//! one transaction. Updates are guarded (a certificate update names the `version` it
+//! read; a gift, payment or order update names the state it expects), so two racing
+//! writers — two sessions, two gateway processes on one PostgreSQL — can never both
+//! win: the loser gets [`StoreError::Conflict`], re-reads and decides again.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::domain::{
+    Certificate, CertificateCode, Gift, GiftId, GiftState, JournalEntry, JournalKind, Money,
+    Msisdn, OrderId, OrderRecord, OrderStatus, OutboxMessage, OutboxRecord, Payment, PaymentState,
+    Product, ProductId, Redemption,
+};
+
+/// What went wrong in the store, in domain terms.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// A guarded update found another state than expected, or a unique key was taken:
+    /// someone else changed the data first. Re-read and decide again.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// A row the change refers to does not exist.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// Stored data could not be read back as a domain value (corrupt or foreign row).
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    /// The database failed (connection, I/O, …).
+    #[error(transparent)]
+    Other(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// A guarded change of an order's outcome: only a `pending` order may finish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderUpdate {
+    /// The order.
+    pub order_id: OrderId,
+    /// `completed` or `failed`.
+    pub status: OrderStatus,
+    /// Reason code when failed.
+    pub reason: Option<String>,
+    /// Human detail when failed.
+    pub detail: Option<String>,
+    /// Outcome when completed.
+    pub outcome: Option<serde_json::Value>,
+}
+
+/// A guarded change of a payment's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentUpdate {
+    /// The payment's order.
+    pub order_id: OrderId,
+    /// The state the writer read; the update fails if it changed.
+    pub expected: PaymentState,
+    /// The new state.
+    pub state: PaymentState,
+    /// The rail's reference, if now known.
+    pub reference: Option<String>,
+    /// Total refunded after this change.
+    pub refunded: Money,
+}
+
+/// A guarded change of a gift's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GiftUpdate {
+    /// The gift.
+    pub gift_id: GiftId,
+    /// The state the writer read.
+    pub expected: GiftState,
+    /// The new state.
+    pub state: GiftState,
+    /// When it was settled, if it now is.
+    pub settled_at: Option<DateTime<Utc>>,
+}
+
+/// Everything one business step writes, applied in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    /// Subscribers to register as members if new (first contact).
+    pub subscribers: Vec<Msisdn>,
+    /// Orders to finish.
+    pub orders: Vec<OrderUpdate>,
+    /// Payments to record.
+    pub new_payments: Vec<Payment>,
+    /// Payments to move.
+    pub payments: Vec<PaymentUpdate>,
+    /// Certificates to issue (the code must be new).
+    pub new_certificates: Vec<Certificate>,
+    /// Certificates to update: the full new state; `version` is the version read, and the
+    /// stored row gets `version + 1`.
+    pub certificates: Vec<Certificate>,
+    /// Gifts to record.
+    pub new_gifts: Vec<Gift>,
+    /// Gifts to move.
+    pub gifts: Vec<GiftUpdate>,
+    /// Redemptions to record (merchant + idempotency key must be new).
+    pub new_redemptions: Vec<Redemption>,
+    /// Redemptions to mark voided (must not be voided yet).
+    pub voided_redemptions: Vec<String>,
+    /// Journal rows to append.
+    pub journal: Vec<JournalEntry>,
+    /// Outbox entries to deliver after commit, in this order.
+    pub outbox: Vec<OutboxMessage>,
+}
+
+impl Changes {
+    /// True when there is nothing to write.
+    pub fn is_empty(&self) -> bool {
+        self.subscribers.is_empty()
+            && self.orders.is_empty()
+            && self.new_payments.is_empty()
+            && self.payments.is_empty()
+            && self.new_certificates.is_empty()
+            && self.certificates.is_empty()
+            && self.new_gifts.is_empty()
+            && self.gifts.is_empty()
+            && self.new_redemptions.is_empty()
+            && self.voided_redemptions.is_empty()
+            && self.journal.is_empty()
+            && self.outbox.is_empty()
+    }
+}
+
+/// A kind of API key holder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// A chain store or online mall.
+    Merchant,
+    /// One of the carrier's own front ends (web, app, call center).
+    Channel,
+}
+
+impl KeyKind {
+    /// The stored name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            KeyKind::Merchant => "merchant",
+            KeyKind::Channel => "channel",
+        }
+    }
+}
+
+/// An API key as stored: never the key itself, only its argon2 hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKeyRecord {
+    /// The holder's id (`m_…` or `c_…`), also the key's public prefix.
+    pub holder_id: String,
+    /// Merchant or channel.
+    pub kind: KeyKind,
+    /// The holder's name.
+    pub name: String,
+    /// The argon2 PHC string of the secret.
+    pub secret_hash: String,
+    /// When it was issued.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Sums of one currency that the conservation invariant relates (DESIGN.md, Data):
+/// `issued = balances + redeemed − voided + refunded + expired`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrencyTotals {
+    /// The currency.
+    pub currency: String,
+    /// Journal: face value issued (minor units).
+    pub issued: i64,
+    /// Journal: redeemed.
+    pub redeemed: i64,
+    /// Journal: voided.
+    pub voided: i64,
+    /// Journal: refunded.
+    pub refunded: i64,
+    /// Journal: expired.
+    pub expired: i64,
+    /// Certificates: sum of balances.
+    pub balances: i64,
+    /// Certificates: sum of face values.
+    pub face_values: i64,
+}
+
+/// What the store reads for `giftgate audit`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditFacts {
+    /// Totals per currency.
+    pub totals: Vec<CurrencyTotals>,
+    /// Certificates whose balance differs from face − redeemed + voided − refunded −
+    /// expired of their own journal rows, or is negative or above face value.
+    pub certificates_off_journal: Vec<String>,
+    /// Charged payments with neither certificates nor a refund.
+    pub charges_without_certificates: Vec<String>,
+    /// Certificates whose order has no charged (or refunded) payment.
+    pub certificates_without_charge: Vec<String>,
+    /// Number of certificates.
+    pub certificate_count: i64,
+    /// Number of journal rows.
+    pub journal_rows: i64,
+}
+
+/// The ledger's persistence.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Inserts or replaces a catalog product.
+    async fn upsert_product(&self, product: &Product) -> Result<(), StoreError>;
+    /// One product.
+    async fn product(&self, id: &ProductId) -> Result<Option<Product>, StoreError>;
+    /// The catalog, by product id.
+    async fn products(&self) -> Result<Vec<Product>, StoreError>;
+
+    /// Records a new `pending` order; if the order id exists, returns the stored order
+    /// unchanged (the idempotency rule) and writes nothing.
+    async fn insert_order(&self, order: &OrderRecord) -> Result<Option<OrderRecord>, StoreError>;
+    /// One order.
+    async fn order(&self, id: &OrderId) -> Result<Option<OrderRecord>, StoreError>;
+    /// Orders still `pending` that arrived before `before` (for recovery), oldest first.
+    async fn pending_orders(
+        &self,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<OrderRecord>, StoreError>;
+
+    /// One certificate.
+    async fn certificate(&self, code: &CertificateCode) -> Result<Option<Certificate>, StoreError>;
+    /// Certificates held by a subscriber (any status), newest first.
+    async fn certificates_of(&self, owner: &Msisdn) -> Result<Vec<Certificate>, StoreError>;
+    /// Certificates issued by an order.
+    async fn certificates_of_order(
+        &self,
+        order_id: &OrderId,
+    ) -> Result<Vec<Certificate>, StoreError>;
+    /// Certificates whose `expires_at` is at or before `now` and that still hold value
+    /// (`active` or `pending_gift`), oldest first.
+    async fn certificates_expiring(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Certificate>, StoreError>;
+
+    /// One gift.
+    async fn gift(&self, id: &GiftId) -> Result<Option<Gift>, StoreError>;
+    /// Gifts a subscriber sent or received, newest first.
+    async fn gifts_of(&self, msisdn: &Msisdn) -> Result<Vec<Gift>, StoreError>;
+    /// Gifts in state `sent` whose `answer_by` is at or before `now`, oldest first.
+    async fn gifts_due(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Gift>, StoreError>;
+
+    /// The payment of an order.
+    async fn payment(&self, order_id: &OrderId) -> Result<Option<Payment>, StoreError>;
+    /// Carrier-billed amount of a subscriber since `since` in one currency (reserved or
+    /// charged, less refunds), for the monthly cap; minor units.
+    async fn carrier_billed_since(
+        &self,
+        msisdn: &Msisdn,
+        since: DateTime<Utc>,
+        currency: &str,
+    ) -> Result<i64, StoreError>;
+
+    /// One redemption.
+    async fn redemption(&self, id: &str) -> Result<Option<Redemption>, StoreError>;
+    /// A merchant's redemption by its idempotency key.
+    async fn redemption_by_key(
+        &self,
+        merchant_id: &str,
+        key: &str,
+    ) -> Result<Option<Redemption>, StoreError>;
+
+    /// A subscriber's journal rows of the given kinds, newest first.
+    async fn journal_of(
+        &self,
+        msisdn: &Msisdn,
+        kinds: &[JournalKind],
+        limit: u32,
+    ) -> Result<Vec<JournalEntry>, StoreError>;
+
+    /// Applies a change set atomically (see the module docs).
+    async fn commit(&self, changes: Changes) -> Result<(), StoreError>;
+
+    /// Undelivered outbox entries of one channel (`event`, `sms`, `mms`) that are due,
+    /// in commit order.
+    async fn outbox_due(
+        &self,
+        channel: &str,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<OutboxRecord>, StoreError>;
+    /// Marks entries delivered.
+    async fn outbox_delivered(&self, ids: &[i64]) -> Result<(), StoreError>;
+    /// Records a failed attempt and when to try again.
+    async fn outbox_retry_at(
+        &self,
+        id: i64,
+        error: &str,
+        next_attempt_at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Parks a poison entry: kept with its reason, never retried automatically.
+    async fn outbox_park(&self, id: i64, reason: &str) -> Result<(), StoreError>;
+    /// Every undelivered entry (any channel), in commit order — for the demo and tests.
+    async fn outbox_pending(&self, limit: u32) -> Result<Vec<OutboxRecord>, StoreError>;
+
+    /// Stores an API key's hash.
+    async fn insert_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError>;
+    /// Finds a key by its holder id.
+    async fn api_key(&self, holder_id: &str) -> Result<Option<ApiKeyRecord>, StoreError>;
+
+    /// Reads what the conservation audit needs.
+    async fn audit_facts(&self) -> Result<AuditFacts, StoreError>;
+
+    /// Whether the database answers (for `/readyz`).
+    async fn ping(&self) -> Result<(), StoreError>;
+}

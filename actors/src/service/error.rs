@@ -1,0 +1,64 @@
+//! What a service step answers when it does not do what was asked.
+
+use crate::ports::{PaymentError, StoreError};
+
+/// A business refusal: the request was understood and answered "no". `code` is a stable
+/// snake_case reason (`insufficient_balance`, `billing_declined`, …) that goes into
+/// `order.failed` events and HTTP errors unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {detail}")]
+pub struct Refusal {
+    /// Stable reason code.
+    pub code: &'static str,
+    /// Human explanation.
+    pub detail: String,
+}
+
+impl Refusal {
+    /// A refusal with its code and detail.
+    pub fn new(code: &'static str, detail: impl Into<String>) -> Self {
+        Refusal {
+            code,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// Why a service step did not finish.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServiceError {
+    /// Refused by the rules; nothing changed (or the refusal was recorded).
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// The store failed; the step may be retried (orders stay pending until recovery).
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    /// A payment's outcome is not known yet; the order stays pending and moves no money.
+    #[error("payment outcome unknown: {0}")]
+    PaymentUnknown(String),
+    /// The step kept losing races to other writers.
+    #[error("too much contention on {0}")]
+    Contention(String),
+}
+
+impl From<PaymentError> for ServiceError {
+    fn from(error: PaymentError) -> Self {
+        match error {
+            PaymentError::Unknown(detail) => ServiceError::PaymentUnknown(detail),
+            other => ServiceError::PaymentUnknown(other.to_string()),
+        }
+    }
+}
+
+impl ServiceError {
+    /// The stable code for HTTP and events.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ServiceError::Refused(refusal) => refusal.code,
+            ServiceError::Store(_) => "store_unavailable",
+            ServiceError::PaymentUnknown(_) => "payment_pending",
+            ServiceError::Contention(_) => "contention",
+        }
+    }
+}

@@ -1,0 +1,610 @@
+//! Gifting (seed S110–S180): a holder sends certificates to any number with a message
+//! and extras; the transferee accepts (the certificates become theirs, with code and
+//! PIN) or rejects (they return to the giver, who is told); an unanswered gift returns
+//! when its answer window closes. Ownership moves, value does not: journal rows of
+//! gifts carry the balance that changed hands for the histories, and the conservation
+//! sums ignore them.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::error::{Refusal, ServiceError};
+use super::ledger::{Ledger, is_conflict};
+use super::orders::StepOutcome;
+use crate::domain::{
+    Certificate, CertificateCode, CertificateStatus, Event, Gift, GiftId, GiftSpec, GiftState,
+    JournalEntry, JournalKind, MmsNotice, Money, Msisdn, Order, OrderRecord, OutboxMessage,
+};
+use crate::ports::{Changes, GiftUpdate};
+
+/// How a gift ends when it goes back to the giver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GiftReturn {
+    /// The transferee said no.
+    Rejected,
+    /// Nobody answered in time.
+    Expired,
+    /// The giver cancelled before it was sent.
+    Cancelled,
+}
+
+impl Ledger {
+    /// Runs a gift order.
+    pub(crate) async fn gift(
+        &self,
+        order: &Order,
+        record: &OrderRecord,
+        codes: &[CertificateCode],
+        spec: &GiftSpec,
+    ) -> Result<StepOutcome, ServiceError> {
+        if spec.to == order.msisdn {
+            return Err(Refusal::new("invalid_transferee", "a gift goes to another number").into());
+        }
+        for _ in 0..super::MAX_CONFLICT_RETRIES {
+            match self.try_gift(order, record, codes, spec).await {
+                Err(error) if is_conflict(&error) => continue,
+                other => return other,
+            }
+        }
+        Err(ServiceError::Contention(format!(
+            "gift order {}",
+            order.order_id
+        )))
+    }
+
+    async fn try_gift(
+        &self,
+        order: &Order,
+        record: &OrderRecord,
+        codes: &[CertificateCode],
+        spec: &GiftSpec,
+    ) -> Result<StepOutcome, ServiceError> {
+        let now = self.now();
+        let mut certificates = Vec::with_capacity(codes.len());
+        for code in codes {
+            let certificate = self
+                .store
+                .certificate(code)
+                .await?
+                .filter(|c| c.owner == order.msisdn)
+                .ok_or_else(|| {
+                    Refusal::new(
+                        "certificate_not_found",
+                        format!("you hold no certificate {}", code.grouped()),
+                    )
+                })?;
+            if certificate.status != CertificateStatus::Active || certificate.balance.is_zero() {
+                return Err(Refusal::new(
+                    "not_giftable",
+                    format!("certificate {} is {}", code.grouped(), certificate.status),
+                )
+                .into());
+            }
+            if certificate.expires_at.is_some_and(|at| at <= now) {
+                return Err(Refusal::new(
+                    "expired",
+                    format!("certificate {} has expired", code.grouped()),
+                )
+                .into());
+            }
+            certificates.push(certificate);
+        }
+        let gift_id = GiftId::generate();
+        let names = self.product_names(&certificates).await?;
+        let mut changes = Changes {
+            subscribers: vec![order.msisdn.clone(), spec.to.clone()],
+            ..Changes::default()
+        };
+        let pending: Vec<Certificate> = certificates
+            .iter()
+            .map(|c| Certificate {
+                status: CertificateStatus::PendingGift,
+                gift_id: Some(gift_id.clone()),
+                ..c.clone()
+            })
+            .collect();
+        self.add_gift(&mut changes, order, spec, &gift_id, &pending, &names)?;
+        changes.certificates = pending;
+        let state = if spec.confirm {
+            GiftState::AwaitingConfirmation
+        } else {
+            GiftState::Sent
+        };
+        let outcome = json!({ "gift_id": gift_id.as_str(), "state": state.as_str() });
+        self.complete_order(&mut changes, record, outcome.clone());
+        self.commit(changes).await?;
+        Ok(StepOutcome::Done(outcome))
+    }
+
+    /// Adds a new gift of `certificates` (already marked pending) to a change set: the
+    /// gift row, its journal rows, and — unless the giver must check it first — the
+    /// transferee's multimedia message and the `gift.sent` event.
+    pub(crate) fn add_gift(
+        &self,
+        changes: &mut Changes,
+        order: &Order,
+        spec: &GiftSpec,
+        gift_id: &GiftId,
+        certificates: &[Certificate],
+        products: &str,
+    ) -> Result<(), ServiceError> {
+        let now = self.now();
+        let gift = Gift {
+            id: gift_id.clone(),
+            order_id: order.order_id.clone(),
+            giver: order.msisdn.clone(),
+            transferee: spec.to.clone(),
+            message: spec.message.clone(),
+            extras: spec.extras.clone(),
+            certificate_codes: certificates.iter().map(|c| c.code.clone()).collect(),
+            state: if spec.confirm {
+                GiftState::AwaitingConfirmation
+            } else {
+                GiftState::Sent
+            },
+            created_at: now,
+            answer_by: now + self.policy.gift_answer_window,
+            settled_at: None,
+        };
+        for certificate in certificates {
+            changes.journal.push(JournalEntry {
+                kind: JournalKind::GiftOut,
+                certificate_code: certificate.code.clone(),
+                amount: certificate.balance,
+                msisdn: gift.giver.clone(),
+                counterparty: Some(gift.transferee.clone()),
+                order_id: Some(order.order_id.clone()),
+                merchant_id: None,
+                reference: Some(gift_id.to_string()),
+                at: now,
+            });
+        }
+        let total = total_balance(certificates)?;
+        if spec.confirm {
+            let summary = format!("{products} ({total})");
+            let text = self.notices().gift_needs_confirmation(
+                gift_id.as_str(),
+                gift.transferee.as_str(),
+                &summary,
+            );
+            changes.outbox.push(self.sms(gift.giver.as_str(), text));
+        } else {
+            self.send_gift_messages(changes, &gift, total, products);
+        }
+        changes.new_gifts.push(gift);
+        Ok(())
+    }
+
+    /// The transferee's MMS, the giver's confirmation and the `gift.sent` event.
+    fn send_gift_messages(&self, changes: &mut Changes, gift: &Gift, total: Money, products: &str) {
+        let now = self.now();
+        let notices = self.notices();
+        let text = notices.gift_received(
+            gift.id.as_str(),
+            gift.giver.as_str(),
+            total,
+            products,
+            gift.message.as_deref(),
+        );
+        changes.outbox.push(OutboxMessage::Mms(MmsNotice {
+            message_id: uuid::Uuid::now_v7().to_string(),
+            to: gift.transferee.to_string(),
+            gift_id: gift.id.to_string(),
+            giver: gift.giver.to_string(),
+            subject: match self.policy.language {
+                crate::domain::Language::Ko => "상품권 선물".to_owned(),
+                crate::domain::Language::En => "A gift certificate for you".to_owned(),
+            },
+            text: text.clone(),
+            extras: gift.extras.iter().map(|e| e.to_string()).collect(),
+            fallback_text: text,
+        }));
+        changes.outbox.push(self.sms(
+            gift.giver.as_str(),
+            notices.gift_sent(
+                gift.transferee.as_str(),
+                total,
+                gift.certificate_codes.len(),
+            ),
+        ));
+        changes.outbox.push(OutboxMessage::event(
+            Event::new("gift.sent", now)
+                .with_order(&gift.order_id)
+                .with_msisdn(&gift.giver)
+                .with_gift(&gift.id)
+                .with_amount(total),
+        ));
+    }
+
+    /// Runs an accept order: the certificates become the transferee's.
+    pub(crate) async fn accept_gift(
+        &self,
+        order: &Order,
+        record: &OrderRecord,
+        gift_id: &GiftId,
+    ) -> Result<StepOutcome, ServiceError> {
+        for _ in 0..super::MAX_CONFLICT_RETRIES {
+            match self.try_accept(order, record, gift_id).await {
+                Err(error) if is_conflict(&error) => continue,
+                other => return other,
+            }
+        }
+        Err(ServiceError::Contention(format!("gift {gift_id}")))
+    }
+
+    async fn try_accept(
+        &self,
+        order: &Order,
+        record: &OrderRecord,
+        gift_id: &GiftId,
+    ) -> Result<StepOutcome, ServiceError> {
+        let gift = self.answerable_gift(gift_id, &order.msisdn).await?;
+        let now = self.now();
+        let certificates = self.gift_certificates(&gift).await?;
+        let names = self.product_names(&certificates).await?;
+        let total = total_balance(&certificates)?;
+        let mut changes = Changes {
+            subscribers: vec![gift.transferee.clone()],
+            ..Changes::default()
+        };
+        let accepted: Vec<Certificate> = certificates
+            .iter()
+            .map(|c| Certificate {
+                owner: gift.transferee.clone(),
+                status: CertificateStatus::Active,
+                gift_id: None,
+                pin_failures: 0,
+                locked_until: None,
+                ..c.clone()
+            })
+            .collect();
+        let mut pins = Vec::new();
+        for certificate in &accepted {
+            pins.push(
+                self.pins
+                    .open(&certificate.pin_sealed, certificate.code.as_str())
+                    .map_err(|e| {
+                        ServiceError::Store(crate::ports::StoreError::Corrupt(e.to_string()))
+                    })?,
+            );
+            changes.journal.push(JournalEntry {
+                kind: JournalKind::GiftAccept,
+                certificate_code: certificate.code.clone(),
+                amount: certificate.balance,
+                msisdn: gift.transferee.clone(),
+                counterparty: Some(gift.giver.clone()),
+                order_id: Some(order.order_id.clone()),
+                merchant_id: None,
+                reference: Some(gift.id.to_string()),
+                at: now,
+            });
+        }
+        let names_by_product = self.product_name_map(&accepted).await?;
+        let lines: Vec<_> = accepted
+            .iter()
+            .zip(&pins)
+            .map(|(c, pin)| {
+                let name = names_by_product
+                    .get(c.product_id.as_str())
+                    .map(String::as_str)
+                    .unwrap_or(c.product_id.as_str());
+                self.certificate_line(c, name, Some(pin))
+            })
+            .collect();
+        let notices = self.notices();
+        changes.outbox.push(self.sms(
+            gift.transferee.as_str(),
+            notices.gift_accepted_to_transferee(gift.giver.as_str(), &lines),
+        ));
+        changes.outbox.push(self.sms(
+            gift.giver.as_str(),
+            notices.gift_accepted_to_giver(gift.transferee.as_str(), total),
+        ));
+        changes.outbox.push(OutboxMessage::event(
+            Event::new("gift.accepted", now)
+                .with_order(&order.order_id)
+                .with_msisdn(&gift.transferee)
+                .with_gift(&gift.id)
+                .with_amount(total)
+                .with_reason("accepted", &names),
+        ));
+        changes.gifts.push(GiftUpdate {
+            gift_id: gift.id.clone(),
+            expected: gift.state,
+            state: GiftState::Accepted,
+            settled_at: Some(now),
+        });
+        changes.certificates = accepted;
+        let outcome = json!({
+            "gift_id": gift.id.as_str(),
+            "state": "accepted",
+            "certificate_codes": gift.certificate_codes.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+        });
+        self.complete_order(&mut changes, record, outcome.clone());
+        self.commit(changes).await?;
+        Ok(StepOutcome::Done(outcome))
+    }
+
+    /// Runs a reject order: the certificates return to the giver, who is told.
+    pub(crate) async fn reject_gift(
+        &self,
+        order: &Order,
+        record: &OrderRecord,
+        gift_id: &GiftId,
+    ) -> Result<StepOutcome, ServiceError> {
+        for _ in 0..super::MAX_CONFLICT_RETRIES {
+            let attempt = async {
+                let gift = self.answerable_gift(gift_id, &order.msisdn).await?;
+                let mut changes = Changes::default();
+                self.return_gift(&mut changes, &gift, GiftReturn::Rejected)
+                    .await?;
+                let outcome = json!({ "gift_id": gift.id.as_str(), "state": "rejected" });
+                self.complete_order(&mut changes, record, outcome.clone());
+                self.commit(changes).await?;
+                Ok(StepOutcome::Done(outcome))
+            };
+            match attempt.await {
+                Err(error) if is_conflict(&error) => continue,
+                other => return other,
+            }
+        }
+        Err(ServiceError::Contention(format!("gift {gift_id}")))
+    }
+
+    /// Returns an unanswered gift to its giver once its answer window has closed.
+    /// Answers `false` when the gift was no longer waiting (answered or already expired).
+    pub async fn expire_gift(&self, gift_id: &GiftId) -> Result<bool, ServiceError> {
+        for _ in 0..super::MAX_CONFLICT_RETRIES {
+            let Some(gift) = self.store.gift(gift_id).await? else {
+                return Ok(false);
+            };
+            if gift.state != GiftState::Sent || gift.answer_by > self.now() {
+                return Ok(false);
+            }
+            let mut changes = Changes::default();
+            self.return_gift(&mut changes, &gift, GiftReturn::Expired)
+                .await?;
+            match self.commit(changes).await {
+                Err(error) if is_conflict(&error) => continue,
+                Err(error) => return Err(error),
+                Ok(()) => return Ok(true),
+            }
+        }
+        Err(ServiceError::Contention(format!("gift {gift_id}")))
+    }
+
+    /// The giver's check of a gift that waits for it (`YES`, or `POST /v1/gifts/{id}/confirm`):
+    /// the gift is sent now.
+    pub async fn confirm_gift(
+        &self,
+        gift_id: &GiftId,
+        giver: &Msisdn,
+    ) -> Result<Gift, ServiceError> {
+        for _ in 0..super::MAX_CONFLICT_RETRIES {
+            let gift = self.waiting_gift(gift_id, giver).await?;
+            let certificates = self.gift_certificates(&gift).await?;
+            let names = self.product_names(&certificates).await?;
+            let total = total_balance(&certificates)?;
+            let now = self.now();
+            let sent = Gift {
+                state: GiftState::Sent,
+                answer_by: now + self.policy.gift_answer_window,
+                ..gift.clone()
+            };
+            let mut changes = Changes::default();
+            changes.gifts.push(GiftUpdate {
+                gift_id: gift.id.clone(),
+                expected: gift.state,
+                state: GiftState::Sent,
+                settled_at: None,
+            });
+            self.send_gift_messages(&mut changes, &sent, total, &names);
+            match self.commit(changes).await {
+                Err(error) if is_conflict(&error) => continue,
+                Err(error) => return Err(error),
+                Ok(()) => return Ok(sent),
+            }
+        }
+        Err(ServiceError::Contention(format!("gift {gift_id}")))
+    }
+
+    /// The giver cancels a gift that waits for their check (`NO`): nothing is sent.
+    pub async fn cancel_gift(&self, gift_id: &GiftId, giver: &Msisdn) -> Result<(), ServiceError> {
+        for _ in 0..super::MAX_CONFLICT_RETRIES {
+            let gift = self.waiting_gift(gift_id, giver).await?;
+            let mut changes = Changes::default();
+            self.return_gift(&mut changes, &gift, GiftReturn::Cancelled)
+                .await?;
+            match self.commit(changes).await {
+                Err(error) if is_conflict(&error) => continue,
+                other => return other,
+            }
+        }
+        Err(ServiceError::Contention(format!("gift {gift_id}")))
+    }
+
+    async fn waiting_gift(&self, gift_id: &GiftId, giver: &Msisdn) -> Result<Gift, ServiceError> {
+        let gift = self
+            .store
+            .gift(gift_id)
+            .await?
+            .filter(|g| &g.giver == giver)
+            .ok_or_else(|| Refusal::new("gift_not_found", format!("you sent no gift {gift_id}")))?;
+        if gift.state != GiftState::AwaitingConfirmation {
+            return Err(Refusal::new(
+                "gift_not_pending",
+                format!("gift {gift_id} is {}", gift.state),
+            )
+            .into());
+        }
+        Ok(gift)
+    }
+
+    /// Adds the return of a gift's certificates to its giver to a change set.
+    async fn return_gift(
+        &self,
+        changes: &mut Changes,
+        gift: &Gift,
+        how: GiftReturn,
+    ) -> Result<(), ServiceError> {
+        let now = self.now();
+        let certificates = self.gift_certificates(gift).await?;
+        let total = total_balance(&certificates)?;
+        for certificate in &certificates {
+            changes.journal.push(JournalEntry {
+                kind: JournalKind::GiftReturn,
+                certificate_code: certificate.code.clone(),
+                amount: certificate.balance,
+                msisdn: gift.giver.clone(),
+                counterparty: Some(gift.transferee.clone()),
+                order_id: Some(gift.order_id.clone()),
+                merchant_id: None,
+                reference: Some(gift.id.to_string()),
+                at: now,
+            });
+        }
+        changes
+            .certificates
+            .extend(certificates.iter().map(|c| Certificate {
+                owner: gift.giver.clone(),
+                status: CertificateStatus::Active,
+                gift_id: None,
+                ..c.clone()
+            }));
+        let (state, event_type) = match how {
+            GiftReturn::Rejected => (GiftState::Rejected, "gift.rejected"),
+            GiftReturn::Expired => (GiftState::Expired, "gift.expired"),
+            GiftReturn::Cancelled => (GiftState::Cancelled, "gift.cancelled"),
+        };
+        changes.gifts.push(GiftUpdate {
+            gift_id: gift.id.clone(),
+            expected: gift.state,
+            state,
+            settled_at: Some(now),
+        });
+        if how != GiftReturn::Cancelled {
+            changes.outbox.push(self.sms(
+                gift.giver.as_str(),
+                self.notices().gift_returned(
+                    gift.transferee.as_str(),
+                    total,
+                    how == GiftReturn::Expired,
+                ),
+            ));
+        }
+        changes.outbox.push(OutboxMessage::event(
+            Event::new(event_type, now)
+                .with_order(&gift.order_id)
+                .with_msisdn(&gift.giver)
+                .with_gift(&gift.id)
+                .with_amount(total),
+        ));
+        Ok(())
+    }
+
+    async fn answerable_gift(
+        &self,
+        gift_id: &GiftId,
+        transferee: &Msisdn,
+    ) -> Result<Gift, ServiceError> {
+        let gift = self
+            .store
+            .gift(gift_id)
+            .await?
+            .filter(|g| &g.transferee == transferee)
+            .ok_or_else(|| Refusal::new("gift_not_found", format!("no gift {gift_id} for you")))?;
+        match gift.state {
+            GiftState::Sent if gift.answer_by > self.now() => Ok(gift),
+            GiftState::Sent => Err(Refusal::new(
+                "gift_expired",
+                format!("gift {gift_id} was not answered in time"),
+            )
+            .into()),
+            state => {
+                Err(Refusal::new("gift_not_pending", format!("gift {gift_id} is {state}")).into())
+            }
+        }
+    }
+
+    async fn gift_certificates(&self, gift: &Gift) -> Result<Vec<Certificate>, ServiceError> {
+        let mut certificates = Vec::with_capacity(gift.certificate_codes.len());
+        for code in &gift.certificate_codes {
+            let certificate = self.store.certificate(code).await?.ok_or_else(|| {
+                ServiceError::Store(crate::ports::StoreError::NotFound(format!(
+                    "certificate {code} of gift {}",
+                    gift.id
+                )))
+            })?;
+            if certificate.gift_id.as_ref() != Some(&gift.id)
+                || certificate.status != CertificateStatus::PendingGift
+            {
+                return Err(ServiceError::Store(crate::ports::StoreError::Conflict(
+                    format!(
+                        "certificate {code} is no longer pending in gift {}",
+                        gift.id
+                    ),
+                )));
+            }
+            certificates.push(certificate);
+        }
+        Ok(certificates)
+    }
+
+    async fn product_name_map(
+        &self,
+        certificates: &[Certificate],
+    ) -> Result<BTreeMap<String, String>, ServiceError> {
+        let mut names = BTreeMap::new();
+        for certificate in certificates {
+            if !names.contains_key(certificate.product_id.as_str()) {
+                let name = self
+                    .store
+                    .product(&certificate.product_id)
+                    .await?
+                    .map(|p| p.name)
+                    .unwrap_or_else(|| certificate.product_id.to_string());
+                names.insert(certificate.product_id.to_string(), name);
+            }
+        }
+        Ok(names)
+    }
+
+    /// "Name ×n, Other ×m" for texts.
+    pub(crate) async fn product_names(
+        &self,
+        certificates: &[Certificate],
+    ) -> Result<String, ServiceError> {
+        let names = self.product_name_map(certificates).await?;
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for certificate in certificates {
+            let name = names
+                .get(certificate.product_id.as_str())
+                .map(String::as_str)
+                .unwrap_or(certificate.product_id.as_str());
+            *counts.entry(name).or_default() += 1;
+        }
+        Ok(counts
+            .into_iter()
+            .map(|(name, count)| {
+                if count == 1 {
+                    name.to_owned()
+                } else {
+                    format!("{name} x{count}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", "))
+    }
+}
+
+/// The sum of the certificates' balances.
+pub(crate) fn total_balance(certificates: &[Certificate]) -> Result<Money, ServiceError> {
+    let Some(first) = certificates.first() else {
+        return Err(Refusal::new("invalid_certificate_codes", "no certificates").into());
+    };
+    certificates[1..].iter().try_fold(first.balance, |sum, c| {
+        sum.checked_add(c.balance)
+            .map_err(|e| Refusal::new("currency_mismatch", e.to_string()).into())
+    })
+}

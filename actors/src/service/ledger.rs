@@ -1,0 +1,178 @@
+//! [`Ledger`]: the core's services bundle — the store, the payment rails, the clock, the
+//! PIN cipher and the deployment's policy — and the small builders every step shares.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::error::{Refusal, ServiceError};
+use super::policy::Policy;
+use crate::domain::notice::CertificateLine;
+use crate::domain::{
+    Certificate, Event, Notices, OrderRecord, OrderStatus, OutboxMessage, PinCipher, Product,
+    Settlement, SmsNotice,
+};
+use crate::ports::{Changes, Clock, OrderUpdate, PaymentRail, Store, StoreError};
+
+/// The payment rails, chosen per order by its settlement method.
+#[derive(Clone)]
+pub struct PaymentRails {
+    /// Carrier billing (charge to the phone bill).
+    pub carrier: Arc<dyn PaymentRail>,
+    /// The payment network for card and bank; `None` when the deployment has none.
+    pub network: Option<Arc<dyn PaymentRail>>,
+}
+
+impl PaymentRails {
+    /// The rail for a settlement method.
+    pub fn for_settlement(
+        &self,
+        settlement: &Settlement,
+    ) -> Result<&Arc<dyn PaymentRail>, Refusal> {
+        match settlement {
+            Settlement::Carrier => Ok(&self.carrier),
+            Settlement::Card { .. } | Settlement::Bank { .. } => {
+                self.network.as_ref().ok_or_else(|| {
+                    Refusal::new(
+                        "payment_unavailable",
+                        "this deployment has no payment network for card or bank",
+                    )
+                })
+            }
+        }
+    }
+}
+
+/// The core's services: everything a step needs.
+#[derive(Clone)]
+pub struct Ledger {
+    /// Persistence.
+    pub store: Arc<dyn Store>,
+    /// Payment rails.
+    pub rails: PaymentRails,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
+    /// PIN encryption.
+    pub pins: PinCipher,
+    /// Deployment rules.
+    pub policy: Policy,
+}
+
+impl Ledger {
+    /// Bundles the services.
+    pub fn new(
+        store: Arc<dyn Store>,
+        rails: PaymentRails,
+        clock: Arc<dyn Clock>,
+        pins: PinCipher,
+        policy: Policy,
+    ) -> Self {
+        Ledger {
+            store,
+            rails,
+            clock,
+            pins,
+            policy,
+        }
+    }
+
+    /// Now, by the injected clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The deployment's text builder.
+    pub fn notices(&self) -> Notices {
+        Notices {
+            language: self.policy.language,
+        }
+    }
+
+    /// A text message to a handset, with a fresh message id.
+    pub fn sms(&self, to: &str, text: String) -> OutboxMessage {
+        OutboxMessage::Sms(SmsNotice {
+            message_id: uuid::Uuid::now_v7().to_string(),
+            to: to.to_owned(),
+            text,
+        })
+    }
+
+    /// A product, or the refusal `unknown_product`.
+    pub async fn product_or_refuse(
+        &self,
+        id: &crate::domain::ProductId,
+    ) -> Result<Product, ServiceError> {
+        self.store
+            .product(id)
+            .await?
+            .ok_or_else(|| Refusal::new("unknown_product", format!("no product {id}")).into())
+    }
+
+    /// How a certificate shows in a text, with its PIN when `with_pin`.
+    pub fn certificate_line<'a>(
+        &self,
+        certificate: &'a Certificate,
+        product: &'a str,
+        pin: Option<&'a crate::domain::Pin>,
+    ) -> CertificateLine<'a> {
+        CertificateLine {
+            product,
+            code: &certificate.code,
+            pin,
+            balance: certificate.balance,
+            expires_at: certificate.expires_at,
+        }
+    }
+
+    /// The final event of an order, routed to its `reply_to` when it has one.
+    pub fn final_event(&self, order: &OrderRecord, event: Event) -> OutboxMessage {
+        OutboxMessage::Event {
+            event,
+            reply_to: order.reply_to.clone(),
+            correlation_id: order.correlation_id.clone(),
+        }
+    }
+
+    /// Adds "order completed" to a change set: the guarded order update and its event.
+    pub fn complete_order(&self, changes: &mut Changes, order: &OrderRecord, outcome: Value) {
+        let event = Event::new("order.completed", self.now())
+            .with_order(&order.order_id)
+            .with_msisdn(&order.msisdn)
+            .with_outcome(outcome.clone());
+        changes.outbox.push(self.final_event(order, event));
+        changes.orders.push(OrderUpdate {
+            order_id: order.order_id.clone(),
+            status: OrderStatus::Completed,
+            reason: None,
+            detail: None,
+            outcome: Some(outcome),
+        });
+    }
+
+    /// Adds "order failed" to a change set.
+    pub fn fail_order(&self, changes: &mut Changes, order: &OrderRecord, refusal: &Refusal) {
+        let event = Event::new("order.failed", self.now())
+            .with_order(&order.order_id)
+            .with_msisdn(&order.msisdn)
+            .with_reason(refusal.code, &refusal.detail);
+        changes.outbox.push(self.final_event(order, event));
+        changes.orders.push(OrderUpdate {
+            order_id: order.order_id.clone(),
+            status: OrderStatus::Failed,
+            reason: Some(refusal.code.to_owned()),
+            detail: Some(refusal.detail.clone()),
+            outcome: None,
+        });
+    }
+
+    /// Commits, mapping a lost race to `Conflict` for the caller's retry loop.
+    pub async fn commit(&self, changes: Changes) -> Result<(), ServiceError> {
+        self.store.commit(changes).await.map_err(ServiceError::from)
+    }
+}
+
+/// True when an error is a lost race worth re-reading for.
+pub fn is_conflict(error: &ServiceError) -> bool {
+    matches!(error, ServiceError::Store(StoreError::Conflict(_)))
+}

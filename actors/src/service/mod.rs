@@ -1,0 +1,28 @@
+//! The rules of the ledger: what each order, redemption and timer does, as functions of
+//! what the store holds. Each step reads, decides, and commits one [`Changes`] set; a
+//! [`StoreError::Conflict`] means someone changed the data first, so the step re-reads
+//! and decides again (bounded by [`MAX_CONFLICT_RETRIES`]).
+//!
+//! [`Changes`]: crate::ports::Changes
+//! [`StoreError::Conflict`]: crate::ports::StoreError::Conflict
+
+pub mod audit;
+pub mod catalog;
+pub mod error;
+pub mod gifting;
+pub mod ledger;
+pub mod orders;
+pub mod policy;
+pub mod purchase;
+pub mod redemption;
+pub mod refund;
+pub mod wallet;
+
+pub use audit::{AuditReport, audit};
+pub use error::{Refusal, ServiceError};
+pub use ledger::{Ledger, PaymentRails};
+pub use policy::Policy;
+pub use redemption::{BalanceView, RedeemRequest, RedemptionOutcome};
+
+/// How often a step re-reads and retries after losing a race.
+pub const MAX_CONFLICT_RETRIES: usize = 16;

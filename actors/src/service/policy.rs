@@ -1,0 +1,38 @@
+//! The deployment's rules: caps, limits and time windows.
+
+use chrono::Duration;
+
+use crate::domain::{Language, Money, Region};
+
+/// Rules one deployment chooses (configuration fills it; the defaults follow CONTRACT.md).
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Region national phone numbers are read in.
+    pub region: Region,
+    /// Language of handset texts.
+    pub language: Language,
+    /// Most a subscriber may put on the phone bill per calendar month (UTC); `None` = no cap.
+    pub monthly_carrier_cap: Option<Money>,
+    /// How long a transferee has to answer a gift.
+    pub gift_answer_window: Duration,
+    /// Wrong PINs in a row that lock a certificate.
+    pub pin_max_failures: u32,
+    /// How long a lock lasts.
+    pub pin_lock: Duration,
+    /// Name printed on handset texts for merchants without one.
+    pub default_merchant_name: String,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            region: Region::KR,
+            language: Language::Ko,
+            monthly_carrier_cap: None,
+            gift_answer_window: Duration::days(7),
+            pin_max_failures: 5,
+            pin_lock: Duration::minutes(30),
+            default_merchant_name: "merchant".to_owned(),
+        }
+    }
+}

@@ -1,0 +1,414 @@
+//! Purchase (seed S10–S80): check the order, take payment through its rail, issue the
+//! certificates, notify.
+//!
+//! The payment is a small state machine kept in the store — `initiated → reserved →
+//! charged` (or `released` / `declined`) — advanced one rail call at a time, each call
+//! idempotent on the order. Certificates are issued in the same commit that records the
+//! charge, so there is never a certificate without a confirmed charge; a charge whose
+//! commit was lost (crash) is found again by the idempotent re-charge on resume, so
+//! there is never a confirmed charge without certificates (or a release).
+
+use chrono::{Datelike, Duration, TimeZone, Utc};
+use serde_json::json;
+
+use super::error::{Refusal, ServiceError};
+use super::ledger::{Ledger, is_conflict};
+use super::orders::StepOutcome;
+use crate::domain::{
+    Certificate, CertificateCode, CertificateStatus, Event, GiftSpec, JournalEntry, JournalKind,
+    Money, Order, OrderKind, OrderRecord, Payment, PaymentState, Pin, Product, Settlement,
+};
+use crate::ports::{Changes, PaymentError, PaymentRequest, PaymentUpdate};
+
+impl Ledger {
+    /// Runs a purchase order.
+    pub(crate) async fn purchase(
+        &self,
+        order: &Order,
+        record: &OrderRecord,
+    ) -> Result<StepOutcome, ServiceError> {
+        let OrderKind::Purchase {
+            product_id,
+            quantity,
+            settlement,
+            gift,
+        } = &order.kind
+        else {
+            return Err(Refusal::new("wrong_order_type", "not a purchase").into());
+        };
+        let product = self.product_or_refuse(product_id).await?;
+        if !product.active {
+            return Err(Refusal::new(
+                "product_unavailable",
+                format!("{} is not on sale", product.id),
+            )
+            .into());
+        }
+        if let Some(spec) = gift {
+            if spec.to == order.msisdn {
+                return Err(
+                    Refusal::new("invalid_transferee", "a gift goes to another number").into(),
+                );
+            }
+        }
+        let total = product
+            .face_value
+            .times(*quantity)
+            .map_err(|e| Refusal::new("invalid_amount", e.to_string()))?;
+        let request = PaymentRequest {
+            order_id: order.order_id.clone(),
+            payer: order.msisdn.clone(),
+            settlement: settlement.clone(),
+            amount: total,
+            description: format!("{} x{}", product.name, quantity),
+        };
+        let rail = self.rails.for_settlement(settlement)?.clone();
+
+        let mut payment = match self.store.payment(&order.order_id).await? {
+            Some(payment) => payment,
+            None => {
+                self.check_carrier_cap(order, settlement, total).await?;
+                let payment = Payment {
+                    order_id: order.order_id.clone(),
+                    msisdn: order.msisdn.clone(),
+                    method: settlement.method().to_owned(),
+                    reference: None,
+                    amount: total,
+                    refunded: Money::zero(total.currency()),
+                    state: PaymentState::Initiated,
+                    created_at: self.now(),
+                };
+                self.commit(Changes {
+                    subscribers: vec![order.msisdn.clone()],
+                    new_payments: vec![payment.clone()],
+                    ..Changes::default()
+                })
+                .await?;
+                payment
+            }
+        };
+
+        loop {
+            match payment.state {
+                PaymentState::Initiated => match rail.reserve(&request).await {
+                    Ok(reference) => {
+                        payment = self
+                            .move_payment(&payment, PaymentState::Reserved, Some(reference))
+                            .await?;
+                    }
+                    Err(PaymentError::Unknown(detail)) => {
+                        return Err(ServiceError::PaymentUnknown(detail));
+                    }
+                    Err(error) => return Ok(self.payment_refused(&payment, error)),
+                },
+                PaymentState::Reserved => {
+                    let reference = payment.reference.clone().unwrap_or_default();
+                    match rail.charge(&request, &reference).await {
+                        Ok(()) => {
+                            return self
+                                .issue(order, record, &product, *quantity, &payment, gift.as_ref())
+                                .await;
+                        }
+                        Err(PaymentError::Unknown(detail)) => {
+                            return Err(ServiceError::PaymentUnknown(detail));
+                        }
+                        Err(error) => {
+                            // Not charged: give the reservation back before failing.
+                            match rail.release(&request, &reference).await {
+                                Ok(()) => {}
+                                Err(PaymentError::Unknown(detail)) => {
+                                    return Err(ServiceError::PaymentUnknown(detail));
+                                }
+                                Err(release_error) => {
+                                    tracing::warn!(%release_error, "release after a refused charge failed; the rail lets the reservation lapse");
+                                }
+                            }
+                            return Ok(self.payment_refused_after_release(&payment, error));
+                        }
+                    }
+                }
+                PaymentState::Charged => {
+                    // Charged but the order is still pending: the issue commit was lost.
+                    let issued = self.store.certificates_of_order(&order.order_id).await?;
+                    if issued.is_empty() {
+                        return self
+                            .issue(order, record, &product, *quantity, &payment, gift.as_ref())
+                            .await;
+                    }
+                    return Err(ServiceError::Store(crate::ports::StoreError::Corrupt(
+                        format!("order {} has certificates but is pending", order.order_id),
+                    )));
+                }
+                PaymentState::Released | PaymentState::Declined | PaymentState::Refunded => {
+                    return Ok(StepOutcome::Refused(
+                        Refusal::new("payment_failed", format!("payment is {}", payment.state)),
+                        Changes::default(),
+                    ));
+                }
+            }
+        }
+    }
+
+    async fn check_carrier_cap(
+        &self,
+        order: &Order,
+        settlement: &Settlement,
+        total: Money,
+    ) -> Result<(), ServiceError> {
+        let (Settlement::Carrier, Some(cap)) = (settlement, self.policy.monthly_carrier_cap) else {
+            return Ok(());
+        };
+        if cap.currency() != total.currency() {
+            return Ok(());
+        }
+        let now = self.now();
+        let month_start = Utc
+            .with_ymd_and_hms(now.year(), now.month(), 1, 0, 0, 0)
+            .single()
+            .unwrap_or(now);
+        let billed = self
+            .store
+            .carrier_billed_since(&order.msisdn, month_start, total.currency().code())
+            .await?;
+        let billed = Money::from_minor_units(billed, total.currency())
+            .map_err(|e| Refusal::new("invalid_amount", e.to_string()))?;
+        let after = billed
+            .checked_add(total)
+            .map_err(|e| Refusal::new("invalid_amount", e.to_string()))?;
+        if after.amount() > cap.amount() {
+            return Err(Refusal::new(
+                "billing_limit_exceeded",
+                format!("monthly carrier billing cap {cap} reached ({billed} billed this month)"),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    async fn move_payment(
+        &self,
+        payment: &crate::domain::Payment,
+        state: PaymentState,
+        reference: Option<String>,
+    ) -> Result<crate::domain::Payment, ServiceError> {
+        let reference = reference.or_else(|| payment.reference.clone());
+        self.commit(Changes {
+            payments: vec![PaymentUpdate {
+                order_id: payment.order_id.clone(),
+                expected: payment.state,
+                state,
+                reference: reference.clone(),
+                refunded: payment.refunded,
+            }],
+            ..Changes::default()
+        })
+        .await?;
+        Ok(crate::domain::Payment {
+            state,
+            reference,
+            ..payment.clone()
+        })
+    }
+
+    fn payment_refused(
+        &self,
+        payment: &crate::domain::Payment,
+        error: PaymentError,
+    ) -> StepOutcome {
+        let refusal = refusal_of(error);
+        let changes = Changes {
+            payments: vec![PaymentUpdate {
+                order_id: payment.order_id.clone(),
+                expected: payment.state,
+                state: PaymentState::Declined,
+                reference: payment.reference.clone(),
+                refunded: payment.refunded,
+            }],
+            ..Changes::default()
+        };
+        StepOutcome::Refused(refusal, changes)
+    }
+
+    fn payment_refused_after_release(
+        &self,
+        payment: &crate::domain::Payment,
+        error: PaymentError,
+    ) -> StepOutcome {
+        let refusal = refusal_of(error);
+        let changes = Changes {
+            payments: vec![PaymentUpdate {
+                order_id: payment.order_id.clone(),
+                expected: payment.state,
+                state: PaymentState::Released,
+                reference: payment.reference.clone(),
+                refunded: payment.refunded,
+            }],
+            ..Changes::default()
+        };
+        StepOutcome::Refused(refusal, changes)
+    }
+
+    /// Issues the certificates of a charged purchase, in one commit with the charge.
+    async fn issue(
+        &self,
+        order: &Order,
+        record: &OrderRecord,
+        product: &Product,
+        quantity: u32,
+        payment: &crate::domain::Payment,
+        gift: Option<&GiftSpec>,
+    ) -> Result<StepOutcome, ServiceError> {
+        for _ in 0..super::MAX_CONFLICT_RETRIES {
+            match self
+                .try_issue(order, record, product, quantity, payment, gift)
+                .await
+            {
+                Err(error) if is_conflict(&error) => {
+                    // A code collision (or a concurrent resume): if the order got finished
+                    // meanwhile, answer that; otherwise draw new codes.
+                    if let Some(stored) = self.store.order(&order.order_id).await? {
+                        if stored.status != crate::domain::OrderStatus::Pending {
+                            return Ok(StepOutcome::Done(stored.outcome.unwrap_or_default()));
+                        }
+                    }
+                }
+                other => return other,
+            }
+        }
+        Err(ServiceError::Contention(format!(
+            "issuing order {}",
+            order.order_id
+        )))
+    }
+
+    async fn try_issue(
+        &self,
+        order: &Order,
+        record: &OrderRecord,
+        product: &Product,
+        quantity: u32,
+        payment: &crate::domain::Payment,
+        gift: Option<&GiftSpec>,
+    ) -> Result<StepOutcome, ServiceError> {
+        let now = self.now();
+        let expires_at = product
+            .validity_days
+            .map(|days| now + Duration::days(i64::from(days)));
+        let gift_id = gift.map(|_| crate::domain::GiftId::generate());
+        let mut changes = Changes {
+            subscribers: vec![order.msisdn.clone()],
+            ..Changes::default()
+        };
+        if payment.state != PaymentState::Charged {
+            changes.payments.push(PaymentUpdate {
+                order_id: payment.order_id.clone(),
+                expected: payment.state,
+                state: PaymentState::Charged,
+                reference: payment.reference.clone(),
+                refunded: payment.refunded,
+            });
+        }
+        let mut pins = Vec::new();
+        for _ in 0..quantity {
+            let code = CertificateCode::generate();
+            let pin = Pin::generate();
+            let certificate = Certificate {
+                pin_sealed: self.pins.seal(&pin, code.as_str()),
+                code,
+                product_id: product.id.clone(),
+                order_id: order.order_id.clone(),
+                purchaser: order.msisdn.clone(),
+                owner: order.msisdn.clone(),
+                face_value: product.face_value,
+                balance: product.face_value,
+                status: if gift.is_some() {
+                    CertificateStatus::PendingGift
+                } else {
+                    CertificateStatus::Active
+                },
+                expires_at,
+                pin_failures: 0,
+                locked_until: None,
+                gift_id: gift_id.clone(),
+                issued_at: now,
+                version: 0,
+            };
+            changes.journal.push(JournalEntry {
+                kind: JournalKind::Issue,
+                certificate_code: certificate.code.clone(),
+                amount: certificate.face_value,
+                msisdn: order.msisdn.clone(),
+                counterparty: None,
+                order_id: Some(order.order_id.clone()),
+                merchant_id: None,
+                reference: Some(payment.method.clone()),
+                at: now,
+            });
+            changes.outbox.push(crate::domain::OutboxMessage::event(
+                Event::new("certificate.issued", now)
+                    .with_order(&order.order_id)
+                    .with_msisdn(&order.msisdn)
+                    .with_certificate(&certificate.code)
+                    .with_amount(certificate.face_value),
+            ));
+            pins.push(pin);
+            changes.new_certificates.push(certificate);
+        }
+        let codes: Vec<String> = changes
+            .new_certificates
+            .iter()
+            .map(|c| c.code.to_string())
+            .collect();
+        let mut outcome = json!({
+            "certificate_codes": codes,
+            "amount": payment.amount.amount().to_string(),
+            "currency": payment.amount.currency().code(),
+            "settlement": payment.method,
+        });
+        let certificates = changes.new_certificates.clone();
+        let lines: Vec<_> = certificates
+            .iter()
+            .zip(&pins)
+            .map(|(c, pin)| self.certificate_line(c, &product.name, gift.is_none().then_some(pin)))
+            .collect();
+        let purchased_text = self
+            .notices()
+            .purchased(payment.amount, &payment.method, &lines);
+        changes
+            .outbox
+            .push(self.sms(order.msisdn.as_str(), purchased_text));
+        if let (Some(spec), Some(gift_id)) = (gift, gift_id) {
+            self.add_gift(
+                &mut changes,
+                order,
+                spec,
+                &gift_id,
+                &certificates,
+                &product.name,
+            )?;
+            outcome["gift_id"] = json!(gift_id.as_str());
+        }
+        self.complete_order(&mut changes, record, outcome.clone());
+        self.commit(changes).await?;
+        Ok(StepOutcome::Done(outcome))
+    }
+}
+
+/// The order.failed reason for a payment error that moved no money.
+fn refusal_of(error: PaymentError) -> Refusal {
+    match error {
+        PaymentError::Declined { reason, detail } => {
+            let code = match reason.as_str() {
+                "billing_declined" => "billing_declined",
+                "card_declined" => "card_declined",
+                "insufficient_funds" => "insufficient_funds",
+                "billing_limit_exceeded" => "billing_limit_exceeded",
+                _ => "payment_declined",
+            };
+            Refusal::new(code, detail)
+        }
+        PaymentError::Unavailable(detail) => Refusal::new("payment_unavailable", detail),
+        PaymentError::NotSupported(detail) => Refusal::new("payment_unavailable", detail),
+        PaymentError::Unknown(detail) => Refusal::new("payment_unknown", detail),
+    }
+}

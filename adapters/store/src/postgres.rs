@@ -1,0 +1,76 @@
+//! The PostgreSQL adapter: production storage, shared by every gateway instance.
+//!
+//! Writes run at READ COMMITTED: every update is guarded (`version = $read`,
+//! `state = $expected`), and PostgreSQL re-checks the guard against the newest row
+//! version after waiting for a concurrent writer's row lock, so of two racing writers
+//! exactly one updates a row and the other sees zero rows (`Conflict`). The audit reads
+//! one REPEATABLE READ snapshot.
+
+use std::str::FromStr;
+
+use giftgate_actors::ports::StoreError;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Postgres, Transaction};
+
+use crate::connect::{StoreOptions, redact_url};
+use crate::error::{db_error, other};
+use crate::store_impl::impl_store;
+
+/// Pool size when [`StoreOptions::max_connections`] is not set.
+pub const DEFAULT_PG_MAX_CONNECTIONS: u32 = 16;
+
+/// The store on PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects to `url` (`postgres://…` or `postgresql://…`) and applies the migrations
+    /// in `migrations/postgres` (concurrent starts are serialized by sqlx's advisory lock).
+    pub async fn connect(url: &str, options: &StoreOptions) -> Result<Self, StoreError> {
+        let connect_options = PgConnectOptions::from_str(url).map_err(|error| {
+            other(format!(
+                "invalid PostgreSQL URL {}: {error}",
+                redact_url(url)
+            ))
+        })?;
+        let pool = PgPoolOptions::new()
+            .max_connections(
+                options
+                    .max_connections
+                    .unwrap_or(DEFAULT_PG_MAX_CONNECTIONS),
+            )
+            .acquire_timeout(options.acquire_timeout)
+            .connect_with(connect_options)
+            .await
+            .map_err(db_error)?;
+        sqlx::migrate!("../../migrations/postgres")
+            .run(&pool)
+            .await
+            .map_err(|error| StoreError::Other(Box::new(error)))?;
+        tracing::info!(url = %redact_url(url), "PostgreSQL store ready");
+        Ok(PgStore { pool })
+    }
+
+    /// Closes the pool, waiting for connections in use to be returned.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
+        self.pool
+            .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")
+            .await
+            .map_err(db_error)
+    }
+
+    async fn begin_read(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
+        self.pool
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .await
+            .map_err(db_error)
+    }
+}
+
+impl_store!(PgStore, Postgres);

@@ -1,0 +1,216 @@
+//! The SQL text both backends run unchanged (sqlx-sqlite accepts `$1` placeholders).
+//!
+//! Each SELECT names exactly the columns of the row struct it feeds (`rows.rs`); multi-row
+//! inserts are built with `QueryBuilder` from the `INSERT_*` heads below. Sums are cast
+//! to BIGINT because PostgreSQL widens `SUM(bigint)` to NUMERIC.
+
+pub(crate) const UPSERT_PRODUCT: &str = "INSERT INTO products \
+     (id, issuer, category, name, face_minor, currency, validity_days, active) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+     ON CONFLICT (id) DO UPDATE SET issuer = excluded.issuer, category = excluded.category, \
+     name = excluded.name, face_minor = excluded.face_minor, currency = excluded.currency, \
+     validity_days = excluded.validity_days, active = excluded.active";
+
+pub(crate) const PRODUCT: &str = "SELECT id, issuer, category, name, face_minor, currency, \
+     validity_days, active FROM products WHERE id = $1";
+
+pub(crate) const PRODUCTS: &str = "SELECT id, issuer, category, name, face_minor, currency, \
+     validity_days, active FROM products ORDER BY id";
+
+pub(crate) const INSERT_ORDER: &str = "INSERT INTO orders \
+     (order_id, order_type, msisdn, body, status, reason, detail, outcome, reply_to, \
+     correlation_id, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
+     ON CONFLICT (order_id) DO NOTHING";
+
+pub(crate) const ORDER: &str = "SELECT order_id, order_type, msisdn, body, status, reason, \
+     detail, outcome, reply_to, correlation_id, created_at FROM orders WHERE order_id = $1";
+
+pub(crate) const PENDING_ORDERS: &str = "SELECT order_id, order_type, msisdn, body, status, \
+     reason, detail, outcome, reply_to, correlation_id, created_at FROM orders \
+     WHERE status = 'pending' AND created_at < $1 ORDER BY created_at, order_id LIMIT $2";
+
+pub(crate) const UPDATE_ORDER: &str = "UPDATE orders SET status = $2, reason = $3, detail = $4, \
+     outcome = $5, updated_at = $6 WHERE order_id = $1 AND status = 'pending'";
+
+macro_rules! certificates_where {
+    ($tail:literal) => {
+        concat!(
+            "SELECT code, product_id, order_id, purchaser, owner, face_minor, balance_minor, \
+             currency, status, expires_at, pin_sealed, pin_failures, locked_until, gift_id, \
+             issued_at, version FROM certificates ",
+            $tail
+        )
+    };
+}
+
+pub(crate) const CERTIFICATE: &str = certificates_where!("WHERE code = $1");
+pub(crate) const CERTIFICATES_OF_OWNER: &str =
+    certificates_where!("WHERE owner = $1 ORDER BY issued_at DESC, code DESC");
+pub(crate) const CERTIFICATES_OF_ORDER: &str =
+    certificates_where!("WHERE order_id = $1 ORDER BY issued_at, code");
+pub(crate) const CERTIFICATES_EXPIRING: &str = certificates_where!(
+    "WHERE expires_at IS NOT NULL AND expires_at <= $1 \
+     AND status IN ('active', 'pending_gift') ORDER BY expires_at, code LIMIT $2"
+);
+
+pub(crate) const INSERT_CERTIFICATES: &str = "INSERT INTO certificates (code, product_id, \
+     order_id, purchaser, owner, face_minor, balance_minor, currency, status, expires_at, \
+     pin_sealed, pin_failures, locked_until, gift_id, issued_at, version) ";
+
+pub(crate) const UPDATE_CERTIFICATE: &str = "UPDATE certificates SET owner = $2, \
+     balance_minor = $3, status = $4, expires_at = $5, pin_sealed = $6, pin_failures = $7, \
+     locked_until = $8, gift_id = $9, version = version + 1 \
+     WHERE code = $1 AND version = $10";
+
+pub(crate) const CERTIFICATE_EXISTS: &str = "SELECT COUNT(*) FROM certificates WHERE code = $1";
+
+macro_rules! gifts_where {
+    ($tail:literal) => {
+        concat!(
+            "SELECT gift_id, order_id, giver, transferee, message, extras, certificate_codes, \
+             state, created_at, answer_by, settled_at FROM gifts ",
+            $tail
+        )
+    };
+}
+
+pub(crate) const GIFT: &str = gifts_where!("WHERE gift_id = $1");
+pub(crate) const GIFTS_OF: &str =
+    gifts_where!("WHERE giver = $1 OR transferee = $1 ORDER BY created_at DESC, gift_id DESC");
+pub(crate) const GIFTS_DUE: &str =
+    gifts_where!("WHERE state = 'sent' AND answer_by <= $1 ORDER BY answer_by, gift_id LIMIT $2");
+
+pub(crate) const INSERT_GIFTS: &str = "INSERT INTO gifts (gift_id, order_id, giver, \
+     transferee, message, extras, certificate_codes, state, created_at, answer_by, settled_at) ";
+
+pub(crate) const UPDATE_GIFT: &str = "UPDATE gifts SET state = $3, \
+     settled_at = COALESCE($4, settled_at) WHERE gift_id = $1 AND state = $2";
+
+pub(crate) const GIFT_EXISTS: &str = "SELECT COUNT(*) FROM gifts WHERE gift_id = $1";
+
+pub(crate) const PAYMENT: &str = "SELECT order_id, msisdn, method, reference, amount_minor, \
+     refunded_minor, currency, state, created_at FROM payments WHERE order_id = $1";
+
+pub(crate) const INSERT_PAYMENTS: &str = "INSERT INTO payments (order_id, msisdn, method, \
+     reference, amount_minor, refunded_minor, currency, state, created_at, updated_at) ";
+
+pub(crate) const UPDATE_PAYMENT: &str = "UPDATE payments SET state = $3, \
+     reference = COALESCE($4, reference), refunded_minor = $5, updated_at = $6 \
+     WHERE order_id = $1 AND state = $2";
+
+pub(crate) const PAYMENT_EXISTS: &str = "SELECT COUNT(*) FROM payments WHERE order_id = $1";
+
+pub(crate) const ORDER_EXISTS: &str = "SELECT COUNT(*) FROM orders WHERE order_id = $1";
+
+pub(crate) const CARRIER_BILLED_SINCE: &str = "SELECT \
+     CAST(COALESCE(SUM(amount_minor - refunded_minor), 0) AS BIGINT) FROM payments \
+     WHERE msisdn = $1 AND method = 'carrier' AND created_at >= $2 AND currency = $3 \
+     AND state IN ('reserved', 'charged', 'refunded')";
+
+macro_rules! redemptions_where {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, merchant_id, idempotency_key, certificate_code, amount_minor, \
+             balance_after_minor, currency, voided, created_at FROM redemptions ",
+            $tail
+        )
+    };
+}
+
+pub(crate) const REDEMPTION: &str = redemptions_where!("WHERE id = $1");
+pub(crate) const REDEMPTION_BY_KEY: &str =
+    redemptions_where!("WHERE merchant_id = $1 AND idempotency_key = $2");
+
+pub(crate) const INSERT_REDEMPTIONS: &str = "INSERT INTO redemptions (id, merchant_id, \
+     idempotency_key, certificate_code, amount_minor, balance_after_minor, currency, voided, \
+     created_at) ";
+
+pub(crate) const VOID_REDEMPTION: &str =
+    "UPDATE redemptions SET voided = TRUE WHERE id = $1 AND voided = FALSE";
+
+pub(crate) const REDEMPTION_EXISTS: &str = "SELECT COUNT(*) FROM redemptions WHERE id = $1";
+
+pub(crate) const INSERT_SUBSCRIBERS: &str = "INSERT INTO subscribers (msisdn, joined_at) ";
+
+pub(crate) const JOURNAL_OF_HEAD: &str = "SELECT kind, certificate_code, amount_minor, \
+     currency, msisdn, counterparty, order_id, merchant_id, reference, at FROM journal \
+     WHERE msisdn = ";
+
+pub(crate) const INSERT_JOURNAL: &str = "INSERT INTO journal (kind, certificate_code, \
+     amount_minor, currency, msisdn, counterparty, order_id, merchant_id, reference, at) ";
+
+pub(crate) const INSERT_OUTBOX: &str =
+    "INSERT INTO outbox (channel, partition_key, payload, created_at, attempts) ";
+
+pub(crate) const OUTBOX_DUE: &str = "SELECT id, payload, attempts, created_at FROM outbox \
+     WHERE channel = $1 AND delivered_at IS NULL AND parked_reason IS NULL \
+     AND (next_attempt_at IS NULL OR next_attempt_at <= $2) ORDER BY id LIMIT $3";
+
+pub(crate) const OUTBOX_PENDING: &str = "SELECT id, payload, attempts, created_at FROM outbox \
+     WHERE delivered_at IS NULL ORDER BY id LIMIT $1";
+
+pub(crate) const OUTBOX_DELIVERED_HEAD: &str = "UPDATE outbox SET delivered_at = ";
+
+pub(crate) const OUTBOX_RETRY_AT: &str = "UPDATE outbox SET attempts = attempts + 1, \
+     last_error = $2, next_attempt_at = $3 WHERE id = $1";
+
+pub(crate) const OUTBOX_PARK: &str = "UPDATE outbox SET parked_reason = $2 WHERE id = $1";
+
+pub(crate) const INSERT_API_KEY: &str = "INSERT INTO api_keys \
+     (holder_id, kind, name, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5)";
+
+pub(crate) const API_KEY: &str = "SELECT holder_id, kind, name, secret_hash, created_at \
+     FROM api_keys WHERE holder_id = $1";
+
+/// Journal and certificate sums per currency.
+pub(crate) const AUDIT_TOTALS: &str = "WITH j AS ( \
+       SELECT currency, \
+         CAST(SUM(CASE WHEN kind = 'issue' THEN amount_minor ELSE 0 END) AS BIGINT) AS issued, \
+         CAST(SUM(CASE WHEN kind = 'redeem' THEN amount_minor ELSE 0 END) AS BIGINT) AS redeemed, \
+         CAST(SUM(CASE WHEN kind = 'void' THEN amount_minor ELSE 0 END) AS BIGINT) AS voided, \
+         CAST(SUM(CASE WHEN kind = 'refund' THEN amount_minor ELSE 0 END) AS BIGINT) AS refunded, \
+         CAST(SUM(CASE WHEN kind = 'expire' THEN amount_minor ELSE 0 END) AS BIGINT) AS expired \
+       FROM journal GROUP BY currency), \
+     c AS ( \
+       SELECT currency, CAST(SUM(balance_minor) AS BIGINT) AS balances, \
+         CAST(SUM(face_minor) AS BIGINT) AS face_values \
+       FROM certificates GROUP BY currency), \
+     k AS (SELECT currency FROM j UNION SELECT currency FROM c) \
+     SELECT k.currency AS currency, \
+       COALESCE(j.issued, 0) AS issued, COALESCE(j.redeemed, 0) AS redeemed, \
+       COALESCE(j.voided, 0) AS voided, COALESCE(j.refunded, 0) AS refunded, \
+       COALESCE(j.expired, 0) AS expired, COALESCE(c.balances, 0) AS balances, \
+       COALESCE(c.face_values, 0) AS face_values \
+     FROM k LEFT JOIN j ON j.currency = k.currency LEFT JOIN c ON c.currency = k.currency \
+     ORDER BY k.currency";
+
+/// Certificates whose balance does not follow from their own journal rows.
+pub(crate) const AUDIT_CERTIFICATES_OFF_JOURNAL: &str = "SELECT c.code FROM certificates c \
+     LEFT JOIN ( \
+       SELECT certificate_code, CAST(SUM(CASE kind \
+           WHEN 'redeem' THEN amount_minor WHEN 'void' THEN -amount_minor \
+           WHEN 'refund' THEN amount_minor WHEN 'expire' THEN amount_minor ELSE 0 END) \
+         AS BIGINT) AS spent \
+       FROM journal GROUP BY certificate_code) j ON j.certificate_code = c.code \
+     WHERE c.balance_minor <> c.face_minor - COALESCE(j.spent, 0) \
+       OR c.balance_minor < 0 OR c.balance_minor > c.face_minor \
+     ORDER BY c.code";
+
+/// Charged payments whose order issued no certificate.
+pub(crate) const AUDIT_CHARGES_WITHOUT_CERTIFICATES: &str = "SELECT p.order_id FROM payments p \
+     WHERE p.state = 'charged' \
+       AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.order_id = p.order_id) \
+     ORDER BY p.order_id";
+
+/// Certificates whose order has no charged or refunded payment.
+pub(crate) const AUDIT_CERTIFICATES_WITHOUT_CHARGE: &str = "SELECT c.code FROM certificates c \
+     LEFT JOIN payments p ON p.order_id = c.order_id \
+     WHERE p.order_id IS NULL OR p.state NOT IN ('charged', 'refunded') \
+     ORDER BY c.code";
+
+pub(crate) const COUNT_CERTIFICATES: &str = "SELECT COUNT(*) FROM certificates";
+
+pub(crate) const COUNT_JOURNAL: &str = "SELECT COUNT(*) FROM journal";
+
+pub(crate) const PING: &str = "SELECT 1";

@@ -1,0 +1,824 @@
+//! The one implementation of the store port, generated for each backend by
+//! [`impl_store!`].
+//!
+//! Both backends run the same SQL text (`sql.rs`) and the same row structs (`rows.rs`);
+//! only three things differ and each backend supplies them as inherent functions of its
+//! store type: `begin_write` (SQLite takes the write lock up front with `BEGIN IMMEDIATE`,
+//! PostgreSQL runs READ COMMITTED and relies on guarded updates and row locks),
+//! `begin_read` (a consistent snapshot for the audit) and the pool type itself. A macro
+//! rather than generic functions keeps the sqlx trait bounds out of sight: each expansion
+//! is ordinary code over one concrete database type.
+
+/// Rows per multi-row INSERT; keeps every statement far below SQLite's and PostgreSQL's
+/// bind-parameter limits (16 columns × 500 rows = 8 000 parameters).
+pub(crate) const ROWS_PER_INSERT: usize = 500;
+
+/// Implements [`giftgate_actors::ports::Store`] for `$store`, whose `pool` field is a
+/// `sqlx::Pool<$db>` and which has `begin_write(&self)` and `begin_read(&self)`.
+macro_rules! impl_store {
+    ($store:ty, $db:ty) => {
+        const _: () = {
+            use chrono::{DateTime, Utc};
+            use giftgate_actors::domain::{
+                Certificate, CertificateCode, Gift, GiftId, JournalEntry, JournalKind, Msisdn,
+                OrderId, OrderRecord, OutboxMessage, OutboxRecord, Payment, Product, ProductId,
+                Redemption,
+            };
+            use giftgate_actors::ports::{
+                ApiKeyRecord, AuditFacts, Changes, CurrencyTotals, GiftUpdate, OrderUpdate,
+                PaymentUpdate, Store, StoreError,
+            };
+            use sqlx::QueryBuilder;
+
+            use $crate::error::db_error;
+            use $crate::rows::{
+                codes_text, convert, extras_text, ApiKeyRow, CertificateRow, GiftRow,
+                JournalRow, OrderRow, OutboxRow, PaymentRow, ProductRow, RedemptionRow,
+                TotalsRow,
+            };
+            use $crate::sql;
+            use $crate::store_impl::ROWS_PER_INSERT;
+
+            type Conn = <$db as sqlx::Database>::Connection;
+
+            /// Names the failed guard: `NotFound` if the row is missing, else `Conflict`.
+            async fn guard_failed(
+                conn: &mut Conn,
+                exists_sql: &'static str,
+                key: &str,
+                conflict: String,
+            ) -> StoreError {
+                let found = sqlx::query_scalar::<$db, i64>(exists_sql)
+                    .bind(key.to_owned())
+                    .fetch_one(&mut *conn)
+                    .await;
+                match found {
+                    Ok(0) => StoreError::NotFound(format!("{key} does not exist")),
+                    Ok(_) => StoreError::Conflict(conflict),
+                    Err(error) => db_error(error),
+                }
+            }
+
+            async fn insert_subscribers(
+                conn: &mut Conn,
+                subscribers: &[Msisdn],
+                now: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let mut unique: Vec<&str> = subscribers.iter().map(Msisdn::as_str).collect();
+                unique.sort_unstable();
+                unique.dedup();
+                for chunk in unique.chunks(ROWS_PER_INSERT) {
+                    let mut insert = QueryBuilder::<$db>::new(sql::INSERT_SUBSCRIBERS);
+                    insert.push_values(chunk, |mut row, msisdn| {
+                        row.push_bind(msisdn.to_string()).push_bind(now);
+                    });
+                    insert.push(" ON CONFLICT DO NOTHING");
+                    insert.build().execute(&mut *conn).await.map_err(db_error)?;
+                }
+                Ok(())
+            }
+
+            async fn insert_payments(
+                conn: &mut Conn,
+                payments: &[Payment],
+                now: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                for chunk in payments.chunks(ROWS_PER_INSERT) {
+                    let mut insert = QueryBuilder::<$db>::new(sql::INSERT_PAYMENTS);
+                    insert.push_values(chunk, |mut row, payment| {
+                        row.push_bind(payment.order_id.as_str().to_owned())
+                            .push_bind(payment.msisdn.as_str().to_owned())
+                            .push_bind(payment.method.clone())
+                            .push_bind(payment.reference.clone())
+                            .push_bind(payment.amount.to_minor_units())
+                            .push_bind(payment.refunded.to_minor_units())
+                            .push_bind(payment.amount.currency().code())
+                            .push_bind(payment.state.as_str())
+                            .push_bind(payment.created_at)
+                            .push_bind(now);
+                    });
+                    insert.build().execute(&mut *conn).await.map_err(db_error)?;
+                }
+                Ok(())
+            }
+
+            async fn update_payment(
+                conn: &mut Conn,
+                update: &PaymentUpdate,
+                now: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let done = sqlx::query(sql::UPDATE_PAYMENT)
+                    .bind(update.order_id.as_str().to_owned())
+                    .bind(update.expected.as_str())
+                    .bind(update.state.as_str())
+                    .bind(update.reference.clone())
+                    .bind(update.refunded.to_minor_units())
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                if done.rows_affected() == 1 {
+                    return Ok(());
+                }
+                Err(guard_failed(
+                    conn,
+                    sql::PAYMENT_EXISTS,
+                    update.order_id.as_str(),
+                    format!(
+                        "payment of {} is no longer {}",
+                        update.order_id, update.expected
+                    ),
+                )
+                .await)
+            }
+
+            async fn insert_certificates(
+                conn: &mut Conn,
+                certificates: &[Certificate],
+            ) -> Result<(), StoreError> {
+                for chunk in certificates.chunks(ROWS_PER_INSERT) {
+                    let mut insert = QueryBuilder::<$db>::new(sql::INSERT_CERTIFICATES);
+                    insert.push_values(chunk, |mut row, certificate| {
+                        row.push_bind(certificate.code.as_str().to_owned())
+                            .push_bind(certificate.product_id.as_str().to_owned())
+                            .push_bind(certificate.order_id.as_str().to_owned())
+                            .push_bind(certificate.purchaser.as_str().to_owned())
+                            .push_bind(certificate.owner.as_str().to_owned())
+                            .push_bind(certificate.face_value.to_minor_units())
+                            .push_bind(certificate.balance.to_minor_units())
+                            .push_bind(certificate.face_value.currency().code())
+                            .push_bind(certificate.status.as_str())
+                            .push_bind(certificate.expires_at)
+                            .push_bind(certificate.pin_sealed.clone())
+                            .push_bind(i64::from(certificate.pin_failures))
+                            .push_bind(certificate.locked_until)
+                            .push_bind(
+                                certificate.gift_id.as_ref().map(|id| id.as_str().to_owned()),
+                            )
+                            .push_bind(certificate.issued_at)
+                            .push_bind(certificate.version);
+                    });
+                    insert.build().execute(&mut *conn).await.map_err(db_error)?;
+                }
+                Ok(())
+            }
+
+            async fn update_certificate(
+                conn: &mut Conn,
+                certificate: &Certificate,
+            ) -> Result<(), StoreError> {
+                let done = sqlx::query(sql::UPDATE_CERTIFICATE)
+                    .bind(certificate.code.as_str().to_owned())
+                    .bind(certificate.owner.as_str().to_owned())
+                    .bind(certificate.balance.to_minor_units())
+                    .bind(certificate.status.as_str())
+                    .bind(certificate.expires_at)
+                    .bind(certificate.pin_sealed.clone())
+                    .bind(i64::from(certificate.pin_failures))
+                    .bind(certificate.locked_until)
+                    .bind(certificate.gift_id.as_ref().map(|id| id.as_str().to_owned()))
+                    .bind(certificate.version)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                if done.rows_affected() == 1 {
+                    return Ok(());
+                }
+                Err(guard_failed(
+                    conn,
+                    sql::CERTIFICATE_EXISTS,
+                    certificate.code.as_str(),
+                    format!(
+                        "certificate {} changed since version {}",
+                        certificate.code, certificate.version
+                    ),
+                )
+                .await)
+            }
+
+            async fn insert_gifts(conn: &mut Conn, gifts: &[Gift]) -> Result<(), StoreError> {
+                for chunk in gifts.chunks(ROWS_PER_INSERT) {
+                    let mut insert = QueryBuilder::<$db>::new(sql::INSERT_GIFTS);
+                    insert.push_values(chunk, |mut row, gift| {
+                        row.push_bind(gift.id.as_str().to_owned())
+                            .push_bind(gift.order_id.as_str().to_owned())
+                            .push_bind(gift.giver.as_str().to_owned())
+                            .push_bind(gift.transferee.as_str().to_owned())
+                            .push_bind(gift.message.clone())
+                            .push_bind(extras_text(&gift.extras))
+                            .push_bind(codes_text(&gift.certificate_codes))
+                            .push_bind(gift.state.as_str())
+                            .push_bind(gift.created_at)
+                            .push_bind(gift.answer_by)
+                            .push_bind(gift.settled_at);
+                    });
+                    insert.build().execute(&mut *conn).await.map_err(db_error)?;
+                }
+                Ok(())
+            }
+
+            async fn update_gift(conn: &mut Conn, update: &GiftUpdate) -> Result<(), StoreError> {
+                let done = sqlx::query(sql::UPDATE_GIFT)
+                    .bind(update.gift_id.as_str().to_owned())
+                    .bind(update.expected.as_str())
+                    .bind(update.state.as_str())
+                    .bind(update.settled_at)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                if done.rows_affected() == 1 {
+                    return Ok(());
+                }
+                Err(guard_failed(
+                    conn,
+                    sql::GIFT_EXISTS,
+                    update.gift_id.as_str(),
+                    format!("gift {} is no longer {}", update.gift_id, update.expected),
+                )
+                .await)
+            }
+
+            async fn insert_redemptions(
+                conn: &mut Conn,
+                redemptions: &[Redemption],
+            ) -> Result<(), StoreError> {
+                for chunk in redemptions.chunks(ROWS_PER_INSERT) {
+                    let mut insert = QueryBuilder::<$db>::new(sql::INSERT_REDEMPTIONS);
+                    insert.push_values(chunk, |mut row, redemption| {
+                        row.push_bind(redemption.id.clone())
+                            .push_bind(redemption.merchant_id.clone())
+                            .push_bind(redemption.idempotency_key.clone())
+                            .push_bind(redemption.certificate_code.as_str().to_owned())
+                            .push_bind(redemption.amount.to_minor_units())
+                            .push_bind(redemption.balance_after.to_minor_units())
+                            .push_bind(redemption.amount.currency().code())
+                            .push_bind(redemption.voided)
+                            .push_bind(redemption.created_at);
+                    });
+                    insert.build().execute(&mut *conn).await.map_err(db_error)?;
+                }
+                Ok(())
+            }
+
+            async fn void_redemption(conn: &mut Conn, id: &str) -> Result<(), StoreError> {
+                let done = sqlx::query(sql::VOID_REDEMPTION)
+                    .bind(id.to_owned())
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                if done.rows_affected() == 1 {
+                    return Ok(());
+                }
+                Err(guard_failed(
+                    conn,
+                    sql::REDEMPTION_EXISTS,
+                    id,
+                    format!("redemption {id} is already voided"),
+                )
+                .await)
+            }
+
+            async fn update_order(
+                conn: &mut Conn,
+                update: &OrderUpdate,
+                now: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let done = sqlx::query(sql::UPDATE_ORDER)
+                    .bind(update.order_id.as_str().to_owned())
+                    .bind(update.status.as_str())
+                    .bind(update.reason.clone())
+                    .bind(update.detail.clone())
+                    .bind(update.outcome.as_ref().map(|outcome| outcome.to_string()))
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                if done.rows_affected() == 1 {
+                    return Ok(());
+                }
+                Err(guard_failed(
+                    conn,
+                    sql::ORDER_EXISTS,
+                    update.order_id.as_str(),
+                    format!("order {} is no longer pending", update.order_id),
+                )
+                .await)
+            }
+
+            async fn insert_journal(
+                conn: &mut Conn,
+                journal: &[JournalEntry],
+            ) -> Result<(), StoreError> {
+                for chunk in journal.chunks(ROWS_PER_INSERT) {
+                    let mut insert = QueryBuilder::<$db>::new(sql::INSERT_JOURNAL);
+                    insert.push_values(chunk, |mut row, entry| {
+                        row.push_bind(entry.kind.as_str())
+                            .push_bind(entry.certificate_code.as_str().to_owned())
+                            .push_bind(entry.amount.to_minor_units())
+                            .push_bind(entry.amount.currency().code())
+                            .push_bind(entry.msisdn.as_str().to_owned())
+                            .push_bind(
+                                entry.counterparty.as_ref().map(|m| m.as_str().to_owned()),
+                            )
+                            .push_bind(entry.order_id.as_ref().map(|id| id.as_str().to_owned()))
+                            .push_bind(entry.merchant_id.clone())
+                            .push_bind(entry.reference.clone())
+                            .push_bind(entry.at);
+                    });
+                    insert.build().execute(&mut *conn).await.map_err(db_error)?;
+                }
+                Ok(())
+            }
+
+            async fn insert_outbox(
+                conn: &mut Conn,
+                outbox: &[OutboxMessage],
+                now: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let payloads = outbox
+                    .iter()
+                    .map(|message| {
+                        serde_json::to_string(message)
+                            .map(|payload| (message, payload))
+                            .map_err(|error| StoreError::Other(Box::new(error)))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                for chunk in payloads.chunks(ROWS_PER_INSERT) {
+                    let mut insert = QueryBuilder::<$db>::new(sql::INSERT_OUTBOX);
+                    insert.push_values(chunk, |mut row, (message, payload)| {
+                        row.push_bind(message.channel())
+                            .push_bind(message.partition_key())
+                            .push_bind(payload.clone())
+                            .push_bind(now)
+                            .push_bind(0_i64);
+                    });
+                    insert.build().execute(&mut *conn).await.map_err(db_error)?;
+                }
+                Ok(())
+            }
+
+            /// Applies a change set inside an open transaction, in the documented order.
+            async fn apply(
+                conn: &mut Conn,
+                changes: &Changes,
+                now: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                insert_subscribers(conn, &changes.subscribers, now).await?;
+                insert_payments(conn, &changes.new_payments, now).await?;
+                for update in &changes.payments {
+                    update_payment(conn, update, now).await?;
+                }
+                insert_certificates(conn, &changes.new_certificates).await?;
+                for certificate in &changes.certificates {
+                    update_certificate(conn, certificate).await?;
+                }
+                insert_gifts(conn, &changes.new_gifts).await?;
+                for update in &changes.gifts {
+                    update_gift(conn, update).await?;
+                }
+                insert_redemptions(conn, &changes.new_redemptions).await?;
+                for id in &changes.voided_redemptions {
+                    void_redemption(conn, id).await?;
+                }
+                for update in &changes.orders {
+                    update_order(conn, update, now).await?;
+                }
+                insert_journal(conn, &changes.journal).await?;
+                insert_outbox(conn, &changes.outbox, now).await?;
+                Ok(())
+            }
+
+            async fn fetch_strings(conn: &mut Conn, query: &'static str) -> Result<Vec<String>, StoreError> {
+                sqlx::query_scalar::<$db, String>(query)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db_error)
+            }
+
+            async fn fetch_count(conn: &mut Conn, query: &'static str) -> Result<i64, StoreError> {
+                sqlx::query_scalar::<$db, i64>(query)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map_err(db_error)
+            }
+
+            #[async_trait::async_trait]
+            impl Store for $store {
+                async fn upsert_product(&self, product: &Product) -> Result<(), StoreError> {
+                    sqlx::query(sql::UPSERT_PRODUCT)
+                        .bind(product.id.as_str().to_owned())
+                        .bind(product.issuer.clone())
+                        .bind(product.category.as_str())
+                        .bind(product.name.clone())
+                        .bind(product.face_value.to_minor_units())
+                        .bind(product.face_value.currency().code())
+                        .bind(product.validity_days.map(i64::from))
+                        .bind(product.active)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(())
+                }
+
+                async fn product(&self, id: &ProductId) -> Result<Option<Product>, StoreError> {
+                    sqlx::query_as::<$db, ProductRow>(sql::PRODUCT)
+                        .bind(id.as_str().to_owned())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?
+                        .map(Product::try_from)
+                        .transpose()
+                }
+
+                async fn products(&self) -> Result<Vec<Product>, StoreError> {
+                    let rows = sqlx::query_as::<$db, ProductRow>(sql::PRODUCTS)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    convert(rows)
+                }
+
+                async fn insert_order(
+                    &self,
+                    order: &OrderRecord,
+                ) -> Result<Option<OrderRecord>, StoreError> {
+                    let inserted = sqlx::query(sql::INSERT_ORDER)
+                        .bind(order.order_id.as_str().to_owned())
+                        .bind(order.order_type.clone())
+                        .bind(order.msisdn.as_str().to_owned())
+                        .bind(order.body.to_string())
+                        .bind(order.status.as_str())
+                        .bind(order.reason.clone())
+                        .bind(order.detail.clone())
+                        .bind(order.outcome.as_ref().map(|outcome| outcome.to_string()))
+                        .bind(order.reply_to.clone())
+                        .bind(order.correlation_id.clone())
+                        .bind(order.created_at)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    if inserted.rows_affected() == 1 {
+                        return Ok(None);
+                    }
+                    match self.order(&order.order_id).await? {
+                        Some(first) => Ok(Some(first)),
+                        None => Err(StoreError::NotFound(format!(
+                            "order {} was neither inserted nor found",
+                            order.order_id
+                        ))),
+                    }
+                }
+
+                async fn order(&self, id: &OrderId) -> Result<Option<OrderRecord>, StoreError> {
+                    sqlx::query_as::<$db, OrderRow>(sql::ORDER)
+                        .bind(id.as_str().to_owned())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?
+                        .map(OrderRecord::try_from)
+                        .transpose()
+                }
+
+                async fn pending_orders(
+                    &self,
+                    before: DateTime<Utc>,
+                    limit: u32,
+                ) -> Result<Vec<OrderRecord>, StoreError> {
+                    let rows = sqlx::query_as::<$db, OrderRow>(sql::PENDING_ORDERS)
+                        .bind(before)
+                        .bind(i64::from(limit))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    convert(rows)
+                }
+
+                async fn certificate(
+                    &self,
+                    code: &CertificateCode,
+                ) -> Result<Option<Certificate>, StoreError> {
+                    sqlx::query_as::<$db, CertificateRow>(sql::CERTIFICATE)
+                        .bind(code.as_str().to_owned())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?
+                        .map(Certificate::try_from)
+                        .transpose()
+                }
+
+                async fn certificates_of(
+                    &self,
+                    owner: &Msisdn,
+                ) -> Result<Vec<Certificate>, StoreError> {
+                    let rows = sqlx::query_as::<$db, CertificateRow>(sql::CERTIFICATES_OF_OWNER)
+                        .bind(owner.as_str().to_owned())
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    convert(rows)
+                }
+
+                async fn certificates_of_order(
+                    &self,
+                    order_id: &OrderId,
+                ) -> Result<Vec<Certificate>, StoreError> {
+                    let rows = sqlx::query_as::<$db, CertificateRow>(sql::CERTIFICATES_OF_ORDER)
+                        .bind(order_id.as_str().to_owned())
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    convert(rows)
+                }
+
+                async fn certificates_expiring(
+                    &self,
+                    now: DateTime<Utc>,
+                    limit: u32,
+                ) -> Result<Vec<Certificate>, StoreError> {
+                    let rows = sqlx::query_as::<$db, CertificateRow>(sql::CERTIFICATES_EXPIRING)
+                        .bind(now)
+                        .bind(i64::from(limit))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    convert(rows)
+                }
+
+                async fn gift(&self, id: &GiftId) -> Result<Option<Gift>, StoreError> {
+                    sqlx::query_as::<$db, GiftRow>(sql::GIFT)
+                        .bind(id.as_str().to_owned())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?
+                        .map(Gift::try_from)
+                        .transpose()
+                }
+
+                async fn gifts_of(&self, msisdn: &Msisdn) -> Result<Vec<Gift>, StoreError> {
+                    let rows = sqlx::query_as::<$db, GiftRow>(sql::GIFTS_OF)
+                        .bind(msisdn.as_str().to_owned())
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    convert(rows)
+                }
+
+                async fn gifts_due(
+                    &self,
+                    now: DateTime<Utc>,
+                    limit: u32,
+                ) -> Result<Vec<Gift>, StoreError> {
+                    let rows = sqlx::query_as::<$db, GiftRow>(sql::GIFTS_DUE)
+                        .bind(now)
+                        .bind(i64::from(limit))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    convert(rows)
+                }
+
+                async fn payment(&self, order_id: &OrderId) -> Result<Option<Payment>, StoreError> {
+                    sqlx::query_as::<$db, PaymentRow>(sql::PAYMENT)
+                        .bind(order_id.as_str().to_owned())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?
+                        .map(Payment::try_from)
+                        .transpose()
+                }
+
+                async fn carrier_billed_since(
+                    &self,
+                    msisdn: &Msisdn,
+                    since: DateTime<Utc>,
+                    currency: &str,
+                ) -> Result<i64, StoreError> {
+                    sqlx::query_scalar::<$db, i64>(sql::CARRIER_BILLED_SINCE)
+                        .bind(msisdn.as_str().to_owned())
+                        .bind(since)
+                        .bind(currency.to_ascii_uppercase())
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(db_error)
+                }
+
+                async fn redemption(&self, id: &str) -> Result<Option<Redemption>, StoreError> {
+                    sqlx::query_as::<$db, RedemptionRow>(sql::REDEMPTION)
+                        .bind(id.to_owned())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?
+                        .map(Redemption::try_from)
+                        .transpose()
+                }
+
+                async fn redemption_by_key(
+                    &self,
+                    merchant_id: &str,
+                    key: &str,
+                ) -> Result<Option<Redemption>, StoreError> {
+                    sqlx::query_as::<$db, RedemptionRow>(sql::REDEMPTION_BY_KEY)
+                        .bind(merchant_id.to_owned())
+                        .bind(key.to_owned())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?
+                        .map(Redemption::try_from)
+                        .transpose()
+                }
+
+                async fn journal_of(
+                    &self,
+                    msisdn: &Msisdn,
+                    kinds: &[JournalKind],
+                    limit: u32,
+                ) -> Result<Vec<JournalEntry>, StoreError> {
+                    if kinds.is_empty() || limit == 0 {
+                        return Ok(Vec::new());
+                    }
+                    let mut select = QueryBuilder::<$db>::new(sql::JOURNAL_OF_HEAD);
+                    select.push_bind(msisdn.as_str().to_owned());
+                    select.push(" AND kind IN (");
+                    let mut listed = select.separated(", ");
+                    for kind in kinds {
+                        listed.push_bind(kind.as_str());
+                    }
+                    select.push(") ORDER BY at DESC, id DESC LIMIT ");
+                    select.push_bind(i64::from(limit));
+                    let rows = select
+                        .build_query_as::<JournalRow>()
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    convert(rows)
+                }
+
+                async fn commit(&self, changes: Changes) -> Result<(), StoreError> {
+                    if changes.is_empty() {
+                        return Ok(());
+                    }
+                    let now = Utc::now();
+                    let mut tx = self.begin_write().await?;
+                    match apply(&mut tx, &changes, now).await {
+                        Ok(()) => tx.commit().await.map_err(db_error),
+                        Err(error) => {
+                            if let Err(rollback) = tx.rollback().await {
+                                tracing::warn!(%rollback, "rollback after a failed commit failed");
+                            }
+                            Err(error)
+                        }
+                    }
+                }
+
+                async fn outbox_due(
+                    &self,
+                    channel: &str,
+                    now: DateTime<Utc>,
+                    limit: u32,
+                ) -> Result<Vec<OutboxRecord>, StoreError> {
+                    let rows = sqlx::query_as::<$db, OutboxRow>(sql::OUTBOX_DUE)
+                        .bind(channel.to_owned())
+                        .bind(now)
+                        .bind(i64::from(limit))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    let mut due = Vec::with_capacity(rows.len());
+                    for row in rows {
+                        let id = row.id;
+                        match OutboxRecord::try_from(row) {
+                            Ok(record) => due.push(record),
+                            Err(error) => {
+                                // A payload that does not read back would block its channel
+                                // forever; park it (kept, with its reason) and go on.
+                                tracing::error!(outbox_id = id, %error, "parking an unreadable outbox entry");
+                                self.outbox_park(id, &error.to_string()).await?;
+                            }
+                        }
+                    }
+                    Ok(due)
+                }
+
+                async fn outbox_delivered(&self, ids: &[i64]) -> Result<(), StoreError> {
+                    let now = Utc::now();
+                    for chunk in ids.chunks(ROWS_PER_INSERT) {
+                        let mut update = QueryBuilder::<$db>::new(sql::OUTBOX_DELIVERED_HEAD);
+                        update.push_bind(now);
+                        update.push(" WHERE delivered_at IS NULL AND id IN (");
+                        let mut listed = update.separated(", ");
+                        for id in chunk {
+                            listed.push_bind(*id);
+                        }
+                        update.push(")");
+                        update.build().execute(&self.pool).await.map_err(db_error)?;
+                    }
+                    Ok(())
+                }
+
+                async fn outbox_retry_at(
+                    &self,
+                    id: i64,
+                    error: &str,
+                    next_attempt_at: DateTime<Utc>,
+                ) -> Result<(), StoreError> {
+                    let done = sqlx::query(sql::OUTBOX_RETRY_AT)
+                        .bind(id)
+                        .bind(error.to_owned())
+                        .bind(next_attempt_at)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound(format!("outbox entry {id}")));
+                    }
+                    Ok(())
+                }
+
+                async fn outbox_park(&self, id: i64, reason: &str) -> Result<(), StoreError> {
+                    let done = sqlx::query(sql::OUTBOX_PARK)
+                        .bind(id)
+                        .bind(reason.to_owned())
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound(format!("outbox entry {id}")));
+                    }
+                    Ok(())
+                }
+
+                async fn outbox_pending(&self, limit: u32) -> Result<Vec<OutboxRecord>, StoreError> {
+                    let rows = sqlx::query_as::<$db, OutboxRow>(sql::OUTBOX_PENDING)
+                        .bind(i64::from(limit))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    convert(rows)
+                }
+
+                async fn insert_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError> {
+                    sqlx::query(sql::INSERT_API_KEY)
+                        .bind(key.holder_id.clone())
+                        .bind(key.kind.as_str())
+                        .bind(key.name.clone())
+                        .bind(key.secret_hash.clone())
+                        .bind(key.created_at)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(())
+                }
+
+                async fn api_key(&self, holder_id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
+                    sqlx::query_as::<$db, ApiKeyRow>(sql::API_KEY)
+                        .bind(holder_id.to_owned())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?
+                        .map(ApiKeyRecord::try_from)
+                        .transpose()
+                }
+
+                async fn audit_facts(&self) -> Result<AuditFacts, StoreError> {
+                    let mut tx = self.begin_read().await?;
+                    let totals = sqlx::query_as::<$db, TotalsRow>(sql::AUDIT_TOTALS)
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    let facts = AuditFacts {
+                        totals: totals.into_iter().map(CurrencyTotals::from).collect(),
+                        certificates_off_journal: fetch_strings(
+                            &mut tx,
+                            sql::AUDIT_CERTIFICATES_OFF_JOURNAL,
+                        )
+                        .await?,
+                        charges_without_certificates: fetch_strings(
+                            &mut tx,
+                            sql::AUDIT_CHARGES_WITHOUT_CERTIFICATES,
+                        )
+                        .await?,
+                        certificates_without_charge: fetch_strings(
+                            &mut tx,
+                            sql::AUDIT_CERTIFICATES_WITHOUT_CHARGE,
+                        )
+                        .await?,
+                        certificate_count: fetch_count(&mut tx, sql::COUNT_CERTIFICATES).await?,
+                        journal_rows: fetch_count(&mut tx, sql::COUNT_JOURNAL).await?,
+                    };
+                    tx.rollback().await.map_err(db_error)?;
+                    Ok(facts)
+                }
+
+                async fn ping(&self) -> Result<(), StoreError> {
+                    sqlx::query(sql::PING)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(())
+                }
+            }
+        };
+    };
+}
+
+pub(crate) use impl_store;

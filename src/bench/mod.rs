@@ -1,0 +1,5 @@
+//! Load generators behind `giftgate bench` and their measurements.
+
+pub mod http;
+pub mod latency;
+pub mod pgbench;

@@ -1,0 +1,75 @@
+//! The command line (CONTRACT.md §1).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// giftgate: sell, gift and redeem electronic gift certificates over a carrier's
+/// messaging and billing.
+#[derive(Debug, Parser)]
+#[command(name = "giftgate", version, about)]
+pub struct Cli {
+    /// TOML configuration file (environment variables win over it).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the gateway until SIGINT/SIGTERM, then drain and exit 0.
+    Serve,
+    /// Run the embedded default end to end: a scripted purchase → gift → accept →
+    /// redemption → reject → refund story on SQLite with the built-in simulators.
+    Demo {
+        /// Keep the demo's database in this file instead of a temporary one.
+        #[arg(long, value_name = "FILE")]
+        database: Option<PathBuf>,
+    },
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Check the ledger invariants; exit 1 if any is violated.
+    Audit,
+    /// Load generator: drive a gateway over HTTP and print throughput and latency.
+    Bench(BenchArgs),
+    /// Run one simulator alone.
+    Sim {
+        /// Which.
+        #[command(subcommand)]
+        which: Simulator,
+    },
+}
+
+/// Options of `giftgate bench`.
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// Purchases to complete.
+    #[arg(long, default_value_t = 2000)]
+    pub purchases: usize,
+    /// Redemptions to run.
+    #[arg(long, default_value_t = 5000)]
+    pub redemptions: usize,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 32)]
+    pub concurrency: usize,
+    /// Offered redemption rate for the latency run (per second).
+    #[arg(long, default_value_t = 500)]
+    pub rate: u32,
+    /// Also run `pgbench -c 8 -j 2 -T 15` against the database as the reference.
+    #[arg(long)]
+    pub pgbench: bool,
+}
+
+/// The simulators.
+#[derive(Debug, Subcommand)]
+pub enum Simulator {
+    /// Carrier billing (OneAPI Payment style).
+    Billing {
+        /// Listen address.
+        #[arg(long, default_value = "127.0.0.1:9101")]
+        addr: String,
+    },
+}

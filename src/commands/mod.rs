@@ -1,0 +1,36 @@
+//! The subcommands of the binary; `anyhow` stops here.
+
+pub mod audit;
+pub mod bench;
+pub mod demo;
+pub mod serve;
+
+use std::process::ExitCode;
+
+use crate::cli::{Command, Simulator};
+use crate::config::Settings;
+
+/// Runs a subcommand inside the actix system.
+pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve => serve::run(settings).await,
+        Command::Demo { database } => demo::run(settings, database).await,
+        Command::Migrate => {
+            crate::startup::open_store(&settings).await?;
+            println!(
+                "migrations applied to {}",
+                giftgate_store::redact_url(&settings.database_url)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit => audit::run(&settings).await,
+        Command::Bench(args) => bench::run(settings, args).await,
+        Command::Sim { which } => match which {
+            Simulator::Billing { addr } => {
+                let addr = addr.parse()?;
+                giftgate_billing::run_standalone(addr).await?;
+                Ok(ExitCode::SUCCESS)
+            }
+        },
+    }
+}

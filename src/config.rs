@@ -1,0 +1,208 @@
+//! Configuration (CONTRACT.md §1): defaults, then an optional TOML file (`--config`),
+//! then `GIFTGATE_*` environment variables (environment wins). Every key of the TOML file
+//! is the variable's name without the prefix, in lower case (`database_url = "…"`).
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::Path;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// The gateway's settings. `Debug` redacts secrets.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// `sqlite://…` (embedded) or `postgres://…` (production).
+    pub database_url: String,
+    /// RabbitMQ URL; unset = orders arrive by HTTP only.
+    pub amqp_url: Option<String>,
+    /// HTTP API listen address.
+    pub http_addr: String,
+    /// SMSC `smpp://host:port`; unset = built-in SMSC simulator.
+    pub smsc_url: Option<String>,
+    /// SMPP system_id.
+    pub smsc_system_id: String,
+    /// SMPP password.
+    pub smsc_password: String,
+    /// SMPP system_type.
+    pub smsc_system_type: String,
+    /// Transceiver binds kept open.
+    pub smsc_binds: usize,
+    /// Outstanding submit_sm per bind.
+    pub smsc_window: usize,
+    /// submit_sm per second over all binds (0 = unlimited).
+    pub smsc_tps: u32,
+    /// Source address of MT messages; destination of MO commands.
+    pub short_code: String,
+    /// MMSC MM7 endpoint; unset = built-in MMSC simulator.
+    pub mm7_url: Option<String>,
+    /// Carrier billing base URL; unset = built-in billing simulator.
+    pub billing_url: Option<String>,
+    /// Payment network base URL; unset = built-in payment simulator.
+    pub psp_url: Option<String>,
+    /// Bearer token of `/v1/admin/*`; unset = admin routes off.
+    pub admin_token: Option<String>,
+    /// 32-byte hex key encrypting PINs; generated beside a SQLite file, required with Postgres.
+    pub secret_key: Option<String>,
+    /// Default region of national phone numbers.
+    pub country: String,
+    /// `text` or `json` log lines.
+    pub log_format: String,
+    /// Language of handset texts: `ko` or `en` (extension).
+    pub language: String,
+    /// Monthly carrier-billing cap per subscriber in KRW; 0 = none (extension).
+    pub monthly_carrier_cap: i64,
+    /// Days a transferee has to answer a gift (extension).
+    pub gift_answer_days: i64,
+    /// Seconds a subscriber session may idle before it stops (extension).
+    pub session_idle_secs: u64,
+    /// Worker threads for subscriber sessions (extension; 0 = one per CPU).
+    pub session_threads: usize,
+    /// HTTP worker threads (extension; 0 = one per CPU).
+    pub http_workers: usize,
+    /// Database connections (extension).
+    pub database_max_connections: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            database_url: "sqlite://giftgate.db?mode=rwc".to_owned(),
+            amqp_url: None,
+            http_addr: "127.0.0.1:8080".to_owned(),
+            smsc_url: None,
+            smsc_system_id: "giftgate".to_owned(),
+            smsc_password: "secret".to_owned(),
+            smsc_system_type: String::new(),
+            smsc_binds: 1,
+            smsc_window: 64,
+            smsc_tps: 0,
+            short_code: "1555".to_owned(),
+            mm7_url: None,
+            billing_url: None,
+            psp_url: None,
+            admin_token: None,
+            secret_key: None,
+            country: "KR".to_owned(),
+            log_format: "text".to_owned(),
+            language: "ko".to_owned(),
+            monthly_carrier_cap: 500_000,
+            gift_answer_days: 7,
+            session_idle_secs: 60,
+            session_threads: 0,
+            http_workers: 0,
+            database_max_connections: 16,
+        }
+    }
+}
+
+/// Why the configuration could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(#[from] Box<figment::Error>);
+
+impl Settings {
+    /// Reads defaults, the optional TOML file and the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(file) = file {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        figment = figment.merge(Env::prefixed("GIFTGATE_"));
+        figment.extract().map_err(|e| ConfigError(Box::new(e)))
+    }
+
+    /// The HTTP listen address.
+    pub fn http_socket_addr(&self) -> Result<SocketAddr, std::net::AddrParseError> {
+        self.http_addr.parse()
+    }
+
+    /// True when the database is the embedded SQLite.
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+fn redacted(secret: &Option<String>) -> &'static str {
+    if secret.is_some() {
+        "<redacted>"
+    } else {
+        "<unset>"
+    }
+}
+
+/// Hides the password of a URL (`postgres://user:pw@host` → `postgres://user:***@host`).
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &credentials[..colon],
+                    &url[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("amqp_url", &self.amqp_url.as_deref().map(redact_url))
+            .field("http_addr", &self.http_addr)
+            .field("smsc_url", &self.smsc_url)
+            .field("smsc_system_id", &self.smsc_system_id)
+            .field("smsc_password", &"<redacted>")
+            .field("smsc_binds", &self.smsc_binds)
+            .field("smsc_window", &self.smsc_window)
+            .field("smsc_tps", &self.smsc_tps)
+            .field("short_code", &self.short_code)
+            .field("mm7_url", &self.mm7_url)
+            .field("billing_url", &self.billing_url)
+            .field("psp_url", &self.psp_url)
+            .field("admin_token", &redacted(&self.admin_token))
+            .field("secret_key", &redacted(&self.secret_key))
+            .field("country", &self.country)
+            .field("language", &self.language)
+            .field("monthly_carrier_cap", &self.monthly_carrier_cap)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let settings = Settings {
+            database_url: "postgres://app:hunter2@db/giftgate".into(),
+            admin_token: Some("tok-very-secret".into()),
+            secret_key: Some("00".repeat(32)),
+            ..Settings::default()
+        };
+        let text = format!("{settings:?}");
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(!text.contains("tok-very-secret"), "{text}");
+        assert!(!text.contains(&"00".repeat(32)), "{text}");
+        assert!(text.contains("postgres://app:***@db/giftgate"), "{text}");
+    }
+
+    #[test]
+    fn defaults_follow_the_contract() {
+        let settings = Settings::default();
+        assert_eq!(settings.database_url, "sqlite://giftgate.db?mode=rwc");
+        assert_eq!(settings.http_addr, "127.0.0.1:8080");
+        assert_eq!(settings.smsc_window, 64);
+        assert_eq!(settings.short_code, "1555");
+    }
+}

@@ -1,0 +1,128 @@
+//! JSON errors with stable codes: `{"error": "<snake_case_code>", "detail": "…"}`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use giftgate_actors::domain::OrderError;
+use giftgate_actors::service::ServiceError;
+use serde::Serialize;
+
+/// The body of every error answer.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Stable snake_case code.
+    pub error: String,
+    /// Human explanation.
+    pub detail: String,
+}
+
+/// An error answered to an HTTP client.
+#[derive(Debug, thiserror::Error)]
+#[error("{code}: {detail}")]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Stable code.
+    pub code: String,
+    /// Human detail.
+    pub detail: String,
+}
+
+impl ApiError {
+    /// An error with status, code and detail.
+    pub fn new(status: StatusCode, code: &str, detail: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code: code.to_owned(),
+            detail: detail.into(),
+        }
+    }
+
+    /// 400 with a code.
+    pub fn bad_request(code: &str, detail: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, code, detail)
+    }
+
+    /// 401: no or wrong credentials.
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
+    }
+
+    /// 404 `not_found`.
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", detail)
+    }
+
+    /// 503 while something the answer needs is down.
+    pub fn unavailable(code: &str, detail: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, code, detail)
+    }
+}
+
+/// The HTTP status of a business refusal code.
+pub fn status_of(code: &str) -> StatusCode {
+    match code {
+        "not_found" | "certificate_not_found" | "gift_not_found" | "unknown_product" => {
+            StatusCode::NOT_FOUND
+        }
+        "invalid_pin" => StatusCode::FORBIDDEN,
+        "pin_locked" => StatusCode::LOCKED,
+        "idempotency_key_reused" | "already_voided" | "contention" => StatusCode::CONFLICT,
+        "store_unavailable" | "payment_pending" => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        match &error {
+            ServiceError::Refused(refusal) => ApiError::new(
+                status_of(refusal.code),
+                refusal.code,
+                refusal.detail.clone(),
+            ),
+            ServiceError::Store(inner) => {
+                tracing::error!(error = %inner, "store failure");
+                ApiError::unavailable("store_unavailable", "the ledger is unavailable; retry")
+            }
+            other => ApiError::new(status_of(other.code()), other.code(), other.to_string()),
+        }
+    }
+}
+
+impl From<OrderError> for ApiError {
+    fn from(error: OrderError) -> Self {
+        ApiError::bad_request(error.code, error.detail)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status).json(ErrorBody {
+            error: self.code.clone(),
+            detail: self.detail.clone(),
+        })
+    }
+}
+
+/// Turns actix's JSON and path extraction errors into our JSON errors.
+pub fn json_config() -> actix_web::web::JsonConfig {
+    actix_web::web::JsonConfig::default()
+        .limit(64 * 1024)
+        .error_handler(|error, _| ApiError::bad_request("malformed_json", error.to_string()).into())
+}
+
+/// Path extraction errors as JSON.
+pub fn path_config() -> actix_web::web::PathConfig {
+    actix_web::web::PathConfig::default()
+        .error_handler(|error, _| ApiError::bad_request("invalid_path", error.to_string()).into())
+}
+
+/// Query extraction errors as JSON.
+pub fn query_config() -> actix_web::web::QueryConfig {
+    actix_web::web::QueryConfig::default()
+        .error_handler(|error, _| ApiError::bad_request("invalid_query", error.to_string()).into())
+}

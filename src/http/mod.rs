@@ -1,0 +1,87 @@
+//! The HTTP API (actix-web, CONTRACT.md §4): routes, keys, JSON errors, health and metrics.
+
+pub mod admin;
+pub mod catalog;
+pub mod error;
+pub mod health;
+pub mod keys;
+pub mod openapi;
+pub mod orders;
+pub mod redemptions;
+pub mod state;
+pub mod subscribers;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::web;
+
+pub use state::{AppState, ReadinessProbe};
+
+/// Mounts every route.
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .app_data(error::json_config())
+        .app_data(error::path_config())
+        .app_data(error::query_config())
+        .route("/healthz", web::get().to(health::healthz))
+        .route("/readyz", web::get().to(health::readyz))
+        .route("/metrics", web::get().to(health::metrics))
+        .route("/openapi.json", web::get().to(openapi::openapi_json))
+        .service(
+            web::scope("/v1")
+                .route("/orders", web::post().to(orders::submit_order))
+                .route("/orders/{order_id}", web::get().to(orders::get_order))
+                .route("/products", web::get().to(catalog::products))
+                .route(
+                    "/subscribers/{msisdn}/certificates",
+                    web::get().to(subscribers::certificates),
+                )
+                .route(
+                    "/subscribers/{msisdn}/gifts",
+                    web::get().to(subscribers::gifts),
+                )
+                .route(
+                    "/subscribers/{msisdn}/history",
+                    web::get().to(subscribers::history),
+                )
+                .route("/gifts/{gift_id}", web::get().to(subscribers::gift))
+                .route(
+                    "/gifts/{gift_id}/confirm",
+                    web::post().to(subscribers::confirm_gift),
+                )
+                .route("/redemptions", web::post().to(redemptions::redeem))
+                .route(
+                    "/redemptions/{redemption_id}/void",
+                    web::post().to(redemptions::void),
+                )
+                .route("/certificates/{code}", web::get().to(redemptions::balance))
+                .route("/admin/merchants", web::post().to(admin::create_merchant))
+                .route("/admin/channels", web::post().to(admin::create_channel))
+                .route(
+                    "/admin/products/{product_id}",
+                    web::put().to(admin::put_product),
+                ),
+        )
+        .default_service(web::to(|| async {
+            Err::<actix_web::HttpResponse, _>(error::ApiError::not_found("no such route"))
+        }));
+}
+
+/// Counts requests and their latency per route pattern and status.
+pub async fn request_metrics(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = std::time::Instant::now();
+    let route = request
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".to_owned());
+    let method = request.method().to_string();
+    let response = next.call(request).await?;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("giftgate_http_requests_total", "route" => route.clone(), "method" => method.clone(), "status" => status).increment(1);
+    metrics::histogram!("giftgate_http_request_seconds", "route" => route, "method" => method)
+        .record(started.elapsed().as_secs_f64());
+    Ok(response)
+}

@@ -1,0 +1,17 @@
+//! giftgate: the gateway through which a mobile carrier sells, gifts and redeems
+//! electronic gift certificates over its own messaging and billing.
+//!
+//! This crate is the composition root: configuration, the HTTP API, and the wiring of
+//! the core (`giftgate-actors`) to its adapters (`adapters/*`). The binary's
+//! subcommands live in [`commands`].
+#![forbid(unsafe_code)]
+
+pub mod bench;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod http;
+pub mod relay;
+pub mod secret_key;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,221 @@
+//! Builds the gateway from settings: store, payment rails (with the built-in simulators
+//! where no URL is configured), the core's actors and the HTTP API. `main` and the tests
+//! both start the gateway through [`Gateway::start`]; it must run inside an actix system.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use actix::{Actor, Addr, Arbiter};
+use actix_web::dev::ServerHandle;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use giftgate_actors::actors::{GiftExpiry, Recovery, RegistryConfig, SessionRegistry};
+use giftgate_actors::domain::{Currency, Language, Money, Region};
+use giftgate_actors::ports::{Clock, PaymentRail, Store, SystemClock};
+use giftgate_actors::service::catalog::seed_sample_catalog;
+use giftgate_actors::service::{Ledger, PaymentRails, Policy};
+use giftgate_billing::{BillingConfig, BillingSimHandle, BillingSimulator, OneApiBilling};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+
+use crate::config::Settings;
+use crate::http::keys::KeyRing;
+use crate::http::{AppState, ReadinessProbe};
+use crate::relay::EventLogRelay;
+use crate::secret_key::pin_cipher;
+
+/// A running gateway.
+pub struct Gateway {
+    /// Where the HTTP API listens.
+    pub http_addr: SocketAddr,
+    /// The core's services.
+    pub ledger: Arc<Ledger>,
+    /// The session registry (orders go here).
+    pub registry: Addr<SessionRegistry>,
+    /// The in-process billing simulator, when no billing URL was configured.
+    pub billing_simulator: Option<BillingSimHandle>,
+    server: ServerHandle,
+    arbiters: Vec<Arbiter>,
+}
+
+/// The process-wide Prometheus recorder (installed once, shared by every gateway a test
+/// process starts).
+pub fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            // Another recorder may already be installed (tests); ours still renders.
+            drop(metrics::set_global_recorder(recorder));
+            handle
+        })
+        .clone()
+}
+
+/// The deployment policy from settings.
+pub fn policy(settings: &Settings) -> anyhow::Result<Policy> {
+    let region = Region::parse(&settings.country).context("GIFTGATE_COUNTRY")?;
+    let language = match settings.language.as_str() {
+        "en" => Language::En,
+        "ko" => Language::Ko,
+        other => anyhow::bail!("GIFTGATE_LANGUAGE must be ko or en, not {other:?}"),
+    };
+    let monthly_carrier_cap = (settings.monthly_carrier_cap > 0)
+        .then(|| Money::from_minor_units(settings.monthly_carrier_cap, Currency::KRW))
+        .transpose()
+        .context("GIFTGATE_MONTHLY_CARRIER_CAP")?;
+    Ok(Policy {
+        region,
+        language,
+        monthly_carrier_cap,
+        gift_answer_window: chrono::Duration::days(settings.gift_answer_days.max(1)),
+        ..Policy::default()
+    })
+}
+
+/// Opens the configured store (running its migrations) and seeds the sample catalog.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+    let options = giftgate_store::StoreOptions {
+        max_connections: Some(settings.database_max_connections),
+        ..giftgate_store::StoreOptions::default()
+    };
+    let store = giftgate_store::connect_with(&settings.database_url, &options)
+        .await
+        .with_context(|| {
+            format!(
+                "opening {}",
+                giftgate_store::redact_url(&settings.database_url)
+            )
+        })?;
+    seed_sample_catalog(store.as_ref())
+        .await
+        .context("seeding the sample catalog")?;
+    Ok(store)
+}
+
+impl Gateway {
+    /// Starts everything; answers once the HTTP API listens.
+    pub async fn start(settings: Settings) -> anyhow::Result<Gateway> {
+        let metrics = metrics_handle();
+        let store = open_store(&settings).await?;
+        let pins = pin_cipher(&settings.database_url, settings.secret_key.as_deref())?;
+
+        let (billing_url, billing_simulator) = match &settings.billing_url {
+            Some(url) => (url.clone(), None),
+            None => {
+                let simulator = BillingSimulator::start(SocketAddr::from(([127, 0, 0, 1], 0)))
+                    .await
+                    .context("starting the built-in billing simulator")?;
+                tracing::info!(url = %simulator.base_url(), "built-in carrier billing simulator");
+                (simulator.base_url(), Some(simulator))
+            }
+        };
+        let carrier: Arc<dyn PaymentRail> = Arc::new(
+            OneApiBilling::new(BillingConfig::new(billing_url)).context("billing client")?,
+        );
+        let rails = PaymentRails {
+            carrier,
+            network: None,
+        };
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let ledger = Arc::new(Ledger::new(
+            Arc::clone(&store),
+            rails,
+            clock,
+            pins,
+            policy(&settings)?,
+        ));
+
+        let threads = match settings.session_threads {
+            0 => std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+            n => n,
+        };
+        let arbiters: Vec<Arbiter> = (0..threads).map(|_| Arbiter::new()).collect();
+        let registry = SessionRegistry::new(
+            Arc::clone(&ledger),
+            RegistryConfig {
+                idle_after: Duration::from_secs(settings.session_idle_secs.max(1)),
+                mailbox_capacity: 64,
+                arbiters: arbiters.iter().map(|a| a.handle()).collect(),
+            },
+        )
+        .start();
+        GiftExpiry::new(
+            Arc::clone(&ledger),
+            registry.clone(),
+            Duration::from_secs(30),
+        )
+        .start();
+        Recovery::new(
+            Arc::clone(&ledger),
+            registry.clone(),
+            Duration::from_secs(30),
+            chrono::Duration::seconds(60),
+        )
+        .start();
+        if settings.amqp_url.is_none() {
+            EventLogRelay::new(Arc::clone(&store), Duration::from_millis(200)).start();
+        }
+
+        let state = web::Data::new(AppState {
+            ledger: Arc::clone(&ledger),
+            registry: registry.clone(),
+            keys: KeyRing::new(Arc::clone(&store), settings.admin_token.clone()),
+            metrics,
+            probes: Vec::<Arc<dyn ReadinessProbe>>::new(),
+            order_wait: Duration::from_secs(10),
+        });
+        let workers = match settings.http_workers {
+            0 => threads,
+            n => n,
+        };
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .wrap(from_fn(crate::http::request_metrics))
+                .configure(crate::http::routes)
+        })
+        .workers(workers)
+        .disable_signals()
+        .shutdown_timeout(30)
+        .bind(settings.http_socket_addr().context("GIFTGATE_HTTP_ADDR")?)
+        .with_context(|| format!("binding {}", settings.http_addr))?;
+        let http_addr = *server
+            .addrs()
+            .first()
+            .context("the HTTP server bound no address")?;
+        let server = server.run();
+        let handle = server.handle();
+        actix::spawn(server);
+        tracing::info!(%http_addr, "giftgate HTTP API listening");
+        Ok(Gateway {
+            http_addr,
+            ledger,
+            registry,
+            billing_simulator,
+            server: handle,
+            arbiters,
+        })
+    }
+
+    /// Drains: the HTTP API stops taking requests and finishes those in flight (each
+    /// waits for its order), then the session threads stop.
+    pub async fn stop(self) {
+        self.server.stop(true).await;
+        for arbiter in &self.arbiters {
+            arbiter.stop();
+        }
+        if let Some(simulator) = self.billing_simulator {
+            simulator.stop().await;
+        }
+    }
+
+    /// The API's base URL.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.http_addr)
+    }
+}
