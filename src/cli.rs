@@ -72,4 +72,10 @@ pub enum Simulator {
         #[arg(long, default_value = "127.0.0.1:9101")]
         addr: String,
     },
+    /// Payment network for card and bank settlement.
+    Psp {
+        /// Listen address.
+        #[arg(long, default_value = "127.0.0.1:9102")]
+        addr: String,
+    },
 }

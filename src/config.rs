@@ -64,6 +64,10 @@ pub struct Settings {
     pub http_workers: usize,
     /// Database connections (extension).
     pub database_max_connections: u32,
+    /// Carrier billing request timeout in milliseconds (extension).
+    pub billing_timeout_ms: u64,
+    /// Payment network request timeout in milliseconds (extension).
+    pub psp_timeout_ms: u64,
 }
 
 impl Default for Settings {
@@ -94,6 +98,8 @@ impl Default for Settings {
             session_threads: 0,
             http_workers: 0,
             database_max_connections: 16,
+            billing_timeout_ms: 10_000,
+            psp_timeout_ms: 10_000,
         }
     }
 }

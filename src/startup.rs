@@ -17,6 +17,7 @@ use giftgate_actors::ports::{Clock, PaymentRail, Store, SystemClock};
 use giftgate_actors::service::catalog::seed_sample_catalog;
 use giftgate_actors::service::{Ledger, PaymentRails, Policy};
 use giftgate_billing::{BillingConfig, BillingSimHandle, BillingSimulator, OneApiBilling};
+use giftgate_psp::{PspClient, PspConfig, PspSimHandle, PspSimulator};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
 use crate::config::Settings;
@@ -35,6 +36,8 @@ pub struct Gateway {
     pub registry: Addr<SessionRegistry>,
     /// The in-process billing simulator, when no billing URL was configured.
     pub billing_simulator: Option<BillingSimHandle>,
+    /// The in-process payment network simulator, when no PSP URL was configured.
+    pub psp_simulator: Option<PspSimHandle>,
     server: ServerHandle,
     arbiters: Vec<Arbiter>,
 }
@@ -112,12 +115,32 @@ impl Gateway {
                 (simulator.base_url(), Some(simulator))
             }
         };
-        let carrier: Arc<dyn PaymentRail> = Arc::new(
-            OneApiBilling::new(BillingConfig::new(billing_url)).context("billing client")?,
+        let billing_config = BillingConfig {
+            request_timeout: Duration::from_millis(settings.billing_timeout_ms.max(100)),
+            ..BillingConfig::new(billing_url)
+        };
+        let carrier: Arc<dyn PaymentRail> =
+            Arc::new(OneApiBilling::new(billing_config).context("billing client")?);
+        let (psp_url, psp_simulator) = match &settings.psp_url {
+            Some(url) => (url.clone(), None),
+            None => {
+                let simulator = PspSimulator::start(SocketAddr::from(([127, 0, 0, 1], 0)))
+                    .await
+                    .context("starting the built-in payment simulator")?;
+                tracing::info!(url = %simulator.base_url(), "built-in payment network simulator");
+                (simulator.base_url().to_owned(), Some(simulator))
+            }
+        };
+        let network: Arc<dyn PaymentRail> = Arc::new(
+            PspClient::new(PspConfig {
+                request_timeout: Duration::from_millis(settings.psp_timeout_ms.max(100)),
+                ..PspConfig::new(psp_url, "giftgate")
+            })
+            .context("payment network client")?,
         );
         let rails = PaymentRails {
             carrier,
-            network: None,
+            network: Some(network),
         };
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let ledger = Arc::new(Ledger::new(
@@ -197,6 +220,7 @@ impl Gateway {
             ledger,
             registry,
             billing_simulator,
+            psp_simulator,
             server: handle,
             arbiters,
         })
@@ -210,6 +234,9 @@ impl Gateway {
             arbiter.stop();
         }
         if let Some(simulator) = self.billing_simulator {
+            simulator.stop().await;
+        }
+        if let Some(simulator) = self.psp_simulator {
             simulator.stop().await;
         }
     }

@@ -31,6 +31,10 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCod
                 giftgate_billing::run_standalone(addr).await?;
                 Ok(ExitCode::SUCCESS)
             }
+            Simulator::Psp { addr } => {
+                giftgate_psp::run_standalone(addr.as_str()).await?;
+                Ok(ExitCode::SUCCESS)
+            }
         },
     }
 }

@@ -45,21 +45,20 @@ pub async fn submit_order(
     let order = Order::from_json(&body, state.ledger.policy.region)?;
     // Bad input changes nothing: a purchase of an unknown product is refused here,
     // before anything is recorded.
-    if let OrderKind::Purchase { product_id, .. } = &order.kind {
-        if state
+    if let OrderKind::Purchase { product_id, .. } = &order.kind
+        && state
             .ledger
             .store
             .product(product_id)
             .await
             .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?
             .is_none()
-        {
-            return Err(ApiError::new(
-                actix_web::http::StatusCode::NOT_FOUND,
-                "unknown_product",
-                format!("no product {product_id}"),
-            ));
-        }
+    {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::NOT_FOUND,
+            "unknown_product",
+            format!("no product {product_id}"),
+        ));
     }
     let order_id = order.order_id.clone();
     let dispatch = Dispatch {
@@ -71,7 +70,7 @@ pub async fn submit_order(
     };
     let answer = tokio::time::timeout(state.order_wait, state.registry.send(dispatch)).await;
     let view = match answer {
-        Ok(Ok(Ok(SessionReply::Order(record)))) => order_view(&record),
+        Ok(Ok(Ok(SessionReply::Order(record)))) => order_view(record.as_ref()),
         Ok(Ok(Err(error))) => {
             tracing::warn!(%order_id, %error, "order pending");
             json!({ "order_id": order_id.as_str(), "status": "pending" })

@@ -161,11 +161,9 @@ impl Handler<SessionIdle> for SessionRegistry {
             .sessions
             .get(&idle.msisdn)
             .is_some_and(|e| e.session_id == idle.session_id && e.dispatched == idle.handled);
-        if quiet {
-            if let Some(entry) = self.sessions.remove(&idle.msisdn) {
-                entry.addr.do_send(StopSession);
-                metrics::gauge!("giftgate_sessions_active").decrement(1.0);
-            }
+        if quiet && let Some(entry) = self.sessions.remove(&idle.msisdn) {
+            entry.addr.do_send(StopSession);
+            metrics::gauge!("giftgate_sessions_active").decrement(1.0);
         }
     }
 }

@@ -42,7 +42,7 @@ pub enum SessionCommand {
 #[derive(Debug)]
 pub enum SessionReply {
     /// An order's stored outcome.
-    Order(OrderRecord),
+    Order(Box<OrderRecord>),
     /// Whether a timer's work did something.
     Done(bool),
 }
@@ -160,10 +160,11 @@ async fn run(ledger: &Ledger, command: SessionCommand) -> Result<SessionReply, S
         SessionCommand::Order { order, meta } => ledger
             .place_order(&order, &meta)
             .await
-            .map(SessionReply::Order),
-        SessionCommand::Resume(record) => {
-            ledger.resume_order(record).await.map(SessionReply::Order)
-        }
+            .map(|record| SessionReply::Order(Box::new(record))),
+        SessionCommand::Resume(record) => ledger
+            .resume_order(record)
+            .await
+            .map(|record| SessionReply::Order(Box::new(record))),
         SessionCommand::ExpireGift(gift_id) => {
             ledger.expire_gift(&gift_id).await.map(SessionReply::Done)
         }

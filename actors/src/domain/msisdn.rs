@@ -69,10 +69,11 @@ impl Msisdn {
         if let Some(number) = Self::parse_valid(&cleaned, region) {
             return Ok(number);
         }
-        if !cleaned.starts_with('+') && !cleaned.starts_with('0') {
-            if let Some(number) = Self::parse_valid(&format!("+{cleaned}"), region) {
-                return Ok(number);
-            }
+        if !cleaned.starts_with('+')
+            && !cleaned.starts_with('0')
+            && let Some(number) = Self::parse_valid(&format!("+{cleaned}"), region)
+        {
+            return Ok(number);
         }
         match phonenumber::parse(Some(region.0), &cleaned) {
             Ok(_) => Err(MsisdnError::Invalid(input.to_owned())),

@@ -29,7 +29,7 @@ pub enum StepOutcome {
     /// Carried out and committed together with the order's completion.
     Done(Value),
     /// Refused; the refusal is committed with these extra changes (e.g. a declined payment).
-    Refused(Refusal, Changes),
+    Refused(Refusal, Box<Changes>),
 }
 
 impl Ledger {
@@ -115,7 +115,7 @@ impl Ledger {
                 })
             }
             Ok(StepOutcome::Refused(refusal, extra)) => {
-                self.finish_refused(record, refusal, extra).await
+                self.finish_refused(record, refusal, *extra).await
             }
             Err(ServiceError::Refused(refusal)) => {
                 self.finish_refused(record, refusal, Changes::default())
@@ -138,10 +138,10 @@ impl Ledger {
         self.fail_order(&mut changes, &record, &refusal);
         if let Err(error) = self.commit(changes).await {
             // Someone finished it first (a concurrent resume): answer what is stored.
-            if super::ledger::is_conflict(&error) {
-                if let Some(stored) = self.store.order(&record.order_id).await? {
-                    return Ok(stored);
-                }
+            if super::ledger::is_conflict(&error)
+                && let Some(stored) = self.store.order(&record.order_id).await?
+            {
+                return Ok(stored);
             }
             return Err(error);
         }

@@ -44,12 +44,10 @@ impl Ledger {
             )
             .into());
         }
-        if let Some(spec) = gift {
-            if spec.to == order.msisdn {
-                return Err(
-                    Refusal::new("invalid_transferee", "a gift goes to another number").into(),
-                );
-            }
+        if let Some(spec) = gift
+            && spec.to == order.msisdn
+        {
+            return Err(Refusal::new("invalid_transferee", "a gift goes to another number").into());
         }
         let total = product
             .face_value
@@ -142,7 +140,7 @@ impl Ledger {
                 PaymentState::Released | PaymentState::Declined | PaymentState::Refunded => {
                     return Ok(StepOutcome::Refused(
                         Refusal::new("payment_failed", format!("payment is {}", payment.state)),
-                        Changes::default(),
+                        Box::default(),
                     ));
                 }
             }
@@ -226,7 +224,7 @@ impl Ledger {
             }],
             ..Changes::default()
         };
-        StepOutcome::Refused(refusal, changes)
+        StepOutcome::Refused(refusal, Box::new(changes))
     }
 
     fn payment_refused_after_release(
@@ -245,7 +243,7 @@ impl Ledger {
             }],
             ..Changes::default()
         };
-        StepOutcome::Refused(refusal, changes)
+        StepOutcome::Refused(refusal, Box::new(changes))
     }
 
     /// Issues the certificates of a charged purchase, in one commit with the charge.
@@ -266,10 +264,10 @@ impl Ledger {
                 Err(error) if is_conflict(&error) => {
                     // A code collision (or a concurrent resume): if the order got finished
                     // meanwhile, answer that; otherwise draw new codes.
-                    if let Some(stored) = self.store.order(&order.order_id).await? {
-                        if stored.status != crate::domain::OrderStatus::Pending {
-                            return Ok(StepOutcome::Done(stored.outcome.unwrap_or_default()));
-                        }
+                    if let Some(stored) = self.store.order(&order.order_id).await?
+                        && stored.status != crate::domain::OrderStatus::Pending
+                    {
+                        return Ok(StepOutcome::Done(stored.outcome.unwrap_or_default()));
                     }
                 }
                 other => return other,

@@ -51,10 +51,10 @@ impl Ledger {
                 let refusal = Refusal::new("refund_refused", error.to_string());
                 Ok(StepOutcome::Refused(
                     refusal,
-                    Changes {
+                    Box::new(Changes {
                         certificates: vec![restored],
                         ..Changes::default()
-                    },
+                    }),
                 ))
             }
         }

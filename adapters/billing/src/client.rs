@@ -201,7 +201,7 @@ impl OneApiBilling {
             }
             Err(CallFailure::Uncertain(why)) => {
                 tracing::warn!(operation = what, %why, "billing outcome unknown; looking it up");
-                Err(PaymentError::Unknown(why))
+                self.settle(submission, &why).await
             }
         }
     }
@@ -319,12 +319,12 @@ impl OneApiBilling {
         let response = builder
             .send()
             .await
-            .map_err(|e| self.transport_failure(&e))?;
+            .map_err(|e| self.transport_failure(e))?;
         let status = response.status();
         let body = response
             .bytes()
             .await
-            .map_err(|e| self.transport_failure(&e))?;
+            .map_err(|e| self.transport_failure(e))?;
         if status.is_success() {
             Ok(body.to_vec())
         } else {
@@ -332,16 +332,19 @@ impl OneApiBilling {
         }
     }
 
-    fn transport_failure(&self, error: &reqwest::Error) -> CallFailure {
+    /// Classifies a transport error; the URL (which holds the subscriber's number) is
+    /// left out of the text, which ends up in logs.
+    fn transport_failure(&self, error: reqwest::Error) -> CallFailure {
+        let error = error.without_url();
         if error.is_connect() {
-            CallFailure::NotSent(format!("cannot connect to billing: {}", chain(error)))
+            CallFailure::NotSent(format!("cannot connect to billing: {}", chain(&error)))
         } else if error.is_timeout() {
             CallFailure::Uncertain(format!(
                 "no answer from billing within {:?}",
                 self.config.request_timeout
             ))
         } else {
-            CallFailure::Uncertain(format!("billing exchange failed: {}", chain(error)))
+            CallFailure::Uncertain(format!("billing exchange failed: {}", chain(&error)))
         }
     }
 }

@@ -175,7 +175,7 @@ fn check_code(code: &str) -> Result<(), BarcodeError> {
 fn code128_modules(code: &str) -> Result<Vec<u8>, BarcodeError> {
     check_code(code)?;
     let data = if code.bytes().all(|b| b.is_ascii_digit()) {
-        if code.len() % 2 == 0 {
+        if code.len().is_multiple_of(2) {
             format!("Ć{code}")
         } else {
             // Set C holds digit pairs; the odd last digit goes in set B.

@@ -27,7 +27,14 @@ pub(crate) fn encode_png(
             PixelFormat::Rgba8 => png::ColorType::Rgba,
         });
         encoder.set_depth(png::BitDepth::Eight);
-        encoder.set_compression(png::Compression::Balanced);
+        if matches!(format, PixelFormat::Gray8) {
+            // Barcodes and QR codes: rows repeat, so the Up filter turns most of them into
+            // zeros and the fast deflater suffices (≈4× faster than adaptive + balanced).
+            encoder.set_filter(png::Filter::Up);
+            encoder.set_compression(png::Compression::Fast);
+        } else {
+            encoder.set_compression(png::Compression::Balanced);
+        }
         let mut writer = encoder.write_header()?;
         writer.write_image_data(pixels)?;
         writer.finish()?;

@@ -45,6 +45,10 @@ async fn a_gift_with_every_kind_of_extra_reaches_the_handset_with_every_part_ref
     assert_eq!(mms.transaction_id, "tx-1");
     assert_eq!(mms.from, "1555");
     assert_eq!(mms.subject, "A gift certificate from Kim");
+    let text = mms.text.as_deref().unwrap();
+    assert!(
+        text.contains("\"Happy birthday!\"") && text.contains("ACCEPT") && text.contains("REJECT")
+    );
     let received_ids: Vec<String> = mms.parts.iter().map(|p| p.content_id.clone()).collect();
     assert_eq!(received_ids, sent_ids);
     assert_eq!(mms.parts[0].mime, "application/smil");

@@ -43,6 +43,8 @@ use crate::{SmppEvent, SubmitAccepted, pdu};
 const MAX_SEQUENCE: u32 = 0x7FFF_FFFF;
 /// Bit of command_id that marks a response.
 const RESPONSE_BIT: u32 = 0x8000_0000;
+/// Shortest period of the keep-alive and timeout timers (a zero setting must not spin).
+const MIN_TIMER_PERIOD: std::time::Duration = std::time::Duration::from_millis(10);
 /// Messages taken off the client queue per bind beyond the window (bounds memory).
 const INTAKE_FACTOR: usize = 4;
 
@@ -298,10 +300,10 @@ impl BindSession {
         writer.send(pdu::request(sequence, bind)).await?;
         let response = timeout(response_timeout, async {
             while let Some(frame) = reader.next().await {
-                if let Frame::Command(command) = frame? {
-                    if command.sequence_number == sequence {
-                        return Ok(command);
-                    }
+                if let Frame::Command(command) = frame?
+                    && command.sequence_number == sequence
+                {
+                    return Ok(command);
                 }
             }
             Err(BindFailure::Closed)
@@ -329,10 +331,10 @@ impl BindSession {
         writer: &mut Writer,
     ) -> Result<SessionEnd, FrameError> {
         let config = self.parts.config.clone();
-        let mut enquire = interval(config.enquire_link_interval);
+        let mut enquire = interval(config.enquire_link_interval.max(MIN_TIMER_PERIOD));
         enquire.set_missed_tick_behavior(MissedTickBehavior::Delay);
         enquire.reset();
-        let mut housekeeping = interval(config.response_timeout / 4);
+        let mut housekeeping = interval((config.response_timeout / 4).max(MIN_TIMER_PERIOD));
         housekeeping.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut enquire_pending: Option<(u32, Instant)> = None;
         let mut unbind_sent: Option<Instant> = None;

@@ -116,7 +116,7 @@ impl SmppClient {
                     udhi,
                     short_message,
                 })
-                .ok_or(SubmitError::InvalidDestination)
+                .ok_or(SubmitError::InvalidSource)
             })
             .collect()
     }

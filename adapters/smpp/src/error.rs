@@ -35,6 +35,9 @@ pub enum SubmitError {
     /// The destination is not a phone number SMPP can carry.
     #[error("destination address is not a phone number of 1 to 20 digits")]
     InvalidDestination,
+    /// The configured source address does not fit SMPP (more than 20 characters or not ASCII).
+    #[error("source address does not fit an SMPP address field")]
+    InvalidSource,
     /// The client was shut down before the message was accepted.
     #[error("SMPP client shut down before the message was accepted")]
     ShutDown,

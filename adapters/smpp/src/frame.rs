@@ -152,6 +152,29 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic_the_decoder(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600)) {
+            let mut codec = FrameCodec::new();
+            let mut src = BytesMut::from(&bytes[..]);
+            while let Ok(Some(_)) = codec.decode(&mut src) {}
+        }
+
+        #[test]
+        fn any_body_behind_a_valid_header_never_panics(
+            command_id in proptest::prelude::any::<u32>(),
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+        ) {
+            let mut src = BytesMut::new();
+            src.extend_from_slice(&((HEADER_LEN + body.len()) as u32).to_be_bytes());
+            src.extend_from_slice(&command_id.to_be_bytes());
+            src.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 1]);
+            src.extend_from_slice(&body);
+            let frame = FrameCodec::new().decode(&mut src);
+            proptest::prop_assert!(matches!(frame, Ok(Some(_))));
+        }
+    }
+
     #[test]
     fn a_bad_length_is_fatal() {
         let mut src = BytesMut::from(&[0u8, 0, 0, 8, 0, 0, 0, 0][..]);

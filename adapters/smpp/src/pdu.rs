@@ -3,8 +3,9 @@
 use rusmpp::pdus::{BindTransceiver, DeliverSm, SubmitSm};
 use rusmpp::types::{COctetString, OctetString};
 use rusmpp::values::{
-    DataCoding, EsmClass, InterfaceVersion, IntermediateNotification, MCDeliveryReceipt,
-    MessageType, Npi, RegisteredDelivery, SmeOriginatedAcknowledgement, Ton,
+    Ansi41Specific, DataCoding, EsmClass, GsmFeatures, InterfaceVersion, IntermediateNotification,
+    MCDeliveryReceipt, MessageType, MessagingMode, Npi, RegisteredDelivery,
+    SmeOriginatedAcknowledgement, Ton,
 };
 use rusmpp::{Command, CommandStatus, Pdu};
 
@@ -45,21 +46,35 @@ pub fn receipt_requested() -> RegisteredDelivery {
     )
 }
 
+/// An esm_class with default messaging mode and no ANSI-41 bits.
+///
+/// Not `EsmClass::default()`: rusmpp 0.4's default sets the ANSI-41 "delivery
+/// acknowledgement" bit (0x08), which no GSM SMSC expects on a submit or a receipt.
+fn plain_esm_class(message_type: MessageType, gsm_features: GsmFeatures) -> EsmClass {
+    EsmClass::new(
+        MessagingMode::Default,
+        message_type,
+        Ansi41Specific::Other(0),
+        gsm_features,
+    )
+}
+
 /// esm_class of a message, with the UDHI flag when it carries a UDH.
 pub fn esm_class(udhi: bool) -> EsmClass {
-    if udhi {
-        EsmClass::default().with_udhi_indicator()
+    let features = if udhi {
+        GsmFeatures::UdhiIndicator
     } else {
-        EsmClass::default()
-    }
+        GsmFeatures::NotSelected
+    };
+    plain_esm_class(MessageType::Default, features)
 }
 
 /// esm_class of a delivery receipt.
 pub fn receipt_esm_class() -> EsmClass {
-    EsmClass {
-        message_type: MessageType::ShortMessageContainsMCDeliveryReceipt,
-        ..EsmClass::default()
-    }
+    plain_esm_class(
+        MessageType::ShortMessageContainsMCDeliveryReceipt,
+        GsmFeatures::NotSelected,
+    )
 }
 
 /// The fields of one part to submit.
@@ -148,6 +163,13 @@ mod tests {
             address_type("GIFT", false),
             (Ton::Alphanumeric, Npi::Unknown)
         );
+    }
+
+    #[test]
+    fn esm_classes_carry_only_the_bits_meant() {
+        assert_eq!(u8::from(esm_class(false)), 0x00);
+        assert_eq!(u8::from(esm_class(true)), 0x40);
+        assert_eq!(u8::from(receipt_esm_class()), 0x04);
     }
 
     #[test]

@@ -298,6 +298,7 @@ pub fn from_deliver_sm(deliver_sm: &DeliverSm, id_format: IdFormat) -> Option<De
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use rusmpp::tlvs::MessageDeliveryRequestTlvValue;
 
     fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(y, mo, d)
@@ -365,6 +366,54 @@ mod tests {
         assert!(!ReceiptState::Undeliverable.is_success());
         assert!(!ReceiptState::Enroute.is_final());
         assert!(ReceiptState::Expired.is_final());
+    }
+
+    fn receipt_sm(text: &str, tlvs: Vec<MessageDeliveryRequestTlvValue>) -> DeliverSm {
+        let spec = crate::pdu::PartSpec {
+            source: "821012345678",
+            destination: "1555",
+            data_coding: rusmpp::values::DataCoding::McSpecific,
+            udhi: false,
+            short_message: text.as_bytes(),
+        };
+        let mut sm = crate::pdu::deliver_sm(&spec, crate::pdu::receipt_esm_class()).unwrap();
+        for tlv in tlvs {
+            sm.push_tlv(tlv);
+        }
+        sm
+    }
+
+    #[test]
+    fn the_tlvs_win_over_the_text() {
+        let sm = receipt_sm(
+            "id:999 sub:001 dlvrd:000 submit date:2511252105 done date:2511252106 stat:UNDELIV err:001 text:hi",
+            vec![
+                MessageDeliveryRequestTlvValue::ReceiptedMessageId(
+                    crate::pdu::c_string("00FF").unwrap(),
+                ),
+                MessageDeliveryRequestTlvValue::MessageState(MessageState::Delivered),
+            ],
+        );
+        assert!(is_receipt(&sm));
+        let receipt = from_deliver_sm(&sm, IdFormat::Hex).unwrap();
+        assert_eq!(receipt.smsc_message_id.raw, "00FF");
+        assert_eq!(receipt.smsc_message_id.normalized, "255");
+        assert_eq!(receipt.state, ReceiptState::Delivered);
+        assert_eq!(receipt.error_code.as_deref(), Some("001"));
+    }
+
+    #[test]
+    fn without_tlvs_the_text_is_used_and_without_an_id_there_is_no_receipt() {
+        let sm = receipt_sm("id:12 stat:EXPIRED err:000", vec![]);
+        let receipt = from_deliver_sm(&sm, IdFormat::Decimal).unwrap();
+        assert_eq!(
+            (receipt.smsc_message_id.normalized.as_str(), receipt.state),
+            ("12", ReceiptState::Expired)
+        );
+        assert!(from_deliver_sm(&receipt_sm("stat:DELIVRD", vec![]), IdFormat::Opaque).is_none());
+        assert!(
+            from_deliver_sm(&receipt_sm("id:1 stat:WHATEVER", vec![]), IdFormat::Opaque).is_none()
+        );
     }
 
     proptest! {

@@ -7,7 +7,10 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use common::*;
-use giftgate_smpp::{FaultConfig, SmppClientConfig, SmppEvent, SubmitError};
+use giftgate_smpp::{
+    CodingOptions, FaultConfig, SmppClientConfig, SmppEvent, SmscSimConfig, SmscSimulator,
+    SubmitError,
+};
 
 #[actix_rt::test]
 async fn a_long_korean_text_arrives_reassembled_and_its_receipts_come_back() {
@@ -365,4 +368,204 @@ async fn http_get(url: &str) -> String {
 
 async fn http_send(method: &str, url: &str, body: &str) -> String {
     http_request(method, url, body).await
+}
+
+#[actix_rt::test]
+async fn a_slow_smsc_still_gets_every_message() {
+    let sim = simulator(FaultConfig {
+        response_delay_ms: 100,
+        ..FaultConfig::default()
+    })
+    .await;
+    let (client, _events) = start_client(client_config(sim.smpp_addr()));
+    let submits = (0..20).map(|i| {
+        let client = client.clone();
+        async move {
+            client
+                .submit(sms(&format!("m-{i}"), HANDSET, &format!("slow {i}")))
+                .await
+        }
+    });
+    for outcome in futures::future::join_all(submits).await {
+        outcome.unwrap();
+    }
+    assert_eq!(sim.inbox(HANDSET).len(), 20);
+    assert_eq!(
+        sim.stats().binds,
+        1,
+        "a slow but timely SMSC must not cause reconnects"
+    );
+    client.shutdown().await;
+    sim.stop().await;
+}
+
+#[actix_rt::test]
+async fn queue_full_and_system_errors_are_retried_without_duplicates() {
+    let sim = simulator(FaultConfig {
+        queue_full_every: 4,
+        system_error_every: 5,
+        ..FaultConfig::default()
+    })
+    .await;
+    let (client, _events) = start_client(client_config(sim.smpp_addr()));
+    let submits = (0..12).map(|i| {
+        let client = client.clone();
+        async move {
+            client
+                .submit(sms(&format!("m-{i}"), HANDSET, &format!("retry {i}")))
+                .await
+        }
+    });
+    for outcome in futures::future::join_all(submits).await {
+        outcome.unwrap();
+    }
+    let mut texts: Vec<String> = sim.inbox(HANDSET).into_iter().map(|m| m.text).collect();
+    texts.sort();
+    let mut expected: Vec<String> = (0..12).map(|i| format!("retry {i}")).collect();
+    expected.sort();
+    assert_eq!(texts, expected);
+    assert!(sim.stats().submit_attempts > 12);
+    client.shutdown().await;
+    sim.stop().await;
+}
+
+#[actix_rt::test]
+async fn persistent_temporary_errors_exhaust_the_retry_budget() {
+    let sim = simulator(FaultConfig {
+        system_error_every: 1,
+        ..FaultConfig::default()
+    })
+    .await;
+    let (client, _events) = start_client(client_config(sim.smpp_addr()));
+    let err = client
+        .submit(sms("m-1", HANDSET, "never"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        SubmitError::RetriesExhausted {
+            status: 0x08,
+            attempts: 5,
+            part: 1
+        }
+    );
+    assert_eq!(sim.stats().submit_attempts, 5);
+    client.shutdown().await;
+    sim.stop().await;
+}
+
+#[actix_rt::test]
+async fn deliver_sm_is_acknowledged_only_once_the_event_channel_took_it() {
+    let sim = simulator(FaultConfig::default()).await;
+    let (events_tx, mut events) = tokio::sync::mpsc::channel(1);
+    let client = giftgate_smpp::SmppClient::start(client_config(sim.smpp_addr()), events_tx);
+    eventually("bound", || client.bound_count() == 1).await;
+    for text in ["first", "second", "third"] {
+        sim.inject_mo("821012345678", "1555", text).await.unwrap();
+    }
+    eventually("first acknowledged", || sim.stats().deliver_sm_resps == 1).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        sim.stats().deliver_sm_resps,
+        1,
+        "acknowledged before the event was taken"
+    );
+    let mut texts = Vec::new();
+    for _ in 0..3 {
+        if let SmppEvent::MobileOriginated(mo) = next_event(&mut events).await {
+            texts.push(mo.text);
+        }
+    }
+    assert_eq!(texts, ["first", "second", "third"]);
+    eventually("all acknowledged", || sim.stats().deliver_sm_resps == 3).await;
+    client.shutdown().await;
+    sim.stop().await;
+}
+
+#[actix_rt::test]
+async fn several_binds_share_the_load() {
+    let sim = simulator(FaultConfig::default()).await;
+    let config = SmppClientConfig {
+        binds: 3,
+        ..client_config(sim.smpp_addr())
+    };
+    let (client, _events) = start_client(config);
+    eventually("three binds", || client.bound_count() == 3).await;
+    assert_eq!(sim.stats().bound, 3);
+    let submits = (0..12).map(|i| {
+        let client = client.clone();
+        async move {
+            client
+                .submit(sms(&format!("m-{i}"), HANDSET, &format!("spread {i}")))
+                .await
+        }
+    });
+    for outcome in futures::future::join_all(submits).await {
+        outcome.unwrap();
+    }
+    assert_eq!(sim.inbox(HANDSET).len(), 12);
+    client.shutdown().await;
+    eventually("all unbound", || sim.stats().bound == 0).await;
+    sim.stop().await;
+}
+
+#[actix_rt::test]
+async fn packed_gsm_works_end_to_end_when_both_sides_pack() {
+    let coding = CodingOptions {
+        gsm_packed: true,
+        ..CodingOptions::default()
+    };
+    let sim = SmscSimulator::start(SmscSimConfig {
+        coding,
+        ..SmscSimConfig::default()
+    })
+    .await
+    .unwrap();
+    let (client, mut events) = start_client(SmppClientConfig {
+        coding,
+        ..client_config(sim.smpp_addr())
+    });
+    let text = format!("Packed {} €[]", "septets ".repeat(30));
+    assert_eq!(
+        client
+            .submit(sms("m-1", HANDSET, &text))
+            .await
+            .unwrap()
+            .smsc_message_ids
+            .len(),
+        2
+    );
+    let inbox = sim.inbox(HANDSET);
+    assert_eq!(
+        (inbox[0].text.as_str(), inbox[0].data_coding),
+        (text.as_str(), 0)
+    );
+    sim.inject_mo("821012345678", "1555", &text).await.unwrap();
+    loop {
+        if let SmppEvent::MobileOriginated(mo) = next_event(&mut events).await {
+            assert_eq!(mo.text, text);
+            break;
+        }
+    }
+    client.shutdown().await;
+    sim.stop().await;
+}
+
+#[actix_rt::test]
+async fn korean_goes_as_ksc5601_when_the_smsc_option_is_on() {
+    let sim = simulator(FaultConfig::default()).await;
+    let coding = CodingOptions {
+        ksc5601: true,
+        ..CodingOptions::default()
+    };
+    let (client, _events) = start_client(SmppClientConfig {
+        coding,
+        ..client_config(sim.smpp_addr())
+    });
+    let text = "상품권이 도착했습니다. 잔액 50000원";
+    client.submit(sms("m-1", HANDSET, text)).await.unwrap();
+    let inbox = sim.inbox(HANDSET);
+    assert_eq!((inbox[0].text.as_str(), inbox[0].data_coding), (text, 0x0E));
+    client.shutdown().await;
+    sim.stop().await;
 }

@@ -32,9 +32,8 @@ macro_rules! impl_store {
 
             use $crate::error::db_error;
             use $crate::rows::{
-                codes_text, convert, extras_text, ApiKeyRow, CertificateRow, GiftRow,
-                JournalRow, OrderRow, OutboxRow, PaymentRow, ProductRow, RedemptionRow,
-                TotalsRow,
+                ApiKeyRow, CertificateRow, GiftRow, JournalRow, OrderRow, OutboxRow, PaymentRow,
+                ProductRow, RedemptionRow, TotalsRow, codes_text, convert, extras_text,
             };
             use $crate::sql;
             use $crate::store_impl::ROWS_PER_INSERT;
@@ -153,7 +152,10 @@ macro_rules! impl_store {
                             .push_bind(i64::from(certificate.pin_failures))
                             .push_bind(certificate.locked_until)
                             .push_bind(
-                                certificate.gift_id.as_ref().map(|id| id.as_str().to_owned()),
+                                certificate
+                                    .gift_id
+                                    .as_ref()
+                                    .map(|id| id.as_str().to_owned()),
                             )
                             .push_bind(certificate.issued_at)
                             .push_bind(certificate.version);
@@ -176,7 +178,12 @@ macro_rules! impl_store {
                     .bind(certificate.pin_sealed.clone())
                     .bind(i64::from(certificate.pin_failures))
                     .bind(certificate.locked_until)
-                    .bind(certificate.gift_id.as_ref().map(|id| id.as_str().to_owned()))
+                    .bind(
+                        certificate
+                            .gift_id
+                            .as_ref()
+                            .map(|id| id.as_str().to_owned()),
+                    )
                     .bind(certificate.version)
                     .execute(&mut *conn)
                     .await
@@ -317,9 +324,7 @@ macro_rules! impl_store {
                             .push_bind(entry.amount.to_minor_units())
                             .push_bind(entry.amount.currency().code())
                             .push_bind(entry.msisdn.as_str().to_owned())
-                            .push_bind(
-                                entry.counterparty.as_ref().map(|m| m.as_str().to_owned()),
-                            )
+                            .push_bind(entry.counterparty.as_ref().map(|m| m.as_str().to_owned()))
                             .push_bind(entry.order_id.as_ref().map(|id| id.as_str().to_owned()))
                             .push_bind(entry.merchant_id.clone())
                             .push_bind(entry.reference.clone())
@@ -388,7 +393,10 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            async fn fetch_strings(conn: &mut Conn, query: &'static str) -> Result<Vec<String>, StoreError> {
+            async fn fetch_strings(
+                conn: &mut Conn,
+                query: &'static str,
+            ) -> Result<Vec<String>, StoreError> {
                 sqlx::query_scalar::<$db, String>(query)
                     .fetch_all(&mut *conn)
                     .await
@@ -691,7 +699,11 @@ macro_rules! impl_store {
                             Err(error) => {
                                 // A payload that does not read back would block its channel
                                 // forever; park it (kept, with its reason) and go on.
-                                tracing::error!(outbox_id = id, %error, "parking an unreadable outbox entry");
+                                tracing::error!(
+                                    outbox_id = id,
+                                    %error,
+                                    "parking an unreadable outbox entry"
+                                );
                                 self.outbox_park(id, &error.to_string()).await?;
                             }
                         }
@@ -747,7 +759,10 @@ macro_rules! impl_store {
                     Ok(())
                 }
 
-                async fn outbox_pending(&self, limit: u32) -> Result<Vec<OutboxRecord>, StoreError> {
+                async fn outbox_pending(
+                    &self,
+                    limit: u32,
+                ) -> Result<Vec<OutboxRecord>, StoreError> {
                     let rows = sqlx::query_as::<$db, OutboxRow>(sql::OUTBOX_PENDING)
                         .bind(i64::from(limit))
                         .fetch_all(&self.pool)
@@ -769,7 +784,10 @@ macro_rules! impl_store {
                     Ok(())
                 }
 
-                async fn api_key(&self, holder_id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
+                async fn api_key(
+                    &self,
+                    holder_id: &str,
+                ) -> Result<Option<ApiKeyRecord>, StoreError> {
                     sqlx::query_as::<$db, ApiKeyRow>(sql::API_KEY)
                         .bind(holder_id.to_owned())
                         .fetch_optional(&self.pool)

@@ -111,10 +111,10 @@ impl TestDatabase {
     /// ends connections still open; SQLite: the temporary directory).
     pub async fn drop(mut self) {
         self.dropped = true;
-        if let Place::Postgres { admin_url, name } = &self.place {
-            if let Err(error) = drop_postgres(admin_url, name).await {
-                tracing::warn!(%error, database = %name, "test database not dropped");
-            }
+        if let Place::Postgres { admin_url, name } = &self.place
+            && let Err(error) = drop_postgres(admin_url, name).await
+        {
+            tracing::warn!(%error, database = %name, "test database not dropped");
         }
     }
 }

@@ -23,7 +23,7 @@ conformance!(
     records_read_back_as_committed,
     a_stale_certificate_version_conflicts_and_writes_nothing,
     of_two_concurrent_commits_of_one_version_exactly_one_wins,
-    concurrent_redemptions_never_overspend,
+    concurrent_redemptions_never_overspend_even_across_processes,
     a_redemption_key_is_unique_per_merchant,
     a_redemption_is_voided_once,
     gift_payment_and_order_updates_are_guarded,
@@ -291,14 +291,20 @@ async fn of_two_concurrent_commits_of_one_version_exactly_one_wins(ctx: Ctx) {
     assert_eq!(journal_rows(&ctx.store).await, journal_before + 1);
 }
 
-async fn concurrent_redemptions_never_overspend(ctx: Ctx) {
+async fn concurrent_redemptions_never_overspend_even_across_processes(ctx: Ctx) {
     const WORKERS: usize = 6;
     let owner = msisdn(1);
     let issued = issue(&ctx.store, 1, &owner, krw(10_000)).await;
     let amount = krw(700);
+    // A second store on the same database stands for a second gateway process.
+    let other_process = giftgate_store::connect(&ctx.url).await.unwrap();
     let mut workers = tokio::task::JoinSet::new();
     for worker in 0..WORKERS {
-        let store = ctx.store.clone();
+        let store = if worker % 2 == 0 {
+            ctx.store.clone()
+        } else {
+            other_process.clone()
+        };
         let code = issued.code.clone();
         workers.spawn(async move {
             let mut redeemed = 0_u32;
@@ -1133,4 +1139,42 @@ async fn an_unknown_url_scheme_is_refused_clearly() {
     let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(message.contains("postgres://"), "{message}");
     assert!(!message.contains("secret"), "{message}");
+}
+
+#[tokio::test]
+async fn an_in_memory_sqlite_store_keeps_its_data_across_calls() {
+    let store = giftgate_store::connect("sqlite::memory:").await.unwrap();
+    let issued = issue(&store, 1, &msisdn(1), krw(1_000)).await;
+    // Several concurrent reads share the one connection without losing the database.
+    let reads: Vec<_> = (0..4)
+        .map(|_| {
+            let store = store.clone();
+            let code = issued.code.clone();
+            tokio::spawn(async move { store.certificate(&code).await })
+        })
+        .collect();
+    for read in reads {
+        assert_eq!(read.await.unwrap().unwrap(), Some(issued.clone()));
+    }
+}
+
+#[tokio::test]
+async fn a_store_reopened_on_the_same_database_sees_its_data() {
+    let database = giftgate_store::testing::TestDatabase::sqlite().await;
+    let options = giftgate_store::StoreOptions {
+        max_connections: Some(2),
+        ..Default::default()
+    };
+    let first = giftgate_store::connect_with(&database.url, &options)
+        .await
+        .unwrap();
+    let issued = issue(&first, 1, &msisdn(1), krw(1_000)).await;
+    let second = giftgate_store::connect_with(&database.url, &options)
+        .await
+        .unwrap();
+    assert_eq!(
+        second.certificate(&issued.code).await.unwrap(),
+        Some(issued)
+    );
+    database.drop().await;
 }

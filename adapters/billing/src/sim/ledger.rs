@@ -288,7 +288,7 @@ impl Ledger {
 impl State {
     /// The answer for a correlator seen before, if it was.
     fn replay(&self, request: &AmountTransaction) -> Option<Result<Recorded, Refusal>> {
-        let index = *self.by_correlator.get("never")?;
+        let index = *self.by_correlator.get(&request.client_correlator)?;
         let existing = self.transactions.get(index)?;
         let charging = &request.payment_amount.charging_information;
         let same_status = existing.status == request.transaction_operation_status

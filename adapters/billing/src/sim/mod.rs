@@ -8,10 +8,11 @@
 //! ([`BillingSimHandle::transactions`]).
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), giftgate_billing::SimError> {
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::net::SocketAddr;
 //! use giftgate_billing::{BillingConfig, BillingSimulator, OneApiBilling};
-//! let sim = BillingSimulator::start("127.0.0.1:0".parse().unwrap()).await?;
-//! let billing = OneApiBilling::new(BillingConfig::new(sim.base_url())).unwrap();
+//! let sim = BillingSimulator::start(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+//! let billing = OneApiBilling::new(BillingConfig::new(sim.base_url()))?;
 //! // … use `billing` as the core's PaymentRail …
 //! sim.stop().await;
 //! # Ok(()) }

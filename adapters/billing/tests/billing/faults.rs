@@ -50,6 +50,8 @@ async fn a_billing_server_that_is_not_running_is_unavailable() {
         matches!(reserve, Err(PaymentError::Unavailable(ref why)) if why.contains("connect")),
         "{reserve:?}"
     );
+    let reason = format!("{reserve:?}");
+    assert!(!reason.contains("12345678"), "the number leaks: {reason}");
     assert!(started.elapsed() < Duration::from_secs(3));
     assert!(matches!(
         billing.charge(&request, "sim-x").await,
@@ -72,6 +74,7 @@ async fn garbage_json_is_an_unknown_outcome_with_a_clear_reason() {
         Err(PaymentError::Unknown(why)) => {
             assert!(why.contains("not a OneAPI"), "{why}");
             assert!(why.contains("this is {not json"), "{why}");
+            assert!(why.contains("look-ups did not settle"), "{why}");
         }
         other => panic!("expected Unknown, got {other:?}"),
     }

@@ -6,4 +6,5 @@
 mod faults;
 mod helpers;
 mod lifecycle;
+mod standalone;
 mod triggers;

@@ -61,6 +61,24 @@ impl ContentKind {
     }
 }
 
+impl std::str::FromStr for ContentKind {
+    type Err = String;
+
+    /// Parses the snake_case name (`ringtone`, `background_music`, `theme_card`,
+    /// `character`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [
+            ContentKind::Ringtone,
+            ContentKind::BackgroundMusic,
+            ContentKind::ThemeCard,
+            ContentKind::Character,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == s)
+        .ok_or_else(|| format!("unknown content kind {s:?}"))
+    }
+}
+
 impl std::fmt::Display for ContentKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -141,10 +159,10 @@ pub fn validate_content(
     let Some(actual) = sniff_media_type(bytes) else {
         return Err(ContentError::UnsupportedType { declared });
     };
-    if let Some(declared) = declared {
-        if canonical_mime(&declared) != Some(actual) {
-            return Err(ContentError::MimeMismatch { declared, actual });
-        }
+    if let Some(declared) = declared
+        && canonical_mime(&declared) != Some(actual)
+    {
+        return Err(ContentError::MimeMismatch { declared, actual });
     }
     if !kind.accepted_media_types().contains(&actual) {
         return Err(ContentError::KindMismatch { kind, actual });
@@ -238,8 +256,10 @@ mod tests {
     }
 
     #[test]
-    fn kinds_serialize_in_snake_case() {
+    fn kinds_serialize_in_snake_case_and_parse_back() {
         let json = serde_json::to_string(&ContentKind::BackgroundMusic).unwrap();
         assert_eq!(json, "\"background_music\"");
+        assert_eq!("theme_card".parse(), Ok(ContentKind::ThemeCard));
+        assert!("bell".parse::<ContentKind>().is_err());
     }
 }

@@ -130,3 +130,69 @@ pub(crate) fn soap_part<'a>(body: &'a [u8], content_type: &str) -> Result<Cow<'a
         .ok_or("the SOAP start part is missing")?;
     Ok(Cow::Owned(soap.contents().to_vec()))
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use mail_builder::headers::content_type::ContentType;
+    use mail_builder::mime::{BodyPart, MimePart};
+
+    /// A multipart/related body whose `start` names the second part.
+    fn multipart(start: Option<&str>) -> (String, Vec<u8>) {
+        let mut ct = ContentType::new("multipart/related")
+            .attribute("boundary", "b-1")
+            .attribute("type", "text/xml");
+        if let Some(start) = start {
+            ct = ct.attribute("start", format!("<{start}>"));
+        }
+        let part = |cid: &str, xml: &str| {
+            MimePart::new(
+                ContentType::new("text/xml"),
+                BodyPart::Binary(xml.as_bytes().to_vec().into()),
+            )
+            .cid(cid.to_owned())
+            .transfer_encoding("binary")
+        };
+        let mut written = Vec::new();
+        MimePart::new(
+            ct,
+            BodyPart::Multipart(vec![part("first", "<a/>"), part("soap", "<b/>")]),
+        )
+        .write_part(&mut written)
+        .unwrap();
+        let at = written.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+        let content_type = match start {
+            Some(start) => format!(
+                "multipart/related; boundary=\"b-1\"; type=\"text/xml\"; start=\"<{start}>\""
+            ),
+            None => "multipart/related; boundary=\"b-1\"; type=\"text/xml\"".to_owned(),
+        };
+        (content_type, written.split_off(at))
+    }
+
+    #[test]
+    fn the_start_part_of_a_multipart_body_is_the_envelope() {
+        let (ct, body) = multipart(Some("soap"));
+        assert_eq!(soap_part(&body, &ct).unwrap().as_ref(), b"<b/>");
+    }
+
+    #[test]
+    fn without_start_the_first_part_is_the_envelope() {
+        let (ct, body) = multipart(None);
+        assert_eq!(soap_part(&body, &ct).unwrap().as_ref(), b"<a/>");
+    }
+
+    #[test]
+    fn a_start_naming_no_part_is_an_error_and_plain_xml_passes_through() {
+        let (ct, body) = multipart(Some("soap"));
+        let wrong = ct.replace("<soap>", "<nowhere>");
+        assert!(soap_part(&body, &wrong).is_err());
+        assert_eq!(
+            soap_part(b"<x/>", "text/xml; charset=utf-8")
+                .unwrap()
+                .as_ref(),
+            b"<x/>"
+        );
+    }
+}

@@ -84,3 +84,25 @@ impl std::str::FromStr for Mm7Version {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_parse_from_their_common_names_and_know_their_namespace() {
+        for name in ["rel5", "5.3.0", "REL-5-MM7-1-2"] {
+            assert_eq!(name.parse::<Mm7Version>(), Ok(Mm7Version::Rel5), "{name}");
+        }
+        for name in ["Rel6", "6.8.0", "rel-6-mm7-1-4"] {
+            assert_eq!(name.parse::<Mm7Version>(), Ok(Mm7Version::Rel6), "{name}");
+        }
+        assert!("7".parse::<Mm7Version>().is_err());
+        assert_eq!(Mm7Version::default(), Mm7Version::Rel5);
+        assert_eq!(
+            Mm7Version::from_namespace(Mm7Version::Rel6.namespace()),
+            Some(Mm7Version::Rel6)
+        );
+        assert!(Mm7Version::Rel6.namespace().ends_with("REL-6-MM7-1-4"));
+    }
+}

@@ -47,13 +47,12 @@ pub(crate) fn parse_submit_answer(
     if let Some(echoed) = envelope
         .child(SOAP_ENV_NS, "Header")
         .and_then(|h| h.child(ns, "TransactionID"))
+        && echoed.trimmed_text() != transaction_id
     {
-        if echoed.trimmed_text() != transaction_id {
-            return Err(Mm7Error::InvalidResponse(format!(
-                "answer echoes TransactionID {:?}, expected {transaction_id:?}",
-                echoed.trimmed_text()
-            )));
-        }
+        return Err(Mm7Error::InvalidResponse(format!(
+            "answer echoes TransactionID {:?}, expected {transaction_id:?}",
+            echoed.trimmed_text()
+        )));
     }
     let body = envelope
         .child(SOAP_ENV_NS, "Body")

@@ -77,7 +77,8 @@ pub(crate) fn encode_submit(
         BodyPart::Binary(Cow::Owned(soap)),
     )
     .cid(SOAP_CID)
-    .transfer_encoding("8bit");
+    // The compact envelope is one long line, beyond 8bit's 998-octet line limit.
+    .transfer_encoding("binary");
     let boundary = format!("mm7-{}", uuid::Uuid::new_v4().simple());
     let soap_start = format!("<{SOAP_CID}>");
     let outer = MimePart::new(

@@ -85,15 +85,16 @@ async fn mm7_endpoint(
                 from: valid.from.clone(),
                 to: recipient.clone(),
                 subject: valid.subject.clone(),
+                text: valid.text.clone(),
                 parts: valid.parts.clone(),
                 total_bytes: valid.total_bytes,
                 received_at,
             },
         );
-        if valid.delivery_report {
-            if let Some(reports) = &ctx.reports {
-                reports.schedule(ctx.state.clone(), message_id.clone(), recipient.clone());
-            }
+        if valid.delivery_report
+            && let Some(reports) = &ctx.reports
+        {
+            reports.schedule(ctx.state.clone(), message_id.clone(), recipient.clone());
         }
         tracing::debug!(
             recipient = %mask_msisdn(recipient),

@@ -1,7 +1,7 @@
 //! A strict MMSC simulator speaking MM7 over HTTP, so giftgate's real MM7 client can be
 //! exercised (by tests, the demo and carriers' integration teams) without a carrier.
 //!
-//! It validates each `SubmitReq` like a strict MMSC ([`validate`]), answers `SubmitRsp`,
+//! It validates each `SubmitReq` like a strict MMSC (see `validate.rs`), answers `SubmitRsp`,
 //! a scripted status or a validation fault, keeps each handset's inbox, and posts delivery
 //! reports. HTTP routes: `POST /mm7` (the MM7 endpoint), `GET /handsets/{msisdn}/inbox`,
 //! `PUT /status-script` (JSON array of status codes), `GET /stats`.
@@ -114,6 +114,8 @@ pub struct ReceivedMms {
     pub to: String,
     /// Subject.
     pub subject: String,
+    /// The first `text/plain` part, as the handset would show it.
+    pub text: Option<String>,
     /// The content parts, SMIL first.
     pub parts: Vec<ReceivedPart>,
     /// Sum of the part sizes.

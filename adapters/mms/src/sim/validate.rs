@@ -53,6 +53,7 @@ pub(crate) struct ValidSubmit {
     pub from: String,
     pub recipients: Vec<String>,
     pub subject: String,
+    pub text: Option<String>,
     pub delivery_report: bool,
     pub parts: Vec<ReceivedPart>,
     pub total_bytes: usize,
@@ -118,12 +119,12 @@ pub(crate) fn validate_submit(
     let soap = *top_parts
         .first()
         .ok_or_else(|| corrupt("multipart/related without parts"))?;
-    if let Some(start) = root_type.attribute("start") {
-        if soap.content_id() != Some(strip_angles(start)) {
-            return Err(corrupt(
-                "the SOAP part is not first or does not match start",
-            ));
-        }
+    if let Some(start) = root_type.attribute("start")
+        && soap.content_id() != Some(strip_angles(start))
+    {
+        return Err(corrupt(
+            "the SOAP part is not first or does not match start",
+        ));
     }
     if !is_type(soap, "text", "xml") {
         return Err(corrupt("the first part is not text/xml"));
@@ -147,7 +148,7 @@ pub(crate) fn validate_submit(
                 checked.content_cid
             )))
         })?;
-    let parts = check_content(&message, content).map_err(with_tid)?;
+    let (parts, text) = check_content(&message, content).map_err(with_tid)?;
     let total_bytes = parts.iter().map(|p| p.size).sum();
     if total_bytes > max_message_bytes {
         return Err(with_tid(Refusal {
@@ -161,6 +162,7 @@ pub(crate) fn validate_submit(
         from: checked.from,
         recipients: checked.recipients,
         subject: checked.subject,
+        text,
         delivery_report: checked.delivery_report,
         parts,
         total_bytes,
@@ -261,18 +263,18 @@ fn check_submit_req(version: Mm7Version, request: &Element) -> Result<CheckedSub
     };
     let delivery_report = boolean("DeliveryReport")?;
     boolean("ReadReply")?;
-    if let Some(class) = text_of("MessageClass") {
-        if !matches!(
+    if let Some(class) = text_of("MessageClass")
+        && !matches!(
             class.as_str(),
             "Personal" | "Informational" | "Advertisement" | "Auto"
-        ) {
-            return Err(corrupt(format!("MessageClass {class:?}")));
-        }
+        )
+    {
+        return Err(corrupt(format!("MessageClass {class:?}")));
     }
-    if let Some(priority) = text_of("Priority") {
-        if !matches!(priority.as_str(), "Low" | "Normal" | "High") {
-            return Err(corrupt(format!("Priority {priority:?}")));
-        }
+    if let Some(priority) = text_of("Priority")
+        && !matches!(priority.as_str(), "Low" | "Normal" | "High")
+    {
+        return Err(corrupt(format!("Priority {priority:?}")));
     }
     let content_cid = request
         .child(ns, "Content")
@@ -362,17 +364,17 @@ fn address_value_of(address: &Element, ns: &str) -> Result<String, Refusal> {
 }
 
 /// The content attachment: a multipart whose SMIL (for multipart/related) references only
-/// parts that are present.
+/// parts that are present. Returns the parts and the first text/plain part's text.
 fn check_content(
     message: &Message<'_>,
     content: &MessagePart<'_>,
-) -> Result<Vec<ReceivedPart>, Refusal> {
+) -> Result<(Vec<ReceivedPart>, Option<String>), Refusal> {
     let content_type = content
         .content_type()
         .ok_or_else(|| corrupt("content without Content-Type"))?;
     if !content_type.ctype().eq_ignore_ascii_case("multipart") {
         // A single-part message: accepted as is.
-        return Ok(vec![received_part(content, false)]);
+        return Ok((vec![received_part(content, false)], plain_text(content)));
     }
     let related = content_type
         .subtype()
@@ -399,7 +401,8 @@ fn check_content(
             )));
         }
     }
-    Ok(parts
+    let text = parts.iter().find_map(|p| plain_text(p));
+    let parts = parts
         .iter()
         .map(|p| {
             let referenced = p
@@ -407,7 +410,12 @@ fn check_content(
                 .is_some_and(|id| references.iter().any(|r| r == id));
             received_part(p, referenced)
         })
-        .collect())
+        .collect();
+    Ok((parts, text))
+}
+
+fn plain_text(part: &MessagePart<'_>) -> Option<String> {
+    is_type(part, "text", "plain").then(|| String::from_utf8_lossy(part.contents()).into_owned())
 }
 
 fn received_part(part: &MessagePart<'_>, referenced_by_smil: bool) -> ReceivedPart {

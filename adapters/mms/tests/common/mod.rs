@@ -35,8 +35,8 @@ pub fn gift_package(max_bytes: usize) -> MmsPackage {
     });
     package(PackageInput {
         subject: "A gift certificate from Kim".to_owned(),
-        text: "Kim sent you a 50,000 KRW gift certificate: \"Happy birthday!\"\n\
-               Reply ACCEPT to keep it or REJECT to return it."
+        text: "김민수님이 상품권을 선물했습니다. Kim sent you a 50,000 KRW gift certificate: \
+               \"Happy birthday!\"\nReply ACCEPT (수락) to keep it or REJECT (거절) to return it."
             .to_owned(),
         images,
         audio,

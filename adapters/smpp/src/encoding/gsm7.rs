@@ -140,7 +140,7 @@ pub fn unpack(octets: &[u8], fill_bits: usize) -> Vec<u8> {
         let [value, _] = ((high << 8 | low) >> (bit % 8)).to_le_bytes();
         septets.push(value & SEPTET_MASK);
     }
-    if available_bits % SEPTET_BITS == 0 && septets.last() == Some(&CR) {
+    if available_bits.is_multiple_of(SEPTET_BITS) && septets.last() == Some(&CR) {
         septets.pop();
     }
     septets

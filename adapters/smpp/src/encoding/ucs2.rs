@@ -22,7 +22,7 @@ pub fn unit_len(text: &str) -> usize {
 pub fn decode(octets: &[u8]) -> String {
     let units = octets.chunks(OCTETS_PER_UNIT).map(|chunk| match chunk {
         [high, low] => u16::from_be_bytes([*high, *low]),
-        _ => u16::from(char::REPLACEMENT_CHARACTER as u16),
+        _ => char::REPLACEMENT_CHARACTER as u16,
     });
     char::decode_utf16(units)
         .map(|unit| unit.unwrap_or(char::REPLACEMENT_CHARACTER))

@@ -13,6 +13,8 @@ pub struct FaultConfig {
     pub throttle_every: u32,
     /// Every Nth submit is answered ESME_RMSGQFUL (0x14); 0 is off.
     pub queue_full_every: u32,
+    /// Every Nth submit is answered ESME_RSYSERR (a temporary error); 0 is off.
+    pub system_error_every: u32,
     /// Destinations (with or without `+`) answered ESME_RINVDSTADR (permanent).
     pub permanent_error_destinations: Vec<String>,
     /// The Nth submit is not answered and its connection is dropped (once); 0 is off.
@@ -30,6 +32,8 @@ pub enum SubmitDecision {
     Throttle,
     /// Answer ESME_RMSGQFUL.
     QueueFull,
+    /// Answer ESME_RSYSERR.
+    SystemError,
     /// Answer ESME_RINVDSTADR.
     InvalidDestination,
     /// Close the connection without answering.
@@ -69,7 +73,7 @@ impl FaultState {
     /// Decides the fate of the next submit to `destination`.
     pub(crate) fn decide(&mut self, destination: &str) -> SubmitDecision {
         self.submits += 1;
-        let every = |n: u32| n > 0 && self.submits % u64::from(n) == 0;
+        let every = |n: u32| n > 0 && self.submits.is_multiple_of(u64::from(n));
         if !self.dropped
             && self.config.drop_after_submits > 0
             && self.submits == u64::from(self.config.drop_after_submits)
@@ -82,6 +86,9 @@ impl FaultState {
         }
         if every(self.config.queue_full_every) {
             return SubmitDecision::QueueFull;
+        }
+        if every(self.config.system_error_every) {
+            return SubmitDecision::SystemError;
         }
         let bare = destination.trim_start_matches('+');
         if self

@@ -63,7 +63,10 @@ impl Inbox {
         Self {
             handsets: HashMap::new(),
             reassembler: Reassembler::new(REASSEMBLY_TIMEOUT),
-            coding,
+            coding: CodingOptions {
+                ksc5601: true,
+                ..coding
+            },
         }
     }
 

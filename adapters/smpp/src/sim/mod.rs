@@ -47,6 +47,9 @@ pub struct SmscSimConfig {
     pub receipt_delay: Duration,
     /// Faults to start with.
     pub faults: FaultConfig,
+    /// How this SMSC reads and writes text: `gsm_packed` applies to submits and MO alike;
+    /// KS C 5601 (0x0E) submits are always understood.
+    pub coding: CodingOptions,
 }
 
 impl Default for SmscSimConfig {
@@ -58,6 +61,7 @@ impl Default for SmscSimConfig {
             password: "secret".to_owned(),
             receipt_delay: Duration::from_millis(100),
             faults: FaultConfig::default(),
+            coding: CodingOptions::default(),
         }
     }
 }
@@ -88,6 +92,7 @@ pub(crate) struct Stats {
     pub bound: AtomicU64,
     pub generic_nacks: AtomicU64,
     pub enquire_links: AtomicU64,
+    pub deliver_sm_resps: AtomicU64,
 }
 
 /// A snapshot of the counters.
@@ -109,6 +114,8 @@ pub struct SimStats {
     pub generic_nacks: u64,
     /// `enquire_link`s answered.
     pub enquire_links: u64,
+    /// `deliver_sm_resp`s received (receipts and MO acknowledged by the ESME).
+    pub deliver_sm_resps: u64,
 }
 
 /// State shared by the SMPP sessions and the HTTP side.
@@ -125,6 +132,8 @@ pub(crate) struct SimState {
     pub(crate) next_message_id: AtomicU64,
     pub(crate) next_session: AtomicU64,
     mo_reference: AtomicU8,
+    /// Text options (GSM packing) of this SMSC.
+    pub(crate) coding: CodingOptions,
 }
 
 /// First message id (ids are hex, so they exercise id normalisation).
@@ -143,16 +152,22 @@ impl SimState {
             password: config.password.clone(),
             receipt_delay: config.receipt_delay,
             faults: Mutex::new(FaultState::new(config.faults.clone())),
-            inbox: Mutex::new(Inbox::new(CodingOptions {
-                ksc5601: true,
-                gsm_packed: false,
-            })),
+            inbox: Mutex::new(Inbox::new(config.coding)),
+            coding: config.coding,
             stats: Stats::default(),
             receivers: Mutex::new(Vec::new()),
             undelivered: Mutex::new(VecDeque::new()),
             next_message_id: AtomicU64::new(FIRST_MESSAGE_ID),
             next_session: AtomicU64::new(1),
             mo_reference: AtomicU8::new(1),
+        }
+    }
+
+    /// Options for reading submitted text (KS C 5601 always understood).
+    pub(crate) fn inbox_coding(&self) -> CodingOptions {
+        CodingOptions {
+            ksc5601: true,
+            ..self.coding
         }
     }
 
@@ -179,6 +194,7 @@ impl SimState {
             bound: get(&self.stats.bound),
             generic_nacks: get(&self.stats.generic_nacks),
             enquire_links: get(&self.stats.enquire_links),
+            deliver_sm_resps: get(&self.stats.deliver_sm_resps),
         }
     }
 
@@ -227,7 +243,11 @@ impl SimState {
 
     async fn inject_mo(&self, from: &str, to: &str, text: &str) -> Result<(), SimError> {
         let from = from.trim().trim_start_matches('+');
-        let alphabet = Alphabet::for_text(text, &CodingOptions::default());
+        let mo_coding = CodingOptions {
+            ksc5601: false,
+            ..self.coding
+        };
+        let alphabet = Alphabet::for_text(text, &mo_coding);
         let reference = self.mo_reference.fetch_add(1, Ordering::Relaxed);
         let encoded = encode_message(text, alphabet, reference)?;
         let udhi = encoded.has_udh();

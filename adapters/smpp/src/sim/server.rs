@@ -22,7 +22,6 @@ use tracing::{debug, info, warn};
 use super::SimState;
 use super::faults::SubmitDecision;
 use super::inbox::ReceivedPart;
-use crate::encoding::CodingOptions;
 use crate::frame::{Frame, FrameCodec, generic_nack, nack_status_for};
 use crate::mask::mask_msisdn;
 use crate::mo::part_units;
@@ -33,7 +32,7 @@ use crate::receipt::{ReceiptState, format_date};
 #[derive(Debug)]
 pub(crate) enum Outgoing {
     /// A response (already numbered).
-    Response(Command),
+    Response(Box<Command>),
     /// A `deliver_sm` to number and send.
     Deliver(Box<DeliverSm>),
     /// Close the connection now (fault injection).
@@ -131,7 +130,7 @@ async fn session(stream: TcpStream, state: Arc<SimState>, mut shutdown: watch::R
             },
             next = queued.recv() => match next {
                 Some(Outgoing::Response(command)) => {
-                    if writer.send(command).await.is_err() { break; }
+                    if writer.send(*command).await.is_err() { break; }
                 }
                 Some(Outgoing::Deliver(deliver_sm)) => {
                     sequence = sequence % 0x7FFF_FFFF + 1;
@@ -216,18 +215,23 @@ impl Session {
             Some(Pdu::Unbind) => {
                 let _ = self
                     .outgoing
-                    .send(Outgoing::Response(reply(
+                    .send(Outgoing::Response(Box::new(reply(
                         CommandStatus::EsmeRok,
                         Pdu::UnbindResp,
-                    )))
+                    ))))
                     .await;
                 let _ = self.outgoing.send(Outgoing::Close).await;
                 self.unregister();
                 return true;
             }
-            Some(Pdu::DeliverSmResp(_)) | Some(Pdu::EnquireLinkResp) | Some(Pdu::UnbindResp) => {
+            Some(Pdu::DeliverSmResp(_)) => {
+                self.state
+                    .stats
+                    .deliver_sm_resps
+                    .fetch_add(1, Ordering::Relaxed);
                 return true;
             }
+            Some(Pdu::EnquireLinkResp) | Some(Pdu::UnbindResp) => return true,
             Some(Pdu::GenericNack) => {
                 warn!(sequence, status = ?command.status, "SMSC simulator: generic_nack from ESME");
                 return true;
@@ -254,12 +258,12 @@ impl Session {
             let outgoing = self.outgoing.clone();
             tokio::spawn(async move {
                 sleep(delay).await;
-                let _ = outgoing.send(Outgoing::Response(response)).await;
+                let _ = outgoing.send(Outgoing::Response(Box::new(response))).await;
             });
             return true;
         }
         self.outgoing
-            .send(Outgoing::Response(response))
+            .send(Outgoing::Response(Box::new(response)))
             .await
             .is_ok()
     }
@@ -303,6 +307,7 @@ impl Session {
             SubmitDecision::Accept => {}
             SubmitDecision::Throttle => return Err(Some(CommandStatus::EsmeRthrottled)),
             SubmitDecision::QueueFull => return Err(Some(CommandStatus::EsmeRmsgqful)),
+            SubmitDecision::SystemError => return Err(Some(CommandStatus::EsmeRsyserr)),
             SubmitDecision::InvalidDestination => return Err(Some(CommandStatus::EsmeRinvdstadr)),
             SubmitDecision::DropConnection => {
                 info!("SMSC simulator: dropping connection (fault)");
@@ -319,12 +324,12 @@ impl Session {
             submit.data_coding,
             submit.short_message().as_ref(),
             None,
-            &CodingOptions::default(),
+            &self.state.coding,
         );
         debug!(to = %mask_msisdn(&destination), %message_id, "SMSC simulator: submit accepted");
         self.state.stats.submits.fetch_add(1, Ordering::Relaxed);
         let receipt_text =
-            crate::mo::decode_parts(std::slice::from_ref(&units), &CodingOptions::default());
+            crate::mo::decode_parts(std::slice::from_ref(&units), &self.state.inbox_coding());
         self.state.inbox().record(
             ReceivedPart {
                 from: source.clone(),

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: a simulator, a client wired to it, and waits.
 #![allow(dead_code, clippy::unwrap_used, missing_docs)]
 
+pub mod peers;
+
 use std::net::SocketAddr;
 use std::time::Duration;
 

@@ -1,0 +1,13 @@
+//! End-to-end tests of the running gateway over its HTTP API, against real PostgreSQL
+//! and SQLite databases and the billing and payment simulators on loopback. Every test
+//! ends with `giftgate audit` on its database.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+mod bad_input;
+mod concurrency;
+mod gifts;
+mod helpers;
+mod payments;
+mod recovery;
+mod redemptions;
+mod story;
