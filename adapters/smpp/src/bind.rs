@@ -12,8 +12,8 @@
 //! a message's parts; the window is filled by parts of different messages.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use actix::prelude::*;
 use futures::{SinkExt, StreamExt};
@@ -32,6 +32,16 @@ use crate::error::SubmitError;
 use crate::frame::{Frame, FrameCodec, FrameError, generic_nack, nack_status_for};
 use crate::message_id::SmscMessageId;
 use crate::mo::MoAssembler;
+
+/// MO reassembly shared by every bind: an SMSC may deliver the parts of one message over
+/// different binds.
+pub(crate) type SharedMoAssembler = Arc<Mutex<MoAssembler>>;
+
+fn lock_assembler(assembler: &SharedMoAssembler) -> MutexGuard<'_, MoAssembler> {
+    assembler
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 use crate::receipt;
 use crate::retry::Backoff;
 use crate::status::{StatusClass, classify, code};
@@ -89,6 +99,7 @@ impl SmppBind {
         config: Arc<SmppClientConfig>,
         limiter: RateLimiter,
         events: mpsc::Sender<SmppEvent>,
+        mo: SharedMoAssembler,
     ) -> (Self, BindLink) {
         let (jobs_tx, jobs_rx) = mpsc::channel(config.window.max(1) * INTAKE_FACTOR);
         let (stop_tx, stop_rx) = watch::channel(false);
@@ -103,6 +114,7 @@ impl SmppBind {
             stop: stop_rx,
             stopped: stopped_tx,
             bound: bound.clone(),
+            mo,
         });
         let actor = Self {
             session: Some(session),
@@ -150,6 +162,7 @@ struct SessionParts {
     stop: watch::Receiver<bool>,
     stopped: watch::Sender<bool>,
     bound: Arc<AtomicBool>,
+    mo: SharedMoAssembler,
 }
 
 /// A message being sent: which part is next and the ids of the accepted ones.
@@ -199,7 +212,7 @@ struct BindSession {
     paused_until: Option<Instant>,
     throttle_backoff: Backoff,
     rate_slot: Option<Instant>,
-    mo: MoAssembler,
+    mo: SharedMoAssembler,
     stopping: bool,
 }
 
@@ -216,7 +229,7 @@ impl BindSession {
             paused_until: None,
             throttle_backoff: Backoff::throttle(&config.retry),
             rate_slot: None,
-            mo: MoAssembler::new(config.coding, config.mo_reassembly_timeout),
+            mo: parts.mo.clone(),
             stopping: false,
             parts,
         }
@@ -402,7 +415,7 @@ impl BindSession {
                     if unbind_sent.is_some_and(|at| now.duration_since(at) >= config.response_timeout) {
                         return Ok(SessionEnd::Stopped);
                     }
-                    for expired in self.mo.expire(now) {
+                    for expired in lock_assembler(&self.mo).expire(now) {
                         warn!(bind = self.parts.index, received = expired.received, total = expired.total, "incomplete concatenated MO dropped");
                     }
                 }
@@ -588,7 +601,7 @@ impl BindSession {
             }
             return parsed.map(SmppEvent::Receipt);
         }
-        self.mo
+        lock_assembler(&self.mo)
             .accept(deliver_sm, Instant::now())
             .map(SmppEvent::MobileOriginated)
     }

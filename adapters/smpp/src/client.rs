@@ -1,8 +1,8 @@
 //! `SmppClient`: the handle the gateway holds. It encodes messages, spreads them over the
 //! binds, and reports bind state; the binds do the protocol work.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use actix::{Actor, Addr};
 use rusmpp::pdus::SubmitSm;
@@ -14,6 +14,7 @@ use crate::config::SmppClientConfig;
 use crate::encoding::Alphabet;
 use crate::error::SubmitError;
 use crate::mask::mask_msisdn;
+use crate::mo::MoAssembler;
 use crate::pdu::{PartSpec, submit_sm};
 use crate::throttle::RateLimiter;
 use crate::{OutboundSms, SmppEvent, SubmitAccepted};
@@ -51,10 +52,19 @@ impl SmppClient {
     pub fn start(config: SmppClientConfig, events: mpsc::Sender<SmppEvent>) -> SmppClient {
         let config = Arc::new(config);
         let limiter = RateLimiter::new(config.tps);
+        let mo = Arc::new(Mutex::new(MoAssembler::new(
+            config.coding,
+            config.mo_reassembly_timeout,
+        )));
         let binds = (0..config.binds.max(1))
             .map(|index| {
-                let (actor, link) =
-                    SmppBind::new(index, config.clone(), limiter.clone(), events.clone());
+                let (actor, link) = SmppBind::new(
+                    index,
+                    config.clone(),
+                    limiter.clone(),
+                    events.clone(),
+                    mo.clone(),
+                );
                 (actor.start(), link)
             })
             .collect();

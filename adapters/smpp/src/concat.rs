@@ -123,6 +123,15 @@ fn udh_fill_bits() -> usize {
 }
 
 /// Encodes `text` in `alphabet`, split into parts under `reference` when it does not fit one.
+///
+/// ```
+/// use giftgate_smpp::concat::encode_message;
+/// use giftgate_smpp::encoding::Alphabet;
+/// // 71 Korean characters: one more than a UCS2 part holds, so two parts with a UDH.
+/// let message = encode_message(&"가".repeat(71), Alphabet::Ucs2, 9).unwrap();
+/// assert_eq!(message.parts.len(), 2);
+/// assert_eq!(&message.parts[0][..6], &[5, 0, 3, 9, 2, 1]);
+/// ```
 pub fn encode_message(
     text: &str,
     alphabet: Alphabet,

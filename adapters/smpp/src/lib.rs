@@ -8,7 +8,8 @@
 //! client) is not used: it awaits each `submit_sm` on its own and closes the stream on any
 //! decode error, while this crate needs a window keyed by sequence number, resubmission of
 //! unanswered submits after a rebind, pausing on throttling and `generic_nack` for
-//! malformed PDUs, so the session loop in [`bind`] speaks the protocol itself.
+//! malformed PDUs, so the session loop of the `SmppBind` actor (`bind.rs`) speaks the
+//! protocol itself.
 #![forbid(unsafe_code)]
 
 pub mod bench;

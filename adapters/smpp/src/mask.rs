@@ -5,6 +5,10 @@
 const HIDDEN_DIGITS: usize = 4;
 
 /// Replaces the last four digits with `*`; shorter inputs are fully masked.
+///
+/// ```
+/// assert_eq!(giftgate_smpp::mask::mask_msisdn("+821012345678"), "+82101234****");
+/// ```
 pub fn mask_msisdn(msisdn: &str) -> String {
     let digits = msisdn.chars().filter(char::is_ascii_digit).count();
     let mut to_hide = HIDDEN_DIGITS.min(digits);

@@ -42,7 +42,17 @@ pub struct SmscMessageId {
 }
 
 impl SmscMessageId {
-    /// Normalises `raw` read in `format`. A numeric format that does not parse falls back
+    /// Normalises `raw` read in `format`.
+    ///
+    /// ```
+    /// use giftgate_smpp::{IdFormat, SmscMessageId};
+    /// // The same message: hex in submit_sm_resp, decimal in the receipt.
+    /// assert_eq!(
+    ///     SmscMessageId::new("0A1B", IdFormat::Hex).normalized,
+    ///     SmscMessageId::new("2587", IdFormat::Decimal).normalized,
+    /// );
+    /// ```
+    /// A numeric format that does not parse falls back
     /// to the opaque rule rather than failing: a receipt is never dropped over its id.
     pub fn new(raw: &str, format: IdFormat) -> Self {
         let trimmed = raw.trim();

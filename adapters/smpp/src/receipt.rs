@@ -154,6 +154,13 @@ const TEXT_KEY: &str = "text";
 
 impl ReceiptText {
     /// Parses a receipt text leniently; unknown parts are skipped.
+    ///
+    /// ```
+    /// use giftgate_smpp::receipt::ReceiptText;
+    /// let parsed = ReceiptText::parse("id:7F stat:DELIVRD done date:2511252106 text:Hi");
+    /// assert_eq!(parsed.id.as_deref(), Some("7F"));
+    /// assert_eq!(parsed.stat.as_deref(), Some("DELIVRD"));
+    /// ```
     pub fn parse(text: &str) -> Self {
         let lower = text.to_ascii_lowercase();
         let (head_end, free_text) = match find_key(&lower, TEXT_KEY) {
