@@ -13,7 +13,14 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    giftgate::telemetry::init(&settings.log_format);
+    // The demo prints its own story; its logs stay at warnings unless RUST_LOG asks.
+    if matches!(cli.command, giftgate::cli::Command::Demo { .. })
+        && std::env::var_os("RUST_LOG").is_none()
+    {
+        giftgate::telemetry::init_with_default(&settings.log_format, "warn");
+    } else {
+        giftgate::telemetry::init(&settings.log_format);
+    }
     let system = actix::System::new();
     match system.block_on(giftgate::commands::run(cli.command, settings)) {
         Ok(code) => code,

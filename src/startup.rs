@@ -17,10 +17,12 @@ use giftgate_actors::ports::{Clock, PaymentRail, Store, SystemClock};
 use giftgate_actors::service::catalog::seed_sample_catalog;
 use giftgate_actors::service::{Ledger, PaymentRails, Policy};
 use giftgate_billing::{BillingConfig, BillingSimHandle, BillingSimulator, OneApiBilling};
+use giftgate_mms::{Mm7Client, Mm7Config, MmscSimConfig, MmscSimHandle, MmscSimulator};
 use giftgate_psp::{PspClient, PspConfig, PspSimHandle, PspSimulator};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
 use crate::config::Settings;
+use crate::delivery::mms::MmsDispatcher;
 use crate::http::keys::KeyRing;
 use crate::http::{AppState, ReadinessProbe};
 use crate::relay::EventLogRelay;
@@ -38,6 +40,8 @@ pub struct Gateway {
     pub billing_simulator: Option<BillingSimHandle>,
     /// The in-process payment network simulator, when no PSP URL was configured.
     pub psp_simulator: Option<PspSimHandle>,
+    /// The in-process MMSC simulator, when no MM7 URL was configured.
+    pub mmsc_simulator: Option<MmscSimHandle>,
     server: ServerHandle,
     arbiters: Vec<Arbiter>,
 }
@@ -95,7 +99,31 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
     seed_sample_catalog(store.as_ref())
         .await
         .context("seeding the sample catalog")?;
+    seed_sample_contents(store.as_ref())
+        .await
+        .context("seeding the sample contents")?;
     Ok(store)
+}
+
+/// Adds the generated sample contents (ringtone, background music, theme card,
+/// character) that the contents database does not hold yet.
+pub async fn seed_sample_contents(store: &dyn Store) -> anyhow::Result<()> {
+    for sample in giftgate_mms::sample_contents() {
+        let id = giftgate_actors::domain::ContentId::parse(sample.id)?;
+        if store.content(&id).await?.is_none() {
+            store
+                .upsert_content(&giftgate_actors::domain::ContentItem {
+                    id,
+                    kind: sample.kind.as_str().to_owned(),
+                    title: sample.title.to_owned(),
+                    mime: sample.mime.to_owned(),
+                    bytes: sample.bytes,
+                    created_at: chrono::Utc::now(),
+                })
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 impl Gateway {
@@ -211,6 +239,7 @@ impl Gateway {
             .addrs()
             .first()
             .context("the HTTP server bound no address")?;
+        let mmsc_simulator = start_mms(&settings, &store, http_addr).await?;
         let server = server.run();
         let handle = server.handle();
         actix::spawn(server);
@@ -221,6 +250,7 @@ impl Gateway {
             registry,
             billing_simulator,
             psp_simulator,
+            mmsc_simulator,
             server: handle,
             arbiters,
         })
@@ -239,10 +269,50 @@ impl Gateway {
         if let Some(simulator) = self.psp_simulator {
             simulator.stop().await;
         }
+        if let Some(simulator) = self.mmsc_simulator {
+            simulator.stop().await;
+        }
     }
 
     /// The API's base URL.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.http_addr)
     }
+}
+
+/// Starts MMS delivery: the MM7 client (to the configured MMSC, or to an in-process
+/// simulator that reports deliveries back to this gateway's HTTP API) and its dispatcher.
+async fn start_mms(
+    settings: &Settings,
+    store: &Arc<dyn Store>,
+    http_addr: SocketAddr,
+) -> anyhow::Result<Option<MmscSimHandle>> {
+    let (url, simulator) = match &settings.mm7_url {
+        Some(url) => (url.clone(), None),
+        None => {
+            let simulator = MmscSimulator::start(MmscSimConfig {
+                delivery_report_url: Some(format!("http://{http_addr}/mm7/delivery-reports")),
+                delivery_report_delay: Duration::from_millis(500),
+                ..MmscSimConfig::default()
+            })
+            .await
+            .context("starting the built-in MMSC simulator")?;
+            tracing::info!(url = %simulator.url(), "built-in MMSC simulator");
+            (simulator.url(), Some(simulator))
+        }
+    };
+    let client = Mm7Client::new(Mm7Config {
+        url,
+        sender_address: settings.short_code.clone(),
+        ..Mm7Config::default()
+    })
+    .context("MM7 client")?;
+    MmsDispatcher::new(
+        Arc::clone(store),
+        client,
+        giftgate_mms::DEFAULT_MAX_MESSAGE_BYTES,
+        Duration::from_millis(200),
+    )
+    .start();
+    Ok(simulator)
 }

@@ -247,8 +247,11 @@ async fn story(gateway: &Gateway, admin_token: &str) -> anyhow::Result<ExitCode>
     })
 }
 
-/// Prints every message queued for each handset, in the order they were committed.
+/// Prints what each handset received: multimedia messages from the MMSC simulator's
+/// inbox (with their parts), and the text messages committed for it, in order.
 async fn print_handsets(gateway: &Gateway) -> anyhow::Result<()> {
+    // Let the MMS dispatcher hand the gifts to the MMSC.
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     let pending = gateway.ledger.store.outbox_pending(10_000).await?;
     let mut inboxes: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for record in pending {
@@ -257,16 +260,36 @@ async fn print_handsets(gateway: &Gateway) -> anyhow::Result<()> {
                 .entry(sms.to)
                 .or_default()
                 .push(format!("SMS: {}", sms.text)),
-            OutboxMessage::Mms(mms) => inboxes.entry(mms.to).or_default().push(format!(
-                "MMS \"{}\" [extras: {}]: {}",
-                mms.subject,
-                mms.extras.join(", "),
-                mms.text
-            )),
+            OutboxMessage::Mms(mms) => inboxes
+                .entry(mms.to)
+                .or_default()
+                .push(format!("MMS (queued) \"{}\": {}", mms.subject, mms.text)),
             OutboxMessage::Event { .. } => {}
         }
     }
-    println!("\n== what each handset received (queued in the outbox)");
+    if let Some(mmsc) = &gateway.mmsc_simulator {
+        for handset in [BUYER, FRIEND, COLLEAGUE] {
+            let e164 = giftgate_actors::domain::Msisdn::parse(
+                handset,
+                giftgate_actors::domain::Region::KR,
+            )?;
+            for mms in mmsc.inbox(e164.as_str()) {
+                let parts: Vec<String> = mms
+                    .parts
+                    .iter()
+                    .map(|p| format!("{} ({}, {} bytes)", p.content_id, p.mime, p.size))
+                    .collect();
+                inboxes.entry(e164.to_string()).or_default().push(format!(
+                    "MMS \"{}\" via MMSC, {} bytes: {}\nparts: {}",
+                    mms.subject,
+                    mms.total_bytes,
+                    mms.text.unwrap_or_default(),
+                    parts.join(", ")
+                ));
+            }
+        }
+    }
+    println!("\n== what each handset received");
     for (handset, messages) in inboxes {
         println!("-- {handset}");
         for message in messages {

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod catalog;
+pub mod contents;
 pub mod error;
 pub mod health;
 pub mod keys;
@@ -24,6 +25,11 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .app_data(error::json_config())
         .app_data(error::path_config())
         .app_data(error::query_config())
+        .app_data(contents::multipart_config())
+        .route(
+            "/mm7/delivery-reports",
+            web::post().to(crate::delivery::reports::delivery_report),
+        )
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route("/metrics", web::get().to(health::metrics))
@@ -33,6 +39,16 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route("/orders", web::post().to(orders::submit_order))
                 .route("/orders/{order_id}", web::get().to(orders::get_order))
                 .route("/products", web::get().to(catalog::products))
+                .route("/contents", web::get().to(contents::list))
+                .route("/admin/contents", web::post().to(contents::upload))
+                .route(
+                    "/certificates/{code}/barcode.png",
+                    web::get().to(contents::barcode_png),
+                )
+                .route(
+                    "/certificates/{code}/barcode.svg",
+                    web::get().to(contents::barcode_svg),
+                )
                 .route(
                     "/subscribers/{msisdn}/certificates",
                     web::get().to(subscribers::certificates),

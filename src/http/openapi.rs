@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, catalog, error, health, orders, redemptions, subscribers};
+use super::{admin, catalog, contents, error, health, orders, redemptions, subscribers};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -12,7 +12,7 @@ use super::{admin, catalog, error, health, orders, redemptions, subscribers};
     info(title = "giftgate", description = "Sell, gift and redeem electronic gift certificates over a carrier's messaging and billing (CONTRACT.md §4)."),
     paths(
         orders::submit_order, orders::get_order,
-        catalog::products,
+        catalog::products, contents::list, contents::upload, contents::barcode_png, contents::barcode_svg,
         subscribers::certificates, subscribers::gifts, subscribers::history,
         subscribers::gift, subscribers::confirm_gift,
         redemptions::redeem, redemptions::void, redemptions::balance,

@@ -43,23 +43,9 @@ pub async fn submit_order(
 ) -> Result<HttpResponse, ApiError> {
     state.keys.channel(&request).await?;
     let order = Order::from_json(&body, state.ledger.policy.region)?;
-    // Bad input changes nothing: a purchase of an unknown product is refused here,
-    // before anything is recorded.
-    if let OrderKind::Purchase { product_id, .. } = &order.kind
-        && state
-            .ledger
-            .store
-            .product(product_id)
-            .await
-            .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?
-            .is_none()
-    {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::NOT_FOUND,
-            "unknown_product",
-            format!("no product {product_id}"),
-        ));
-    }
+    // Bad input changes nothing: a purchase of an unknown product, or extras that are not
+    // in the contents database, are refused here, before anything is recorded.
+    check_references(&state, &order).await?;
     let order_id = order.order_id.clone();
     let dispatch = Dispatch {
         msisdn: order.msisdn.clone(),
@@ -81,6 +67,44 @@ pub async fn submit_order(
     };
     metrics::counter!("giftgate_orders_total", "channel" => "http").increment(1);
     Ok(HttpResponse::Accepted().json(view))
+}
+
+async fn check_references(state: &AppState, order: &Order) -> Result<(), ApiError> {
+    let store = &state.ledger.store;
+    let unavailable = |e: giftgate_actors::ports::StoreError| {
+        ApiError::unavailable("store_unavailable", e.to_string())
+    };
+    let spec = match &order.kind {
+        OrderKind::Purchase {
+            product_id, gift, ..
+        } => {
+            if store
+                .product(product_id)
+                .await
+                .map_err(unavailable)?
+                .is_none()
+            {
+                return Err(ApiError::new(
+                    actix_web::http::StatusCode::NOT_FOUND,
+                    "unknown_product",
+                    format!("no product {product_id}"),
+                ));
+            }
+            gift.as_ref()
+        }
+        OrderKind::Gift { spec, .. } => Some(spec),
+        _ => None,
+    };
+    for extra in spec.map(|s| s.extras.as_slice()).unwrap_or_default() {
+        if store.content(extra).await.map_err(unavailable)?.is_none() {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::NOT_FOUND,
+                "unknown_content",
+                format!("no content {extra}"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// An order's status and outcome.

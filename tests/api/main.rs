@@ -7,6 +7,7 @@ mod bad_input;
 mod concurrency;
 mod gifts;
 mod helpers;
+mod mms;
 mod payments;
 mod recovery;
 mod redemptions;

@@ -277,3 +277,63 @@ pub struct OrderRecord {
     /// When it arrived.
     pub created_at: DateTime<Utc>,
 }
+
+stored_enum!(
+    /// Where a handset message is in its delivery.
+    MessageState {
+        /// Accepted by the SMSC or MMSC; no receipt yet.
+        Submitted => "submitted",
+        /// The handset has it.
+        Delivered => "delivered",
+        /// It will not arrive (rejected, undeliverable, deleted).
+        Failed => "failed",
+        /// Its validity ran out before delivery.
+        Expired => "expired",
+    }
+);
+
+impl MessageState {
+    /// True once the state can no longer change.
+    pub fn is_final(&self) -> bool {
+        !matches!(self, MessageState::Submitted)
+    }
+}
+
+/// A handset message (SMS or MMS) and its delivery state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageRecord {
+    /// Our message id (the outbox entry's).
+    pub message_id: String,
+    /// `sms` or `mms`.
+    pub channel: String,
+    /// The handset.
+    pub recipient: String,
+    /// The SMSC's or MMSC's ids, normalised (one per SMS part).
+    pub provider_ids: Vec<String>,
+    /// The ids as the provider sent them.
+    pub raw_provider_ids: Vec<String>,
+    /// Delivery state.
+    pub state: MessageState,
+    /// Why it failed, or the receipt's status text.
+    pub detail: Option<String>,
+    /// When the state last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An item of the contents database (the seed's contents database 235): a ringtone,
+/// background music, theme card or character that can go with a gift.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentItem {
+    /// Content id (`ring-001`).
+    pub id: ContentId,
+    /// `ringtone`, `background_music`, `theme_card` or `character`.
+    pub kind: String,
+    /// Title for menus.
+    pub title: String,
+    /// The media type, checked by content.
+    pub mime: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// When it was added.
+    pub created_at: DateTime<Utc>,
+}

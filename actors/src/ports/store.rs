@@ -11,9 +11,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::domain::{
-    Certificate, CertificateCode, Gift, GiftId, GiftState, JournalEntry, JournalKind, Money,
-    Msisdn, OrderId, OrderRecord, OrderStatus, OutboxMessage, OutboxRecord, Payment, PaymentState,
-    Product, ProductId, Redemption,
+    Certificate, CertificateCode, ContentId, ContentItem, Gift, GiftId, GiftState, JournalEntry,
+    JournalKind, MessageRecord, Money, Msisdn, OrderId, OrderRecord, OrderStatus, OutboxMessage,
+    OutboxRecord, Payment, PaymentState, Product, ProductId, Redemption,
 };
 
 /// What went wrong in the store, in domain terms.
@@ -106,6 +106,9 @@ pub struct Changes {
     pub journal: Vec<JournalEntry>,
     /// Outbox entries to deliver after commit, in this order.
     pub outbox: Vec<OutboxMessage>,
+    /// Handset messages to record or move: inserted, or their state, detail and time
+    /// replaced; their provider ids are added to those already known.
+    pub messages: Vec<MessageRecord>,
 }
 
 impl Changes {
@@ -123,6 +126,7 @@ impl Changes {
             && self.voided_redemptions.is_empty()
             && self.journal.is_empty()
             && self.outbox.is_empty()
+            && self.messages.is_empty()
     }
 }
 
@@ -303,6 +307,23 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError>;
     /// Finds a key by its holder id.
     async fn api_key(&self, holder_id: &str) -> Result<Option<ApiKeyRecord>, StoreError>;
+
+    /// Inserts or replaces a content item.
+    async fn upsert_content(&self, item: &ContentItem) -> Result<(), StoreError>;
+    /// One content item with its bytes.
+    async fn content(&self, id: &ContentId) -> Result<Option<ContentItem>, StoreError>;
+    /// Every content item by id, each without its bytes (`bytes` left empty) and with its
+    /// size in bytes.
+    async fn contents(&self) -> Result<Vec<(ContentItem, i64)>, StoreError>;
+
+    /// A handset message by our message id.
+    async fn message(&self, message_id: &str) -> Result<Option<MessageRecord>, StoreError>;
+    /// A handset message by one of its provider's (normalised) ids.
+    async fn message_by_provider_id(
+        &self,
+        channel: &str,
+        provider_id: &str,
+    ) -> Result<Option<MessageRecord>, StoreError>;
 
     /// Reads what the conservation audit needs.
     async fn audit_facts(&self) -> Result<AuditFacts, StoreError>;

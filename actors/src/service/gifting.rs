@@ -41,6 +41,7 @@ impl Ledger {
         if spec.to == order.msisdn {
             return Err(Refusal::new("invalid_transferee", "a gift goes to another number").into());
         }
+        self.check_extras(spec).await?;
         for _ in 0..super::MAX_CONFLICT_RETRIES {
             match self.try_gift(order, record, codes, spec).await {
                 Err(error) if is_conflict(&error) => continue,
@@ -115,6 +116,16 @@ impl Ledger {
         self.complete_order(&mut changes, record, outcome.clone());
         self.commit(changes).await?;
         Ok(StepOutcome::Done(outcome))
+    }
+
+    /// Refuses a gift whose extras are not in the contents database.
+    pub(crate) async fn check_extras(&self, spec: &GiftSpec) -> Result<(), ServiceError> {
+        for extra in &spec.extras {
+            if self.store.content(extra).await?.is_none() {
+                return Err(Refusal::new("unknown_content", format!("no content {extra}")).into());
+            }
+        }
+        Ok(())
     }
 
     /// Adds a new gift of `certificates` (already marked pending) to a change set: the

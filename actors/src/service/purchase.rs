@@ -37,13 +37,6 @@ impl Ledger {
             return Err(Refusal::new("wrong_order_type", "not a purchase").into());
         };
         let product = self.product_or_refuse(product_id).await?;
-        if !product.active {
-            return Err(Refusal::new(
-                "product_unavailable",
-                format!("{} is not on sale", product.id),
-            )
-            .into());
-        }
         if let Some(spec) = gift
             && spec.to == order.msisdn
         {
@@ -65,6 +58,18 @@ impl Ledger {
         let mut payment = match self.store.payment(&order.order_id).await? {
             Some(payment) => payment,
             None => {
+                // Checks that may refuse run only before any money moves: a resumed
+                // order with a payment under way is finished, never refused.
+                if let Some(spec) = gift {
+                    self.check_extras(spec).await?;
+                }
+                if !product.active {
+                    return Err(Refusal::new(
+                        "product_unavailable",
+                        format!("{} is not on sale", product.id),
+                    )
+                    .into());
+                }
                 self.check_carrier_cap(order, settlement, total).await?;
                 let payment = Payment {
                     order_id: order.order_id.clone(),

@@ -397,3 +397,93 @@ where
 {
     rows.into_iter().map(T::try_from).collect()
 }
+
+/// A `messages` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct MessageRow {
+    pub(crate) message_id: String,
+    channel: String,
+    recipient: String,
+    state: String,
+    detail: Option<String>,
+    updated_at: DateTime<Utc>,
+}
+
+impl MessageRow {
+    /// The record, with the provider ids read separately as `(normalised, raw)` pairs.
+    pub(crate) fn into_record(
+        self,
+        provider_ids: Vec<(String, String)>,
+    ) -> Result<giftgate_actors::domain::MessageRecord, StoreError> {
+        let (provider_ids, raw_provider_ids) = provider_ids.into_iter().unzip();
+        Ok(giftgate_actors::domain::MessageRecord {
+            state: parsed(
+                "message state",
+                &self.state,
+                giftgate_actors::domain::MessageState::parse,
+            )?,
+            message_id: self.message_id,
+            channel: self.channel,
+            recipient: self.recipient,
+            provider_ids,
+            raw_provider_ids,
+            detail: self.detail,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+/// A `contents` row with its bytes.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct ContentRow {
+    content_id: String,
+    kind: String,
+    title: String,
+    mime: String,
+    bytes: Vec<u8>,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<ContentRow> for giftgate_actors::domain::ContentItem {
+    type Error = StoreError;
+    fn try_from(row: ContentRow) -> Result<Self, StoreError> {
+        Ok(giftgate_actors::domain::ContentItem {
+            id: giftgate_actors::domain::ContentId::parse(&row.content_id)
+                .map_err(|e| StoreError::Corrupt(format!("content id: {e}")))?,
+            kind: row.kind,
+            title: row.title,
+            mime: row.mime,
+            bytes: row.bytes,
+            created_at: row.created_at,
+        })
+    }
+}
+
+/// A `contents` row without its bytes.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct ContentSummaryRow {
+    content_id: String,
+    kind: String,
+    title: String,
+    mime: String,
+    size: i64,
+    created_at: DateTime<Utc>,
+}
+
+impl ContentSummaryRow {
+    /// The item (empty bytes) and its size.
+    pub(crate) fn into_summary(
+        self,
+    ) -> Result<(giftgate_actors::domain::ContentItem, i64), StoreError> {
+        let size = self.size;
+        let item = ContentRow {
+            content_id: self.content_id,
+            kind: self.kind,
+            title: self.title,
+            mime: self.mime,
+            bytes: Vec::new(),
+            created_at: self.created_at,
+        };
+        Ok((item.try_into()?, size))
+    }
+}

@@ -214,3 +214,33 @@ pub(crate) const COUNT_CERTIFICATES: &str = "SELECT COUNT(*) FROM certificates";
 pub(crate) const COUNT_JOURNAL: &str = "SELECT COUNT(*) FROM journal";
 
 pub(crate) const PING: &str = "SELECT 1";
+
+pub(crate) const UPSERT_MESSAGE: &str = "INSERT INTO messages \
+     (message_id, channel, recipient, state, detail, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+     ON CONFLICT (message_id) DO UPDATE SET state = excluded.state, detail = excluded.detail, \
+     updated_at = excluded.updated_at";
+
+pub(crate) const INSERT_MESSAGE_PROVIDER_ID: &str = "INSERT INTO message_provider_ids \
+     (channel, provider_id, raw_id, message_id) VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (channel, provider_id) DO NOTHING";
+
+pub(crate) const MESSAGE: &str = "SELECT message_id, channel, recipient, state, detail, \
+     updated_at FROM messages WHERE message_id = $1";
+
+pub(crate) const MESSAGE_BY_PROVIDER_ID: &str = "SELECT m.message_id, m.channel, m.recipient, \
+     m.state, m.detail, m.updated_at FROM messages m JOIN message_provider_ids p \
+     ON p.message_id = m.message_id WHERE p.channel = $1 AND p.provider_id = $2";
+
+pub(crate) const MESSAGE_PROVIDER_IDS: &str = "SELECT provider_id, raw_id FROM \
+     message_provider_ids WHERE message_id = $1 ORDER BY provider_id";
+
+pub(crate) const UPSERT_CONTENT: &str = "INSERT INTO contents \
+     (content_id, kind, title, mime, bytes, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+     ON CONFLICT (content_id) DO UPDATE SET kind = excluded.kind, title = excluded.title, \
+     mime = excluded.mime, bytes = excluded.bytes";
+
+pub(crate) const CONTENT: &str = "SELECT content_id, kind, title, mime, bytes, created_at \
+     FROM contents WHERE content_id = $1";
+
+pub(crate) const CONTENTS: &str = "SELECT content_id, kind, title, mime, \
+     CAST(LENGTH(bytes) AS BIGINT) AS size, created_at FROM contents ORDER BY content_id";

@@ -20,9 +20,9 @@ macro_rules! impl_store {
         const _: () = {
             use chrono::{DateTime, Utc};
             use giftgate_actors::domain::{
-                Certificate, CertificateCode, Gift, GiftId, JournalEntry, JournalKind, Msisdn,
-                OrderId, OrderRecord, OutboxMessage, OutboxRecord, Payment, Product, ProductId,
-                Redemption,
+                Certificate, CertificateCode, ContentId, ContentItem, Gift, GiftId, JournalEntry,
+                JournalKind, MessageRecord, Msisdn, OrderId, OrderRecord, OutboxMessage,
+                OutboxRecord, Payment, Product, ProductId, Redemption,
             };
             use giftgate_actors::ports::{
                 ApiKeyRecord, AuditFacts, Changes, CurrencyTotals, GiftUpdate, OrderUpdate,
@@ -32,8 +32,9 @@ macro_rules! impl_store {
 
             use $crate::error::db_error;
             use $crate::rows::{
-                ApiKeyRow, CertificateRow, GiftRow, JournalRow, OrderRow, OutboxRow, PaymentRow,
-                ProductRow, RedemptionRow, TotalsRow, codes_text, convert, extras_text,
+                ApiKeyRow, CertificateRow, ContentRow, ContentSummaryRow, GiftRow, JournalRow,
+                MessageRow, OrderRow, OutboxRow, PaymentRow, ProductRow, RedemptionRow, TotalsRow,
+                codes_text, convert, extras_text,
             };
             use $crate::sql;
             use $crate::store_impl::ROWS_PER_INSERT;
@@ -362,6 +363,55 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn upsert_messages(
+                conn: &mut Conn,
+                messages: &[MessageRecord],
+            ) -> Result<(), StoreError> {
+                for message in messages {
+                    sqlx::query(sql::UPSERT_MESSAGE)
+                        .bind(message.message_id.clone())
+                        .bind(message.channel.clone())
+                        .bind(message.recipient.clone())
+                        .bind(message.state.as_str())
+                        .bind(message.detail.clone())
+                        .bind(message.updated_at)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(db_error)?;
+                    for (i, provider_id) in message.provider_ids.iter().enumerate() {
+                        let raw = message
+                            .raw_provider_ids
+                            .get(i)
+                            .cloned()
+                            .unwrap_or_else(|| provider_id.clone());
+                        sqlx::query(sql::INSERT_MESSAGE_PROVIDER_ID)
+                            .bind(message.channel.clone())
+                            .bind(provider_id.clone())
+                            .bind(raw)
+                            .bind(message.message_id.clone())
+                            .execute(&mut *conn)
+                            .await
+                            .map_err(db_error)?;
+                    }
+                }
+                Ok(())
+            }
+
+            async fn message_with_ids(
+                pool: &sqlx::Pool<$db>,
+                row: Option<MessageRow>,
+            ) -> Result<Option<MessageRecord>, StoreError> {
+                let Some(row) = row else {
+                    return Ok(None);
+                };
+                let ids = sqlx::query_as::<$db, (String, String)>(sql::MESSAGE_PROVIDER_IDS)
+                    .bind(row.message_id.clone())
+                    .fetch_all(pool)
+                    .await
+                    .map_err(db_error)?;
+                row.into_record(ids).map(Some)
+            }
+
             /// Applies a change set inside an open transaction, in the documented order.
             async fn apply(
                 conn: &mut Conn,
@@ -390,6 +440,7 @@ macro_rules! impl_store {
                 }
                 insert_journal(conn, &changes.journal).await?;
                 insert_outbox(conn, &changes.outbox, now).await?;
+                upsert_messages(conn, &changes.messages).await?;
                 Ok(())
             }
 
@@ -795,6 +846,66 @@ macro_rules! impl_store {
                         .map_err(db_error)?
                         .map(ApiKeyRecord::try_from)
                         .transpose()
+                }
+
+                async fn upsert_content(&self, item: &ContentItem) -> Result<(), StoreError> {
+                    sqlx::query(sql::UPSERT_CONTENT)
+                        .bind(item.id.as_str().to_owned())
+                        .bind(item.kind.clone())
+                        .bind(item.title.clone())
+                        .bind(item.mime.clone())
+                        .bind(item.bytes.clone())
+                        .bind(item.created_at)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(())
+                }
+
+                async fn content(&self, id: &ContentId) -> Result<Option<ContentItem>, StoreError> {
+                    sqlx::query_as::<$db, ContentRow>(sql::CONTENT)
+                        .bind(id.as_str().to_owned())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?
+                        .map(ContentItem::try_from)
+                        .transpose()
+                }
+
+                async fn contents(&self) -> Result<Vec<(ContentItem, i64)>, StoreError> {
+                    sqlx::query_as::<$db, ContentSummaryRow>(sql::CONTENTS)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?
+                        .into_iter()
+                        .map(ContentSummaryRow::into_summary)
+                        .collect()
+                }
+
+                async fn message(
+                    &self,
+                    message_id: &str,
+                ) -> Result<Option<MessageRecord>, StoreError> {
+                    let row = sqlx::query_as::<$db, MessageRow>(sql::MESSAGE)
+                        .bind(message_id.to_owned())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    message_with_ids(&self.pool, row).await
+                }
+
+                async fn message_by_provider_id(
+                    &self,
+                    channel: &str,
+                    provider_id: &str,
+                ) -> Result<Option<MessageRecord>, StoreError> {
+                    let row = sqlx::query_as::<$db, MessageRow>(sql::MESSAGE_BY_PROVIDER_ID)
+                        .bind(channel.to_owned())
+                        .bind(provider_id.to_owned())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    message_with_ids(&self.pool, row).await
                 }
 
                 async fn audit_facts(&self) -> Result<AuditFacts, StoreError> {

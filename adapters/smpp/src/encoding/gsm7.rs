@@ -49,8 +49,35 @@ const EXTENSION: [(u8, char); 9] = [
 /// Form feed escape: decoded but never produced (rusmpp-extra cannot encode it).
 const FORM_FEED: (u8, char) = (0x0A, '\u{0C}');
 
+/// Septets per ASCII character (0: not in GSM 03.38), computed from the tables at compile
+/// time so the hot path (detection and splitting of mostly-ASCII text) needs no search.
+const ASCII_SEPTETS: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut code = 0;
+    while code < BASIC.len() {
+        let ch = BASIC[code] as u32;
+        if code != ESCAPE as usize && ch < 128 {
+            table[ch as usize] = 1;
+        }
+        code += 1;
+    }
+    let mut index = 0;
+    while index < EXTENSION.len() {
+        let ch = EXTENSION[index].1 as u32;
+        if ch < 128 {
+            table[ch as usize] = 2;
+        }
+        index += 1;
+    }
+    table
+};
+
 /// How many septets `ch` takes (1 basic, 2 escaped), or `None` if it is not GSM 03.38.
 pub fn septets_of(ch: char) -> Option<usize> {
+    if ch.is_ascii() {
+        let septets = ASCII_SEPTETS[ch as usize];
+        return (septets > 0).then_some(usize::from(septets));
+    }
     if BASIC.contains(&ch) {
         Some(1)
     } else if EXTENSION.iter().any(|(_, c)| *c == ch) {
@@ -158,6 +185,27 @@ mod tests {
             assert_eq!(septets_of(ch), Some(2), "{ch}");
         }
         assert_eq!(septet_len("a€"), Some(3));
+    }
+
+    #[test]
+    fn the_ascii_table_agrees_with_the_character_tables() {
+        for code in 0u8..128 {
+            let ch = char::from(code);
+            let slow = if BASIC
+                .iter()
+                .enumerate()
+                .any(|(i, c)| *c == ch && i != usize::from(ESCAPE))
+            {
+                Some(1)
+            } else if EXTENSION.iter().any(|(_, c)| *c == ch) {
+                Some(2)
+            } else {
+                None
+            };
+            assert_eq!(septets_of(ch), slow, "{code:#04x}");
+        }
+        assert_eq!(septets_of('`'), None);
+        assert_eq!(septets_of('\u{1B}'), None);
     }
 
     #[test]

@@ -1,0 +1,584 @@
+//! `OrderIntake`: consumes orders from RabbitMQ and hands them to subscriber sessions.
+//!
+//! Each delivery is parsed with [`Order::from_json`]. What is not an order is
+//! re-published with its properties to `giftgate.orders.dlx` with header
+//! `x-giftgate-error: <code>: <detail>` and, once the broker confirmed that, acked (a
+//! plain reject could not add the header). A valid order goes to the `SessionRegistry`
+//! as [`Dispatch`]; the delivery is acked only after the session answered, so the effect
+//! — or the `order.failed` outcome — is committed by then. An error answer (store down,
+//! payment outcome unknown) is retried with [`retry::dispatch`] and then nacked with
+//! requeue after [`retry::REQUEUE_PAUSE`]: nothing is dropped, and a redelivered order is
+//! recognised by its `order_id` in the core.
+//!
+//! Ordering: deliveries are taken one at a time in delivery order; orders of different
+//! subscribers then run concurrently (bounded by the prefetch), while each subscriber's
+//! orders form a chain — an order is dispatched only after the previous order of the
+//! same MSISDN has finished (acked or nacked). The chains survive reconnects, so an
+//! order redelivered after a lost connection waits for its first copy to finish.
+//!
+//! In scale-out mode the ingress queue is re-partitioned instead (see the crate docs):
+//! valid orders are re-published to the consistent-hash exchange by MSISDN, in delivery
+//! order, and acked after their confirms.
+//!
+//! The actor owns a run loop that connects (with backoff), declares the topology,
+//! subscribes, consumes until the connection is lost, and starts over. [`Drain`] stops
+//! it: basic.cancel, wait for the orders in flight, close the channel and connection.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use actix::prelude::*;
+use futures::StreamExt;
+use futures::stream::{LocalBoxStream, select_all};
+use giftgate_actors::actors::{Dispatch, SessionCommand, SessionReply, SessionRegistry};
+use giftgate_actors::domain::msisdn::Region;
+use giftgate_actors::domain::order::OrderError;
+use giftgate_actors::domain::{Msisdn, Order};
+use giftgate_actors::service::orders::OrderMeta;
+use lapin::message::Delivery;
+use lapin::options::{
+    BasicAckOptions, BasicCancelOptions, BasicConsumeOptions, BasicNackOptions,
+    BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions,
+};
+use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
+use lapin::{BasicProperties, Channel, Connection};
+use rand::Rng;
+use tokio::sync::{Notify, watch};
+use tracing::Instrument;
+
+use crate::topology::{
+    DEAD_LETTER_EXCHANGE, ERROR_HEADER, MSISDN_HEADER, ORDERS_QUEUE, PARTITION_EXCHANGE,
+    partition_queue,
+};
+use crate::{AmqpConfig, Links, connection, retry, topology};
+
+/// Consumes orders; see the module docs.
+pub struct OrderIntake {
+    config: Arc<AmqpConfig>,
+    registry: Addr<SessionRegistry>,
+    region: Region,
+    links: Arc<Links>,
+    stop: watch::Sender<bool>,
+    finished: watch::Sender<bool>,
+}
+
+impl OrderIntake {
+    /// An intake handing orders to `registry`, reading national numbers in `region`.
+    pub(crate) fn new(
+        config: Arc<AmqpConfig>,
+        registry: Addr<SessionRegistry>,
+        region: Region,
+        links: Arc<Links>,
+    ) -> Self {
+        OrderIntake {
+            config,
+            registry,
+            region,
+            links,
+            stop: watch::Sender::new(false),
+            finished: watch::Sender::new(false),
+        }
+    }
+}
+
+impl Actor for OrderIntake {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        let core = Rc::new(IntakeCore {
+            config: Arc::clone(&self.config),
+            registry: self.registry.clone(),
+            region: self.region,
+            links: Arc::clone(&self.links),
+            in_flight: Rc::new(InFlight::default()),
+            chains: RefCell::new(HashMap::new()),
+        });
+        let stop = self.stop.subscribe();
+        let finished = self.finished.clone();
+        ctx.spawn(
+            async move {
+                run(core, stop).await;
+                finished.send_replace(true);
+            }
+            .into_actor(self),
+        );
+    }
+}
+
+/// Stop consuming and wait until the orders in flight are finished and the connection
+/// is closed.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Drain;
+
+impl Handler<Drain> for OrderIntake {
+    type Result = ResponseFuture<()>;
+
+    fn handle(&mut self, _: Drain, _: &mut Self::Context) -> Self::Result {
+        self.stop.send_replace(true);
+        let mut finished = self.finished.subscribe();
+        Box::pin(async move {
+            // An error means the run loop is gone, which is what we wait for.
+            drop(finished.wait_for(|done| *done).await);
+        })
+    }
+}
+
+/// What a consumer's deliveries are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Orders to run (the order queue, or a partition queue).
+    Run,
+    /// Scale-out: orders to re-publish to the partitions.
+    Repartition,
+}
+
+/// Why a connection's consumption ended.
+#[derive(Debug, thiserror::Error)]
+enum Interrupted {
+    #[error(transparent)]
+    Broker(#[from] lapin::Error),
+    #[error("the broker cancelled every consumer")]
+    ConsumersGone,
+}
+
+/// Orders handed out and not yet acked or nacked.
+#[derive(Default)]
+struct InFlight {
+    count: Cell<usize>,
+    idle: Notify,
+}
+
+impl InFlight {
+    fn enter(self: &Rc<Self>) -> FlightGuard {
+        self.count.set(self.count.get() + 1);
+        FlightGuard(Rc::clone(self))
+    }
+
+    async fn idle(&self) {
+        loop {
+            let notified = self.idle.notified();
+            if self.count.get() == 0 {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+struct FlightGuard(Rc<InFlight>);
+
+impl Drop for FlightGuard {
+    fn drop(&mut self) {
+        let left = self.0.count.get().saturating_sub(1);
+        self.0.count.set(left);
+        if left == 0 {
+            self.0.idle.notify_waiters();
+        }
+    }
+}
+
+/// One order's place in its subscriber's chain: finished once acked or nacked (or its
+/// task ended any other way).
+#[derive(Default)]
+struct Turn {
+    finished: Cell<bool>,
+    done: Notify,
+}
+
+impl Turn {
+    async fn wait(&self) {
+        loop {
+            let notified = self.done.notified();
+            if self.finished.get() {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+struct TurnGuard(Rc<Turn>);
+
+impl Drop for TurnGuard {
+    fn drop(&mut self) {
+        self.0.finished.set(true);
+        self.0.done.notify_waiters();
+    }
+}
+
+struct IntakeCore {
+    config: Arc<AmqpConfig>,
+    registry: Addr<SessionRegistry>,
+    region: Region,
+    links: Arc<Links>,
+    in_flight: Rc<InFlight>,
+    /// The last order handed out per subscriber.
+    chains: RefCell<HashMap<Msisdn, Rc<Turn>>>,
+}
+
+async fn run(core: Rc<IntakeCore>, mut stop: watch::Receiver<bool>) {
+    loop {
+        let Some(connection) =
+            connection::connect_with_backoff(&core.config.url, "giftgate-intake", &mut stop).await
+        else {
+            break;
+        };
+        match serve(&core, &connection, &mut stop).await {
+            Ok(()) => break,
+            Err(error) => {
+                core.links.intake.store(false, Ordering::SeqCst);
+                tracing::warn!(%error, "order intake lost its broker connection; reconnecting");
+                drop(connection.close(320, "reconnecting".into()).await);
+            }
+        }
+    }
+    core.links.intake.store(false, Ordering::SeqCst);
+    // Orders still running from a lost connection finish before we report done.
+    drop(tokio::time::timeout(core.config.drain_timeout, core.in_flight.idle()).await);
+}
+
+/// Consumes on one connection until it is lost (`Err`) or a drain is asked (`Ok`).
+async fn serve(
+    core: &Rc<IntakeCore>,
+    connection: &Connection,
+    stop: &mut watch::Receiver<bool>,
+) -> Result<(), Interrupted> {
+    let channel = connection.create_channel().await?;
+    topology::declare(&channel, core.config.partitions).await?;
+    channel
+        .confirm_select(ConfirmSelectOptions::default())
+        .await?;
+    channel
+        .basic_qos(core.config.prefetch, BasicQosOptions::default())
+        .await?;
+    let consumers = subscribe(&channel, core.config.partitions).await?;
+    let tags: Vec<ShortString> = consumers.iter().map(|(_, tag, _)| tag.clone()).collect();
+    let mut deliveries = select_all(consumers.into_iter().map(|(role, _, stream)| {
+        stream
+            .map(move |delivery| (role, delivery))
+            .boxed_local()
+    }));
+    core.links.intake.store(true, Ordering::SeqCst);
+    tracing::info!(queues = tags.len(), "order intake consuming");
+    loop {
+        tokio::select! {
+            biased;
+            changed = stop.changed() => {
+                if changed.is_err() || *stop.borrow() {
+                    drain(core, &channel, connection, &tags).await;
+                    return Ok(());
+                }
+            }
+            next = deliveries.next() => match next {
+                Some((role, Ok(delivery))) => accept(core, &channel, role, delivery).await?,
+                Some((_, Err(error))) => return Err(error.into()),
+                None => return Err(Interrupted::ConsumersGone),
+            }
+        }
+    }
+}
+
+type Deliveries = LocalBoxStream<'static, Result<Delivery, lapin::Error>>;
+
+/// Subscribes to the order queue, or in scale-out mode to the ingress queue (to
+/// re-partition) and to every partition, starting from a random one.
+async fn subscribe(
+    channel: &Channel,
+    partitions: u16,
+) -> Result<Vec<(Role, ShortString, Deliveries)>, lapin::Error> {
+    let instance = uuid::Uuid::new_v4().simple().to_string();
+    let mut queues = Vec::new();
+    if partitions == 0 {
+        queues.push((Role::Run, ORDERS_QUEUE.to_owned()));
+    } else {
+        queues.push((Role::Repartition, ORDERS_QUEUE.to_owned()));
+        let first = rand::rng().random_range(0..partitions);
+        for offset in 0..partitions {
+            let index = (first + offset) % partitions;
+            queues.push((Role::Run, partition_queue(index)));
+        }
+    }
+    let mut consumers = Vec::with_capacity(queues.len());
+    for (role, queue) in queues {
+        let tag = ShortString::from(format!("giftgate-intake-{instance}-{queue}"));
+        let consumer = channel
+            .basic_consume(
+                queue.as_str().into(),
+                tag.clone(),
+                BasicConsumeOptions::default(),
+                FieldTable::default(),
+            )
+            .await?;
+        consumers.push((role, tag, consumer.boxed_local()));
+    }
+    Ok(consumers)
+}
+
+/// Stops consuming, waits (bounded) for the orders in flight, closes.
+async fn drain(core: &IntakeCore, channel: &Channel, connection: &Connection, tags: &[ShortString]) {
+    for tag in tags {
+        if let Err(error) = channel
+            .basic_cancel(tag.clone(), BasicCancelOptions::default())
+            .await
+        {
+            tracing::warn!(%error, "cancelling a consumer failed");
+        }
+    }
+    let in_flight = core.in_flight.count.get();
+    tracing::info!(in_flight, "order intake draining");
+    if tokio::time::timeout(core.config.drain_timeout, core.in_flight.idle())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            in_flight = core.in_flight.count.get(),
+            "drain timed out; unacked orders return to the queue"
+        );
+    }
+    core.links.intake.store(false, Ordering::SeqCst);
+    drop(channel.close(200, "shutdown".into()).await);
+    drop(connection.close(200, "shutdown".into()).await);
+    tracing::info!("order intake stopped");
+}
+
+/// Takes one delivery: dead-letters it, re-partitions it or starts running it.
+async fn accept(
+    core: &Rc<IntakeCore>,
+    channel: &Channel,
+    role: Role,
+    delivery: Delivery,
+) -> Result<(), lapin::Error> {
+    let order = match Order::from_json(&delivery.data, core.region) {
+        Ok(order) => order,
+        Err(error) => {
+            let flight = core.in_flight.enter();
+            actix::spawn(dead_letter(channel.clone(), delivery, error, flight));
+            return Ok(());
+        }
+    };
+    match role {
+        Role::Repartition => repartition(core, channel, delivery, &order).await,
+        Role::Run => {
+            start_order(core, delivery, order);
+            Ok(())
+        }
+    }
+}
+
+/// Places the order at the end of its subscriber's chain and runs it when its turn
+/// comes.
+fn start_order(core: &Rc<IntakeCore>, delivery: Delivery, order: Order) {
+    let turn = Rc::new(Turn::default());
+    let previous = {
+        let mut chains = core.chains.borrow_mut();
+        if chains.len() > usize::from(core.config.prefetch) * 4 + 64 {
+            chains.retain(|_, turn| !turn.finished.get());
+        }
+        chains.insert(order.msisdn.clone(), Rc::clone(&turn))
+    };
+    let meta = OrderMeta {
+        reply_to: delivery.properties.reply_to().as_ref().map(|s| s.to_string()),
+        correlation_id: delivery
+            .properties
+            .correlation_id()
+            .as_ref()
+            .map(|s| s.to_string()),
+    };
+    let span = tracing::info_span!(
+        "amqp_order",
+        order_id = %order.order_id,
+        msisdn = %order.msisdn.masked(),
+        kind = order.type_name(),
+        redelivered = delivery.redelivered,
+    );
+    let work = RunOrder {
+        registry: core.registry.clone(),
+        order,
+        meta,
+        delivery,
+        previous,
+        _turn: TurnGuard(turn),
+        _flight: core.in_flight.enter(),
+    };
+    actix::spawn(work.run().instrument(span));
+}
+
+/// One order on its way to the session, holding its place in the chain and in the
+/// in-flight count until it is acked or nacked.
+struct RunOrder {
+    registry: Addr<SessionRegistry>,
+    order: Order,
+    meta: OrderMeta,
+    delivery: Delivery,
+    previous: Option<Rc<Turn>>,
+    _turn: TurnGuard,
+    _flight: FlightGuard,
+}
+
+impl RunOrder {
+    async fn run(self) {
+        if let Some(previous) = &self.previous {
+            previous.wait().await;
+        }
+        let mut schedule = retry::dispatch();
+        loop {
+            let answer = self
+                .registry
+                .send(Dispatch {
+                    msisdn: self.order.msisdn.clone(),
+                    command: SessionCommand::Order {
+                        order: self.order.clone(),
+                        meta: self.meta.clone(),
+                    },
+                })
+                .await;
+            let failure = match answer {
+                Ok(Ok(SessionReply::Order(record))) => {
+                    tracing::debug!(status = ?record.status, "order answered");
+                    None
+                }
+                Ok(Ok(SessionReply::Done(_))) => None,
+                Ok(Err(error)) => Some(error.to_string()),
+                Err(error) => Some(error.to_string()),
+            };
+            let Some(failure) = failure else {
+                if let Err(error) = self.delivery.acker.ack(BasicAckOptions::default()).await {
+                    // The channel is gone: the broker redelivers, the core answers by order_id.
+                    tracing::info!(%error, "ack failed; the order will be redelivered");
+                }
+                return;
+            };
+            match schedule.next_delay() {
+                Some(delay) => {
+                    tracing::warn!(%failure, retry_in = ?delay, "order not finished; retrying");
+                    tokio::time::sleep(delay).await;
+                }
+                None => {
+                    tracing::warn!(%failure, "order not finished; requeueing it");
+                    tokio::time::sleep(retry::REQUEUE_PAUSE).await;
+                    requeue(&self.delivery).await;
+                    return;
+                }
+            }
+        }
+    }
+}
+
+async fn requeue(delivery: &Delivery) {
+    let options = BasicNackOptions {
+        requeue: true,
+        ..BasicNackOptions::default()
+    };
+    if let Err(error) = delivery.acker.nack(options).await {
+        tracing::info!(%error, "nack failed; the broker redelivers the message anyway");
+    }
+}
+
+/// Publishes an invalid message to the dead-letter exchange with its reason, then acks
+/// it; if the broker does not confirm, nacks it with requeue (tried again later).
+async fn dead_letter(channel: Channel, delivery: Delivery, error: OrderError, _flight: FlightGuard) {
+    let reason = format!("{}: {}", error.code, error.detail);
+    tracing::warn!(code = error.code, routing_key = %delivery.routing_key, "dead-lettering an invalid order");
+    let mut headers = delivery.properties.headers().clone().unwrap_or_default();
+    headers.insert(
+        ERROR_HEADER.into(),
+        AMQPValue::LongString(LongString::from(reason)),
+    );
+    let properties = delivery.properties.clone().with_headers(headers);
+    let confirmed = publish_confirmed(
+        &channel,
+        DEAD_LETTER_EXCHANGE,
+        delivery.routing_key.clone(),
+        &delivery.data,
+        properties,
+    )
+    .await;
+    if confirmed {
+        if let Err(error) = delivery.acker.ack(BasicAckOptions::default()).await {
+            tracing::info!(%error, "ack of a dead-lettered message failed; it will be redelivered");
+        }
+    } else {
+        tokio::time::sleep(retry::REQUEUE_PAUSE).await;
+        requeue(&delivery).await;
+    }
+}
+
+/// Publishes and waits for the broker's confirm; `true` only on an ack.
+async fn publish_confirmed(
+    channel: &Channel,
+    exchange: &str,
+    routing_key: ShortString,
+    body: &[u8],
+    properties: BasicProperties,
+) -> bool {
+    let published = channel
+        .basic_publish(
+            exchange.into(),
+            routing_key,
+            BasicPublishOptions::default(),
+            body,
+            properties,
+        )
+        .await;
+    match published {
+        Ok(confirm) => match confirm.await {
+            Ok(confirmation) => confirmation.is_ack(),
+            Err(error) => {
+                tracing::warn!(%error, exchange, "no publisher confirm");
+                false
+            }
+        },
+        Err(error) => {
+            tracing::warn!(%error, exchange, "publish failed");
+            false
+        }
+    }
+}
+
+/// Scale-out: re-publishes a valid order to the consistent-hash exchange keyed by its
+/// MSISDN (in delivery order: the publish is sent before the next delivery is taken) and
+/// acks the ingress message once the broker confirmed.
+async fn repartition(
+    core: &Rc<IntakeCore>,
+    channel: &Channel,
+    delivery: Delivery,
+    order: &Order,
+) -> Result<(), lapin::Error> {
+    let msisdn = order.msisdn.as_str();
+    let mut headers = delivery.properties.headers().clone().unwrap_or_default();
+    headers.insert(
+        MSISDN_HEADER.into(),
+        AMQPValue::LongString(LongString::from(msisdn)),
+    );
+    let properties = delivery.properties.clone().with_headers(headers);
+    let confirm = channel
+        .basic_publish(
+            PARTITION_EXCHANGE.into(),
+            msisdn.into(),
+            BasicPublishOptions::default(),
+            &delivery.data,
+            properties,
+        )
+        .await?;
+    let flight = core.in_flight.enter();
+    actix::spawn(async move {
+        let _flight = flight;
+        match confirm.await {
+            Ok(confirmation) if confirmation.is_ack() => {
+                if let Err(error) = delivery.acker.ack(BasicAckOptions::default()).await {
+                    tracing::info!(%error, "ack of a re-partitioned order failed; it will be re-published");
+                }
+            }
+            other => {
+                tracing::warn!(outcome = ?other.map(|c| c.is_ack()), "re-partitioning not confirmed; requeueing");
+                tokio::time::sleep(retry::REQUEUE_PAUSE).await;
+                requeue(&delivery).await;
+            }
+        }
+    });
+    Ok(())
+}

@@ -1,0 +1,211 @@
+//! giftgate over RabbitMQ (CONTRACT.md §3): the order intake, the dead letters, the
+//! outbox publisher of events (and replies to `reply_to`), scale-out partitions and the
+//! AMQP benchmark.
+//!
+//! [`start`] declares the topology ([`topology`]), then starts two actors, each owning
+//! its own broker connection and re-establishing it with backoff when it is lost:
+//!
+//! - [`intake::OrderIntake`] consumes orders with a bounded prefetch, dead-letters what is
+//!   not an order (header `x-giftgate-error`), hands each order to its subscriber's
+//!   session through the `SessionRegistry` and acks only after the session answered,
+//!   i.e. after the effect (or the failure) is committed.
+//! - [`publisher::OutboxPublisher`] publishes committed events from the store's outbox
+//!   to `giftgate.events` (and to the order's `reply_to`) with publisher confirms and
+//!   marks them delivered only after their confirms.
+//!
+//! # Scale-out
+//!
+//! With `partitions = N > 0`, per-subscriber order across instances is kept like this:
+//! publishers still publish to `giftgate.orders` with routing key = order type and no
+//! special header. The ingress queue `giftgate.orders` has single-active-consumer, so one
+//! instance at a time (the active one; the others stand by) *re-partitions*: it parses
+//! each order (dead-lettering invalid ones), re-publishes the original body and
+//! properties to the consistent-hash exchange `giftgate.orders.hash` with routing key =
+//! the order's E.164 MSISDN (also in header `x-msisdn`), and acks the ingress message
+//! after the broker confirmed the re-publish. The exchange spreads MSISDNs over the
+//! partition queues `giftgate.orders.p{i}`, each with single-active-consumer: every
+//! instance subscribes to every partition, the broker makes one consumer per partition
+//! active, and a standby takes over when that consumer's connection goes away. A
+//! re-partitioner that dies after the re-publish but before the ack has the order
+//! re-published again; the duplicate is answered by `order_id` in the core.
+//!
+//! The broker cannot derive the MSISDN from the JSON body itself, which is why this is
+//! done in the instance rather than by binding the topic exchange to the hash exchange
+//! directly; doing it this way asks nothing new of publishers.
+//!
+//! Load sharing: an instance subscribes to the partitions starting from a random
+//! partition, so instances started together become active on different partitions; an
+//! instance started later stands by for partitions whose consumer is already active (the
+//! broker does not move an active consumer), which matters for failover, not throughput.
+#![forbid(unsafe_code)]
+
+pub mod bench;
+pub mod connection;
+pub mod intake;
+pub mod publisher;
+pub mod retry;
+pub mod topology;
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use actix::{Actor, Addr};
+use giftgate_actors::actors::SessionRegistry;
+use giftgate_actors::service::Ledger;
+
+use crate::intake::{Drain, OrderIntake};
+use crate::publisher::{Flush, OutboxPublisher};
+
+/// How giftgate talks to RabbitMQ.
+#[derive(Clone)]
+pub struct AmqpConfig {
+    /// Broker URL, e.g. `amqp://user:password@host:5672/%2f` (the vhost is the path).
+    pub url: String,
+    /// Most unacknowledged orders a consumer holds at once (the intake's concurrency
+    /// bound across subscribers).
+    pub prefetch: u16,
+    /// 0: one order queue. N > 0: orders are spread over N partition queues by MSISDN
+    /// hash (see the crate docs). Every instance of a deployment uses the same N.
+    pub partitions: u16,
+    /// Most outbox entries published per round (then their confirms are awaited).
+    pub publish_batch: u32,
+    /// How often the outbox is polled when the last round found less than a batch.
+    pub poll_interval: Duration,
+    /// Longest a shutdown waits for in-flight orders before closing anyway (they are then
+    /// redelivered to another consumer, never lost).
+    pub drain_timeout: Duration,
+}
+
+impl AmqpConfig {
+    /// Defaults around `url`: prefetch 64, no partitions, batches of 200, polled every
+    /// 50 ms, drained within 30 s.
+    pub fn new(url: impl Into<String>) -> Self {
+        AmqpConfig {
+            url: url.into(),
+            prefetch: 64,
+            partitions: 0,
+            publish_batch: 200,
+            poll_interval: Duration::from_millis(50),
+            drain_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl fmt::Debug for AmqpConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AmqpConfig")
+            .field("url", &connection::redact_url(&self.url))
+            .field("prefetch", &self.prefetch)
+            .field("partitions", &self.partitions)
+            .field("publish_batch", &self.publish_batch)
+            .field("poll_interval", &self.poll_interval)
+            .field("drain_timeout", &self.drain_timeout)
+            .finish()
+    }
+}
+
+/// Why the AMQP side could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AmqpError {
+    /// The configuration cannot work (prefetch 0, batch 0).
+    #[error("invalid AMQP configuration: {0}")]
+    Config(&'static str),
+    /// The broker could not be reached, or refused the topology (e.g. the
+    /// consistent-hash exchange plugin is not enabled, or a queue exists with other
+    /// arguments).
+    #[error("broker: {0}")]
+    Broker(#[from] lapin::Error),
+}
+
+/// Connection state shared by the actors and the handle (for `/readyz`).
+#[derive(Debug, Default)]
+pub(crate) struct Links {
+    pub(crate) intake: AtomicBool,
+    pub(crate) outbox: AtomicBool,
+}
+
+/// The running AMQP side: readiness and graceful shutdown.
+pub struct AmqpHandle {
+    intake: Addr<OrderIntake>,
+    publisher: Addr<OutboxPublisher>,
+    links: Arc<Links>,
+}
+
+impl AmqpHandle {
+    /// Both the intake's and the publisher's connections are up (for `/readyz`).
+    pub fn is_connected(&self) -> bool {
+        self.links.intake.load(Ordering::SeqCst) && self.links.outbox.load(Ordering::SeqCst)
+    }
+
+    /// Drains: stops consuming (basic.cancel), waits for the orders in flight (acked
+    /// after their commit), publishes what the outbox holds once more, then closes the
+    /// channels and connections. Unacked orders not yet started go back to the queue.
+    pub async fn shutdown(self) {
+        if let Err(error) = self.intake.send(Drain).await {
+            tracing::warn!(%error, "the order intake was already gone");
+        }
+        if let Err(error) = self.publisher.send(Flush).await {
+            tracing::warn!(%error, "the outbox publisher was already gone");
+        }
+    }
+}
+
+/// Declares the topology and starts the intake and the outbox publisher. Must run inside
+/// an actix `System`. Fails if the broker is unreachable or refuses the topology at start
+/// (a later loss of connection is recovered from, not reported here).
+pub async fn start(
+    config: AmqpConfig,
+    ledger: Arc<Ledger>,
+    registry: Addr<SessionRegistry>,
+) -> Result<AmqpHandle, AmqpError> {
+    if config.prefetch == 0 {
+        return Err(AmqpError::Config("prefetch must be at least 1"));
+    }
+    if config.publish_batch == 0 {
+        return Err(AmqpError::Config("publish_batch must be at least 1"));
+    }
+    let connection = connection::connect(&config.url, "giftgate-setup").await?;
+    let channel = connection.create_channel().await?;
+    topology::declare(&channel, config.partitions).await?;
+    // Closing is best effort: the topology is declared either way.
+    drop(channel.close(200, "topology declared".into()).await);
+    drop(connection.close(200, "topology declared".into()).await);
+    tracing::info!(config = ?config, "AMQP topology declared");
+
+    let config = Arc::new(config);
+    let links = Arc::new(Links::default());
+    let intake = OrderIntake::new(
+        Arc::clone(&config),
+        registry,
+        ledger.policy.region,
+        Arc::clone(&links),
+    )
+    .start();
+    let publisher = OutboxPublisher::new(
+        Arc::clone(&config),
+        Arc::clone(&ledger.store),
+        Arc::clone(&links),
+    )
+    .start();
+    Ok(AmqpHandle {
+        intake,
+        publisher,
+        links,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AmqpConfig;
+
+    #[test]
+    fn debug_redacts_the_password() {
+        let config = AmqpConfig::new("amqp://giftgate:hunter2@broker:5672/prod");
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("giftgate:***@broker"), "{shown}");
+    }
+}

@@ -1,0 +1,252 @@
+//! Gift packaging and MMS end to end: contents, barcodes, MM7 to the MMSC simulator,
+//! delivery reports, and the SMS fallback.
+
+use giftgate_actors::domain::{MessageState, OutboxMessage};
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp, eventually};
+
+async fn gift_with_extras(
+    app: &TestApp,
+    giver: &str,
+    to: &str,
+    tag: &str,
+    extras: Value,
+) -> String {
+    let code = app
+        .buy(&format!("{tag}-buy"), giver, "dept-50000", 1)
+        .await
+        .remove(0);
+    let outcome = app
+        .completed(
+            json!({"order_id": format!("{tag}-gift"), "type":"gift","msisdn":giver,
+            "certificate_codes":[code],"to":to,"message":"생일 축하해!","extras":extras}),
+        )
+        .await;
+    outcome["gift_id"].as_str().unwrap().to_owned()
+}
+
+#[actix_web::test]
+async fn a_gift_with_every_kind_of_extra_reaches_the_handset_as_one_mms() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let (status, contents) = app.get("/v1/contents", "").await;
+    assert_eq!(status, 200);
+    let ids: Vec<&str> = contents["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["content_id"].as_str().unwrap())
+        .collect();
+    assert!(ids.len() >= 4, "{contents}");
+    gift_with_extras(&app, "01070701111", "01070702222", "mms", json!(ids)).await;
+    let mmsc = app.gateway().mmsc_simulator.as_ref().unwrap();
+    eventually("the MMS to arrive", || async {
+        !mmsc.inbox("+821070702222").is_empty()
+    })
+    .await;
+    let inbox = mmsc.inbox("821070702222");
+    assert_eq!(inbox.len(), 1);
+    let parts = &inbox[0].parts;
+    for id in &ids {
+        assert!(
+            parts.iter().any(|p| p.content_id.contains(id)),
+            "{id} missing from {parts:?}"
+        );
+    }
+    assert!(
+        parts
+            .iter()
+            .filter(|p| p.mime != "application/smil")
+            .all(|p| p.referenced_by_smil),
+        "{parts:?}"
+    );
+    assert!(
+        inbox[0]
+            .text
+            .as_deref()
+            .unwrap_or_default()
+            .contains("ACCEPT"),
+        "{:?}",
+        inbox[0].text
+    );
+
+    // The MMSC's delivery report moves the message to delivered.
+    let store = std::sync::Arc::clone(&app.gateway().ledger.store);
+    let message_id = inbox[0].transaction_id.clone();
+    eventually("the delivery report", || {
+        let store = std::sync::Arc::clone(&store);
+        let message_id = message_id.clone();
+        async move {
+            store
+                .message(&message_id)
+                .await
+                .unwrap()
+                .is_some_and(|m| m.state == MessageState::Delivered)
+        }
+    })
+    .await;
+    app.finish().await;
+}
+
+#[actix_web::test]
+async fn a_permanent_mms_failure_falls_back_to_sms_and_tells_the_giver() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    app.gateway()
+        .mmsc_simulator
+        .as_ref()
+        .unwrap()
+        .set_status_script(vec![2007]);
+    let gift_id = gift_with_extras(
+        &app,
+        "01080801111",
+        "01080802222",
+        "fallback",
+        json!(["card-001"]),
+    )
+    .await;
+    let store = std::sync::Arc::clone(&app.gateway().ledger.store);
+    eventually("the SMS fallback", || {
+        let store = std::sync::Arc::clone(&store);
+        async move {
+            store.outbox_pending(1000).await.unwrap().iter().any(|r| {
+                matches!(&r.message, OutboxMessage::Sms(s) if s.to == "+821080802222" && s.text.contains("ACCEPT"))
+            })
+        }
+    })
+    .await;
+    let pending = store.outbox_pending(1000).await.unwrap();
+    assert!(pending.iter().any(|r| matches!(&r.message, OutboxMessage::Sms(s) if s.to == "+821080801111" && s.text.contains("SMS"))));
+    assert!(
+        app.gateway()
+            .mmsc_simulator
+            .as_ref()
+            .unwrap()
+            .inbox("+821080802222")
+            .is_empty()
+    );
+    // The transferee can still answer the gift.
+    app.completed(json!({"order_id":"fallback-accept","type":"accept","msisdn":"01080802222","gift_id":gift_id}))
+        .await;
+    app.finish().await;
+}
+
+#[actix_web::test]
+async fn a_server_error_three_times_then_success_delivers_once() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    app.gateway()
+        .mmsc_simulator
+        .as_ref()
+        .unwrap()
+        .set_status_script(vec![4006, 4006, 4006]);
+    gift_with_extras(
+        &app,
+        "01080803333",
+        "01080804444",
+        "retry",
+        json!(["ring-001"]),
+    )
+    .await;
+    let mmsc = app.gateway().mmsc_simulator.as_ref().unwrap();
+    eventually("the MMS after retries", || async {
+        !mmsc.inbox("+821080804444").is_empty()
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(
+        mmsc.inbox("+821080804444").len(),
+        1,
+        "delivered exactly once"
+    );
+    app.finish().await;
+}
+
+#[actix_web::test]
+async fn uploads_are_checked_by_content_and_unknown_extras_refused() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let admin = app.settings.admin_token.clone().unwrap();
+    let upload = |bytes: Vec<u8>, mime: &'static str, kind: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .text("kind", kind)
+            .text("title", "test")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes)
+                    .file_name("x.png")
+                    .mime_str(mime)
+                    .unwrap(),
+            );
+        app.client
+            .post(format!("{}/v1/admin/contents", app.base))
+            .bearer_auth(&admin)
+            .multipart(form)
+            .send()
+    };
+    let png = giftgate_mms::sample_contents()
+        .into_iter()
+        .find(|c| c.mime == "image/png")
+        .unwrap()
+        .bytes;
+    let response = upload(png, "image/png", "theme_card").await.unwrap();
+    assert_eq!(response.status().as_u16(), 201);
+    let created: Value = response.json().await.unwrap();
+    let response = upload(vec![0u8; 2 * 1024 * 1024], "image/png", "theme_card")
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let body = response.text().await.unwrap();
+    assert_eq!(status, 413, "{body}");
+    let response = upload(
+        b"<html>not a png</html>".to_vec(),
+        "image/png",
+        "theme_card",
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    let refused: Value = response.json().await.unwrap();
+    assert!(
+        refused["error"].as_str().unwrap().contains("content"),
+        "{refused}"
+    );
+
+    let code = app
+        .buy("extras", "01080805555", "book-10000", 1)
+        .await
+        .remove(0);
+    let (status, answer) = app
+        .order(
+            json!({"order_id":"bad-extra","type":"gift","msisdn":"01080805555",
+            "certificate_codes":[code],"to":"01080806666","extras":["no-such-content"]}),
+        )
+        .await;
+    assert_eq!(status, 404, "{answer}");
+    assert_eq!(answer["error"], "unknown_content");
+    let (status, _) = app
+        .order(
+            json!({"order_id":"good-extra","type":"gift","msisdn":"01080805555",
+            "certificate_codes":[code],"to":"01080806666","extras":[created["content_id"]]}),
+        )
+        .await;
+    assert_eq!(status, 202);
+
+    // The owner's channel gets the barcode; it encodes the code.
+    let response = app
+        .client
+        .get(format!("{}/v1/certificates/{code}/barcode.svg", app.base))
+        .bearer_auth(&app.channel_key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.text().await.unwrap().contains(&code));
+    let response = app
+        .client
+        .get(format!("{}/v1/certificates/{code}/barcode.png", app.base))
+        .bearer_auth(&app.channel_key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-type"], "image/png");
+    assert!(response.bytes().await.unwrap().starts_with(b"\x89PNG"));
+    app.finish().await;
+}
