@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use giftgate_actors::domain::{
-    CertificateStatus, GiftState, JournalKind, OrderStatus, PaymentState,
+    CertificateStatus, ContentId, ContentItem, GiftState, JournalKind, MessageRecord, MessageState,
+    OrderStatus, PaymentState,
 };
 use giftgate_actors::ports::{
     ApiKeyRecord, Changes, GiftUpdate, KeyKind, OrderUpdate, PaymentUpdate, Store, StoreError,
@@ -40,6 +41,8 @@ conformance!(
     audit_detects_a_tampered_balance,
     audit_detects_charges_and_certificates_without_each_other,
     ping_answers,
+    messages_are_tracked_by_provider_id,
+    contents_are_upserted_and_listed_without_bytes,
 );
 
 fn is_conflict<T: std::fmt::Debug>(result: &Result<T, StoreError>) -> bool {
@@ -1177,4 +1180,101 @@ async fn a_store_reopened_on_the_same_database_sees_its_data() {
         Some(issued)
     );
     database.drop().await;
+}
+
+async fn messages_are_tracked_by_provider_id(ctx: Ctx) {
+    let submitted = MessageRecord {
+        message_id: "msg-1".into(),
+        channel: "sms".into(),
+        recipient: "+821012345678".into(),
+        provider_ids: vec!["1a".into(), "1b".into()],
+        raw_provider_ids: vec!["0001A".into(), "0001B".into()],
+        state: MessageState::Submitted,
+        detail: None,
+        updated_at: Utc::now(),
+    };
+    ctx.store
+        .commit(Changes {
+            messages: vec![submitted.clone()],
+            ..Changes::default()
+        })
+        .await
+        .unwrap();
+    let found = ctx
+        .store
+        .message_by_provider_id("sms", "1b")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.message_id, "msg-1");
+    assert_eq!(found.provider_ids, vec!["1a".to_owned(), "1b".to_owned()]);
+    assert_eq!(
+        found.raw_provider_ids,
+        vec!["0001A".to_owned(), "0001B".to_owned()]
+    );
+    assert!(
+        ctx.store
+            .message_by_provider_id("mms", "1b")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let delivered = MessageRecord {
+        state: MessageState::Delivered,
+        detail: Some("DELIVRD".into()),
+        ..submitted
+    };
+    ctx.store
+        .commit(Changes {
+            messages: vec![delivered],
+            ..Changes::default()
+        })
+        .await
+        .unwrap();
+    let found = ctx.store.message("msg-1").await.unwrap().unwrap();
+    assert_eq!(found.state, MessageState::Delivered);
+    assert_eq!(found.detail.as_deref(), Some("DELIVRD"));
+    assert_eq!(
+        found.provider_ids.len(),
+        2,
+        "provider ids are not duplicated"
+    );
+    assert!(ctx.store.message("nope").await.unwrap().is_none());
+}
+
+async fn contents_are_upserted_and_listed_without_bytes(ctx: Ctx) {
+    let item = ContentItem {
+        id: ContentId::parse("card-9").unwrap(),
+        kind: "theme_card".into(),
+        title: "Spring".into(),
+        mime: "image/png".into(),
+        bytes: vec![0x89, b'P', b'N', b'G', 1, 2, 3],
+        created_at: Utc::now(),
+    };
+    ctx.store.upsert_content(&item).await.unwrap();
+    let read = ctx.store.content(&item.id).await.unwrap().unwrap();
+    assert_eq!(read.bytes, item.bytes);
+    assert_eq!(read.title, "Spring");
+    let listed = ctx.store.contents().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].0.bytes.is_empty());
+    assert_eq!(listed[0].1, 7);
+    ctx.store
+        .upsert_content(&ContentItem {
+            title: "Summer".into(),
+            ..item.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        ctx.store.content(&item.id).await.unwrap().unwrap().title,
+        "Summer"
+    );
+    assert!(
+        ctx.store
+            .content(&ContentId::parse("none").unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
