@@ -19,10 +19,12 @@ use giftgate_actors::service::{Ledger, PaymentRails, Policy};
 use giftgate_billing::{BillingConfig, BillingSimHandle, BillingSimulator, OneApiBilling};
 use giftgate_mms::{Mm7Client, Mm7Config, MmscSimConfig, MmscSimHandle, MmscSimulator};
 use giftgate_psp::{PspClient, PspConfig, PspSimHandle, PspSimulator};
+use giftgate_smpp::{SmppClient, SmppClientConfig, SmscSimConfig, SmscSimHandle, SmscSimulator};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
 use crate::config::Settings;
 use crate::delivery::mms::MmsDispatcher;
+use crate::delivery::sms::SmsDispatcher;
 use crate::http::keys::KeyRing;
 use crate::http::{AppState, ReadinessProbe};
 use crate::relay::EventLogRelay;
@@ -42,6 +44,10 @@ pub struct Gateway {
     pub psp_simulator: Option<PspSimHandle>,
     /// The in-process MMSC simulator, when no MM7 URL was configured.
     pub mmsc_simulator: Option<MmscSimHandle>,
+    /// The in-process SMSC simulator, when no SMSC URL was configured.
+    pub smsc_simulator: Option<SmscSimHandle>,
+    /// The SMPP binds.
+    pub smpp: SmppClient,
     server: ServerHandle,
     arbiters: Vec<Arbiter>,
 }
@@ -212,12 +218,16 @@ impl Gateway {
             EventLogRelay::new(Arc::clone(&store), Duration::from_millis(200)).start();
         }
 
+        let (smpp, smsc_simulator) =
+            start_sms(&settings, &store, &registry, ledger.policy.region).await?;
+        let probes: Vec<Arc<dyn ReadinessProbe>> = vec![Arc::new(SmscBound(smpp.clone()))];
+
         let state = web::Data::new(AppState {
             ledger: Arc::clone(&ledger),
             registry: registry.clone(),
             keys: KeyRing::new(Arc::clone(&store), settings.admin_token.clone()),
             metrics,
-            probes: Vec::<Arc<dyn ReadinessProbe>>::new(),
+            probes,
             order_wait: Duration::from_secs(10),
         });
         let workers = match settings.http_workers {
@@ -251,6 +261,8 @@ impl Gateway {
             billing_simulator,
             psp_simulator,
             mmsc_simulator,
+            smsc_simulator,
+            smpp,
             server: handle,
             arbiters,
         })
@@ -260,6 +272,10 @@ impl Gateway {
     /// waits for its order), then the session threads stop.
     pub async fn stop(self) {
         self.server.stop(true).await;
+        self.smpp.shutdown().await;
+        if let Some(simulator) = self.smsc_simulator {
+            simulator.stop().await;
+        }
         for arbiter in &self.arbiters {
             arbiter.stop();
         }
@@ -315,4 +331,75 @@ async fn start_mms(
     )
     .start();
     Ok(simulator)
+}
+
+/// Starts SMS delivery: the SMPP binds (to the configured SMSC, or to an in-process
+/// simulator), the dispatcher of the SMS outbox, and the consumer of receipts and MO
+/// commands.
+async fn start_sms(
+    settings: &Settings,
+    store: &Arc<dyn Store>,
+    registry: &Addr<SessionRegistry>,
+    region: Region,
+) -> anyhow::Result<(SmppClient, Option<SmscSimHandle>)> {
+    let (mut config, simulator) = match &settings.smsc_url {
+        Some(url) => (
+            SmppClientConfig::from_url(url).context("GIFTGATE_SMSC_URL")?,
+            None,
+        ),
+        None => {
+            let simulator = SmscSimulator::start(SmscSimConfig {
+                system_id: settings.smsc_system_id.clone(),
+                password: settings.smsc_password.clone(),
+                ..SmscSimConfig::default()
+            })
+            .await
+            .context("starting the built-in SMSC simulator")?;
+            let addr = simulator.smpp_addr();
+            tracing::info!(smpp = %addr, http = %simulator.http_addr(), "built-in SMSC simulator");
+            let config = SmppClientConfig::from_url(&format!("smpp://{addr}"))
+                .context("SMSC simulator address")?;
+            (config, Some(simulator))
+        }
+    };
+    config.system_id = settings.smsc_system_id.clone();
+    config.password = settings.smsc_password.clone();
+    config.system_type = settings.smsc_system_type.clone();
+    config.binds = settings.smsc_binds.max(1);
+    config.window = settings.smsc_window.max(1);
+    config.tps = settings.smsc_tps;
+    config.source_addr = settings.short_code.clone();
+    let (events_tx, events_rx) = tokio::sync::mpsc::channel(1024);
+    let client = SmppClient::start(config, events_tx);
+    actix::spawn(crate::delivery::smpp_events::run(
+        events_rx,
+        Arc::clone(store),
+        registry.clone(),
+        region,
+    ));
+    SmsDispatcher::new(
+        Arc::clone(store),
+        client.clone(),
+        Duration::from_millis(100),
+        500,
+    )
+    .start();
+    Ok((client, simulator))
+}
+
+/// `/readyz`: at least one SMPP bind is up.
+struct SmscBound(SmppClient);
+
+#[async_trait::async_trait]
+impl ReadinessProbe for SmscBound {
+    fn name(&self) -> &'static str {
+        "smsc"
+    }
+
+    async fn check(&self) -> Result<(), String> {
+        match self.0.bound_count() {
+            0 => Err("no SMPP bind is up".to_owned()),
+            _ => Ok(()),
+        }
+    }
 }

@@ -5,5 +5,6 @@
 
 pub mod actors;
 pub mod domain;
+pub mod mo;
 pub mod ports;
 pub mod service;

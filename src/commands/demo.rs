@@ -247,52 +247,74 @@ async fn story(gateway: &Gateway, admin_token: &str) -> anyhow::Result<ExitCode>
     })
 }
 
-/// Prints what each handset received: multimedia messages from the MMSC simulator's
-/// inbox (with their parts), and the text messages committed for it, in order.
+/// Prints what each handset received: the text messages from the SMSC simulator's
+/// inbox and the multimedia messages (with their parts) from the MMSC simulator's, and
+/// anything still queued in the outbox.
 async fn print_handsets(gateway: &Gateway) -> anyhow::Result<()> {
-    // Let the MMS dispatcher hand the gifts to the MMSC.
-    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
-    let pending = gateway.ledger.store.outbox_pending(10_000).await?;
-    let mut inboxes: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for record in pending {
-        match record.message {
-            OutboxMessage::Sms(sms) => inboxes
-                .entry(sms.to)
-                .or_default()
-                .push(format!("SMS: {}", sms.text)),
-            OutboxMessage::Mms(mms) => inboxes
-                .entry(mms.to)
-                .or_default()
-                .push(format!("MMS (queued) \"{}\": {}", mms.subject, mms.text)),
-            OutboxMessage::Event { .. } => {}
+    // Let the dispatchers hand everything committed to the SMSC and MMSC.
+    for _ in 0..50 {
+        let queued = gateway.ledger.store.outbox_pending(10_000).await?;
+        if queued
+            .iter()
+            .all(|r| matches!(r.message, OutboxMessage::Event { .. }))
+        {
+            break;
         }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    if let Some(mmsc) = &gateway.mmsc_simulator {
-        for handset in [BUYER, FRIEND, COLLEAGUE] {
-            let e164 = giftgate_actors::domain::Msisdn::parse(
-                handset,
-                giftgate_actors::domain::Region::KR,
-            )?;
+    let mut inboxes: BTreeMap<String, Vec<(chrono::DateTime<chrono::Utc>, String)>> =
+        BTreeMap::new();
+    for handset in [BUYER, FRIEND, COLLEAGUE] {
+        let e164 =
+            giftgate_actors::domain::Msisdn::parse(handset, giftgate_actors::domain::Region::KR)?;
+        let inbox = inboxes.entry(e164.to_string()).or_default();
+        if let Some(smsc) = &gateway.smsc_simulator {
+            for sms in smsc.inbox(e164.as_str()) {
+                inbox.push((
+                    sms.received_at,
+                    format!(
+                        "SMS ({} part(s), data_coding {}): {}",
+                        sms.parts, sms.data_coding, sms.text
+                    ),
+                ));
+            }
+        }
+        if let Some(mmsc) = &gateway.mmsc_simulator {
             for mms in mmsc.inbox(e164.as_str()) {
                 let parts: Vec<String> = mms
                     .parts
                     .iter()
                     .map(|p| format!("{} ({}, {} bytes)", p.content_id, p.mime, p.size))
                     .collect();
-                inboxes.entry(e164.to_string()).or_default().push(format!(
-                    "MMS \"{}\" via MMSC, {} bytes: {}\nparts: {}",
-                    mms.subject,
-                    mms.total_bytes,
-                    mms.text.unwrap_or_default(),
-                    parts.join(", ")
+                inbox.push((
+                    mms.received_at,
+                    format!(
+                        "MMS \"{}\", {} bytes: {}\nparts: {}",
+                        mms.subject,
+                        mms.total_bytes,
+                        mms.text.unwrap_or_default(),
+                        parts.join(", ")
+                    ),
                 ));
             }
         }
     }
-    println!("\n== what each handset received");
-    for (handset, messages) in inboxes {
+    for record in gateway.ledger.store.outbox_pending(10_000).await? {
+        let (to, text) = match record.message {
+            OutboxMessage::Sms(sms) => (sms.to, format!("SMS (still queued): {}", sms.text)),
+            OutboxMessage::Mms(mms) => (mms.to, format!("MMS (still queued): {}", mms.text)),
+            OutboxMessage::Event { .. } => continue,
+        };
+        inboxes
+            .entry(to)
+            .or_default()
+            .push((record.created_at, text));
+    }
+    println!("\n== what each handset received (SMSC and MMSC simulators' inboxes)");
+    for (handset, mut messages) in inboxes {
+        messages.sort_by_key(|(at, _)| *at);
         println!("-- {handset}");
-        for message in messages {
+        for (_, message) in messages {
             for (i, line) in message.lines().enumerate() {
                 println!("   {}{line}", if i == 0 { "* " } else { "  " });
             }

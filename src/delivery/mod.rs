@@ -5,3 +5,5 @@
 pub mod mms;
 pub mod reports;
 pub mod retry;
+pub mod smpp_events;
+pub mod sms;

@@ -36,6 +36,8 @@ pub enum SessionCommand {
     Resume(OrderRecord),
     /// Send a gift that waited for this giver's check.
     ConfirmGift(GiftId),
+    /// A command the subscriber texted to the short code.
+    Mo(crate::mo::MoCommand),
 }
 
 /// What a session answers.
@@ -70,6 +72,8 @@ pub struct SubscriberSession {
     idle_after: Duration,
     idle_timer: Option<SpawnHandle>,
     mailbox_capacity: usize,
+    /// What waits for this subscriber's YES or NO (BUY, GIFT by SMS).
+    pending: Option<crate::mo::Pending>,
 }
 
 impl SubscriberSession {
@@ -91,6 +95,7 @@ impl SubscriberSession {
             idle_after,
             idle_timer: None,
             mailbox_capacity,
+            pending: None,
         }
     }
 
@@ -127,7 +132,19 @@ impl Handler<RunCommand> for SubscriberSession {
             ctx.cancel_future(handle);
         }
         let ledger = Arc::clone(&self.ledger);
-        let work = async move { run(&ledger, message.command).await };
+        let msisdn = self.msisdn.clone();
+        let pending = self.pending.take();
+        let work = async move {
+            match message.command {
+                SessionCommand::Mo(command) => {
+                    match crate::mo::handle_mo(&ledger, &msisdn, command, pending.clone()).await {
+                        Ok(next) => (next, Ok(SessionReply::Done(true))),
+                        Err(error) => (pending, Err(error)),
+                    }
+                }
+                command => (pending, run(&ledger, command).await),
+            }
+        };
         AtomicResponse::new(Box::pin(
             AssertUnwindSafe(work)
                 .catch_unwind()
@@ -136,7 +153,10 @@ impl Handler<RunCommand> for SubscriberSession {
                     session.handled += 1;
                     session.arm_idle_timer(ctx);
                     match result {
-                        Ok(reply) => reply,
+                        Ok((pending, reply)) => {
+                            session.pending = pending;
+                            reply
+                        }
                         Err(_) => {
                             tracing::error!(msisdn = %session.msisdn.masked(), "order work panicked; it stays pending for recovery");
                             Err(ServiceError::Contention("internal error; the order will be resumed".to_owned()))
@@ -180,5 +200,7 @@ async fn run(ledger: &Ledger, command: SessionCommand) -> Result<SessionReply, S
                 .await
                 .map(|_| SessionReply::Done(true))
         }
+        // Handled by the session itself, which owns the dialogue state.
+        SessionCommand::Mo(_) => Ok(SessionReply::Done(false)),
     }
 }

@@ -23,7 +23,9 @@ use giftgate_billing::{BillingConfig, BillingSimulator, OneApiBilling};
 use giftgate_store::testing::TestDatabase;
 
 fn rabbitmqctl(args: &[&str]) -> anyhow::Result<()> {
-    let status = std::process::Command::new("rabbitmqctl").args(args).status()?;
+    let status = std::process::Command::new("rabbitmqctl")
+        .args(args)
+        .status()?;
     anyhow::ensure!(status.success(), "rabbitmqctl {args:?} failed");
     Ok(())
 }
@@ -37,7 +39,16 @@ async fn main() -> anyhow::Result<()> {
 
     let vhost = format!("gg_bench_{}", uuid::Uuid::new_v4().simple());
     rabbitmqctl(&["-q", "add_vhost", &vhost])?;
-    rabbitmqctl(&["-q", "set_permissions", "-p", &vhost, "guest", ".*", ".*", ".*"])?;
+    rabbitmqctl(&[
+        "-q",
+        "set_permissions",
+        "-p",
+        &vhost,
+        "guest",
+        ".*",
+        ".*",
+        ".*",
+    ])?;
     let url = format!("amqp://guest:guest@127.0.0.1:5672/{vhost}");
 
     let database = TestDatabase::postgres().await;
@@ -88,6 +99,13 @@ async fn main() -> anyhow::Result<()> {
     }
     let report = report?;
     println!("{report}");
-    println!("audit                 {}", if audit.is_clean() { "clean" } else { "VIOLATIONS" });
+    println!(
+        "audit                 {}",
+        if audit.is_clean() {
+            "clean"
+        } else {
+            "VIOLATIONS"
+        }
+    );
     Ok(())
 }

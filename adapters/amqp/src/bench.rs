@@ -69,7 +69,12 @@ impl fmt::Display for BenchReport {
             .iter()
             .map(|(kind, count)| format!("{kind} {count}"))
             .collect();
-        writeln!(f, "orders published      {} ({})", self.orders, mix.join(", "))?;
+        writeln!(
+            f,
+            "orders published      {} ({})",
+            self.orders,
+            mix.join(", ")
+        )?;
         match self.offered_rate {
             Some(rate) => writeln!(f, "offered rate          {rate}/s")?,
             None => writeln!(f, "offered rate          unpaced")?,
@@ -141,12 +146,14 @@ impl Outcomes {
             "purchase" => {
                 if let Some(codes) = event["outcome"]["certificate_codes"].as_array() {
                     for code in codes.iter().filter_map(Value::as_str) {
-                        self.certificates.push((sent.msisdn.clone(), code.to_owned()));
+                        self.certificates
+                            .push((sent.msisdn.clone(), code.to_owned()));
                     }
                 }
             }
             "gift" => {
-                if let (Some(to), Some(gift_id)) = (transferee, event["outcome"]["gift_id"].as_str())
+                if let (Some(to), Some(gift_id)) =
+                    (transferee, event["outcome"]["gift_id"].as_str())
                 {
                     self.gifts.push((to, gift_id.to_owned()));
                 }
@@ -262,9 +269,28 @@ pub async fn run(
             pace.tick().await;
         }
         let order_id = format!("bench-{run_id}-{index}");
-        let (kind, msisdn, body) = {
-            let mut outcomes = outcomes.borrow_mut();
-            next_order(&mut outcomes, &mut rng, &order_id, subscribers)
+        // A dependent order waits (up to 2 s) for something to refer to while purchases
+        // and gifts are still in flight, so the mix holds even when publishing outruns
+        // the gateway; only then does it fall back to a purchase.
+        let roll = rng.random_range(0..100u32);
+        let give_up_at = Instant::now() + Duration::from_secs(2);
+        let (kind, msisdn, body) = loop {
+            let drawn = {
+                let mut outcomes = outcomes.borrow_mut();
+                next_order(&mut outcomes, &mut rng, &order_id, subscribers, roll)
+            };
+            if let Some(drawn) = drawn {
+                break drawn;
+            }
+            let sources_in_flight = outcomes
+                .borrow()
+                .sent
+                .values()
+                .any(|sent| sent.kind == "purchase" || sent.kind == "gift");
+            if !sources_in_flight || Instant::now() > give_up_at {
+                break purchase_order(&mut rng, &order_id, subscribers);
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
         };
         *mix.entry(kind).or_insert(0) += 1;
         outcomes.borrow_mut().sent.insert(
@@ -325,7 +351,11 @@ pub async fn run(
         )
     });
     let mut mix: Vec<(&'static str, usize)> = mix.into_iter().collect();
-    mix.sort_by_key(|(kind, _)| ["purchase", "gift", "accept", "reject", "refund"].iter().position(|k| k == kind));
+    mix.sort_by_key(|(kind, _)| {
+        ["purchase", "gift", "accept", "reject", "refund"]
+            .iter()
+            .position(|k| k == kind)
+    });
     Ok(BenchReport {
         orders,
         mix,
@@ -341,15 +371,18 @@ pub async fn run(
     })
 }
 
-/// Draws the next order of the mix; a dependent order with nothing to refer to yet
-/// becomes a purchase.
+/// The order of the mix for `roll` (0–99); `None` when it is a dependent order with
+/// nothing to refer to yet.
 fn next_order(
     outcomes: &mut Outcomes,
     rng: &mut impl Rng,
     order_id: &str,
     subscribers: usize,
-) -> (&'static str, String, Value) {
-    let roll = rng.random_range(0..100u32);
+    roll: u32,
+) -> Option<(&'static str, String, Value)> {
+    if roll < 60 {
+        return Some(purchase_order(rng, order_id, subscribers));
+    }
     if (60..80).contains(&roll)
         && let Some((giver, code)) = outcomes.take_certificate(rng)
     {
@@ -360,23 +393,37 @@ fn next_order(
             outcomes.gift_orders.insert(order_id.to_owned(), to.clone());
             let body = json!({"order_id": order_id, "type": "gift", "msisdn": giver,
                 "certificate_codes": [code], "to": to, "message": "enjoy"});
-            return ("gift", giver, body);
+            return Some(("gift", giver, body));
         }
         outcomes.certificates.push((giver, code));
     }
     if (80..90).contains(&roll)
         && let Some((transferee, gift_id)) = outcomes.take_gift(rng)
     {
-        let kind = if rng.random_bool(0.5) { "accept" } else { "reject" };
-        let body = json!({"order_id": order_id, "type": kind, "msisdn": transferee, "gift_id": gift_id});
-        return (kind, transferee, body);
+        let kind = if rng.random_bool(0.5) {
+            "accept"
+        } else {
+            "reject"
+        };
+        let body =
+            json!({"order_id": order_id, "type": kind, "msisdn": transferee, "gift_id": gift_id});
+        return Some((kind, transferee, body));
     }
     if (90..100).contains(&roll)
         && let Some((holder, code)) = outcomes.take_certificate(rng)
     {
         let body = json!({"order_id": order_id, "type": "refund", "msisdn": holder, "certificate_code": code});
-        return ("refund", holder, body);
+        return Some(("refund", holder, body));
     }
+    None
+}
+
+/// A carrier-billed purchase of one certificate by a random subscriber.
+fn purchase_order(
+    rng: &mut impl Rng,
+    order_id: &str,
+    subscribers: usize,
+) -> (&'static str, String, Value) {
     let buyer = bench_subscriber(rng.random_range(0..subscribers));
     let body = json!({"order_id": order_id, "type": "purchase", "msisdn": buyer,
         "product_id": "book-10000", "quantity": 1, "settlement": {"method": "carrier"}});

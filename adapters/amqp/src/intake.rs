@@ -33,7 +33,7 @@ use std::sync::atomic::Ordering;
 use actix::prelude::*;
 use futures::StreamExt;
 use futures::stream::{LocalBoxStream, select_all};
-use giftgate_actors::actors::{Dispatch, SessionCommand, SessionReply, SessionRegistry};
+use giftgate_actors::actors::{Dispatch, SessionCommand, SessionRegistry, SessionReply};
 use giftgate_actors::domain::msisdn::Region;
 use giftgate_actors::domain::order::OrderError;
 use giftgate_actors::domain::{Msisdn, Order};
@@ -257,11 +257,11 @@ async fn serve(
         .await?;
     let consumers = subscribe(&channel, core.config.partitions).await?;
     let tags: Vec<ShortString> = consumers.iter().map(|(_, tag, _)| tag.clone()).collect();
-    let mut deliveries = select_all(consumers.into_iter().map(|(role, _, stream)| {
-        stream
-            .map(move |delivery| (role, delivery))
-            .boxed_local()
-    }));
+    let mut deliveries = select_all(
+        consumers
+            .into_iter()
+            .map(|(role, _, stream)| stream.map(move |delivery| (role, delivery)).boxed_local()),
+    );
     core.links.intake.store(true, Ordering::SeqCst);
     tracing::info!(queues = tags.len(), "order intake consuming");
     loop {
@@ -319,7 +319,12 @@ async fn subscribe(
 }
 
 /// Stops consuming, waits (bounded) for the orders in flight, closes.
-async fn drain(core: &IntakeCore, channel: &Channel, connection: &Connection, tags: &[ShortString]) {
+async fn drain(
+    core: &IntakeCore,
+    channel: &Channel,
+    connection: &Connection,
+    tags: &[ShortString],
+) {
     for tag in tags {
         if let Err(error) = channel
             .basic_cancel(tag.clone(), BasicCancelOptions::default())
@@ -381,7 +386,11 @@ fn start_order(core: &Rc<IntakeCore>, delivery: Delivery, order: Order) {
         chains.insert(order.msisdn.clone(), Rc::clone(&turn))
     };
     let meta = OrderMeta {
-        reply_to: delivery.properties.reply_to().as_ref().map(|s| s.to_string()),
+        reply_to: delivery
+            .properties
+            .reply_to()
+            .as_ref()
+            .map(|s| s.to_string()),
         correlation_id: delivery
             .properties
             .correlation_id()
@@ -480,7 +489,12 @@ async fn requeue(delivery: &Delivery) {
 
 /// Publishes an invalid message to the dead-letter exchange with its reason, then acks
 /// it; if the broker does not confirm, nacks it with requeue (tried again later).
-async fn dead_letter(channel: Channel, delivery: Delivery, error: OrderError, _flight: FlightGuard) {
+async fn dead_letter(
+    channel: Channel,
+    delivery: Delivery,
+    error: OrderError,
+    _flight: FlightGuard,
+) {
     let reason = format!("{}: {}", error.code, error.detail);
     tracing::warn!(code = error.code, routing_key = %delivery.routing_key, "dead-lettering an invalid order");
     let mut headers = delivery.properties.headers().clone().unwrap_or_default();

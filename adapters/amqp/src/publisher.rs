@@ -263,7 +263,12 @@ impl Relay {
     ) -> Result<(), RoundError> {
         let attempts = record.attempts + 1;
         if attempts >= retry::OUTBOX_MAX_ATTEMPTS {
-            tracing::error!(outbox_id = record.id, attempts, reason, "parking an outbox entry the broker keeps refusing");
+            tracing::error!(
+                outbox_id = record.id,
+                attempts,
+                reason,
+                "parking an outbox entry the broker keeps refusing"
+            );
             self.store.outbox_park(record.id, reason).await?;
             self.release(&key, record.id);
         } else {

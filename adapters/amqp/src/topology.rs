@@ -198,10 +198,7 @@ mod tests {
     #[test]
     fn every_queue_is_a_quorum_queue() {
         let arguments = quorum_arguments(true, true);
-        assert_eq!(
-            arguments.inner().get("x-queue-type"),
-            Some(&text("quorum"))
-        );
+        assert_eq!(arguments.inner().get("x-queue-type"), Some(&text("quorum")));
         assert_eq!(
             arguments.inner().get("x-single-active-consumer"),
             Some(&AMQPValue::Boolean(true))

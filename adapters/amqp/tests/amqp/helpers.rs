@@ -47,7 +47,16 @@ impl Broker {
     pub fn new() -> Broker {
         let vhost = format!("gg_{}", uuid::Uuid::new_v4().simple());
         rabbitmqctl(&["-q", "add_vhost", &vhost]);
-        rabbitmqctl(&["-q", "set_permissions", "-p", &vhost, "guest", ".*", ".*", ".*"]);
+        rabbitmqctl(&[
+            "-q",
+            "set_permissions",
+            "-p",
+            &vhost,
+            "guest",
+            ".*",
+            ".*",
+            ".*",
+        ]);
         let url = format!("amqp://guest:guest@127.0.0.1:5672/{vhost}");
         Broker { vhost, url }
     }
@@ -144,8 +153,7 @@ impl World {
     /// Starts an instance: ledger, registry and the AMQP side with `config`.
     pub async fn instance(&self, config: AmqpConfig) -> Instance {
         let ledger = self.ledger().await;
-        let registry =
-            SessionRegistry::new(Arc::clone(&ledger), RegistryConfig::default()).start();
+        let registry = SessionRegistry::new(Arc::clone(&ledger), RegistryConfig::default()).start();
         let amqp = giftgate_amqp::start(config, Arc::clone(&ledger), registry.clone())
             .await
             .expect("AMQP side starts");
@@ -332,7 +340,11 @@ impl EventTap {
                         {
                             let mut log = sink.lock().expect("event log");
                             let id = event["event_id"].as_str().unwrap_or_default().to_owned();
-                            if delivery.properties.message_id().as_ref().map(|m| m.as_str())
+                            if delivery
+                                .properties
+                                .message_id()
+                                .as_ref()
+                                .map(|m| m.as_str())
                                 != Some(id.as_str())
                             {
                                 log.wrong_message_ids += 1;
@@ -375,7 +387,9 @@ impl EventTap {
             if Instant::now() > deadline {
                 let (events, completed) =
                     self.with(|log| (log.events.len(), log.of_type("order.completed").count()));
-                panic!("timed out waiting for {what} ({events} events, {completed} order.completed)");
+                panic!(
+                    "timed out waiting for {what} ({events} events, {completed} order.completed)"
+                );
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

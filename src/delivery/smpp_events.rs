@@ -1,0 +1,103 @@
+//! What the SMSC sends back: delivery receipts, matched to stored messages by the
+//! SMSC's (normalised) message id, and mobile-originated commands, handed to the
+//! subscriber's session. A receipt that arrives before its `submit_sm_resp` was recorded
+//! is tried again for a while before it is logged as unmatched.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix::Addr;
+use chrono::Utc;
+use giftgate_actors::actors::{Dispatch, SessionCommand, SessionRegistry};
+use giftgate_actors::domain::{Event, MessageRecord, MessageState, Msisdn, OutboxMessage, Region};
+use giftgate_actors::ports::{Changes, Store};
+use giftgate_smpp::{DeliveryReceipt, MoMessage, SmppEvent};
+use tokio::sync::mpsc;
+
+/// Tries to match an early receipt this many times, a second apart.
+const EARLY_RECEIPT_TRIES: u32 = 30;
+
+/// Consumes SMPP events until the channel closes.
+pub async fn run(
+    mut events: mpsc::Receiver<SmppEvent>,
+    store: Arc<dyn Store>,
+    registry: Addr<SessionRegistry>,
+    region: Region,
+) {
+    while let Some(event) = events.recv().await {
+        match event {
+            SmppEvent::Receipt(receipt) => {
+                let store = Arc::clone(&store);
+                actix::spawn(async move { apply_receipt(store.as_ref(), receipt).await });
+            }
+            SmppEvent::MobileOriginated(mo) => command(&registry, region, mo).await,
+        }
+    }
+}
+
+async fn apply_receipt(store: &dyn Store, receipt: DeliveryReceipt) {
+    let id = receipt.smsc_message_id.normalized.clone();
+    for _ in 0..EARLY_RECEIPT_TRIES {
+        match store.message_by_provider_id("sms", &id).await {
+            Ok(Some(message)) => {
+                settle(store, message, &receipt).await;
+                return;
+            }
+            Ok(None) => tokio::time::sleep(Duration::from_secs(1)).await,
+            Err(error) => {
+                tracing::warn!(%error, "store unavailable for a receipt");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+    tracing::warn!(smsc_message_id = %receipt.smsc_message_id.raw, "receipt matches no message");
+}
+
+async fn settle(store: &dyn Store, message: MessageRecord, receipt: &DeliveryReceipt) {
+    if message.state.is_final() || !receipt.state.is_final() {
+        return;
+    }
+    let stat = receipt.state.as_stat();
+    let (state, event_type) = if receipt.state.is_success() {
+        (MessageState::Delivered, "message.delivered")
+    } else if stat == "EXPIRED" {
+        (MessageState::Expired, "message.failed")
+    } else {
+        (MessageState::Failed, "message.failed")
+    };
+    let now = Utc::now();
+    let mut event =
+        Event::new(event_type, now).with_reason(&stat.to_lowercase(), &message.message_id);
+    event.msisdn = Some(message.recipient.clone());
+    let changes = Changes {
+        messages: vec![MessageRecord {
+            state,
+            detail: Some(stat.to_owned()),
+            updated_at: now,
+            ..message
+        }],
+        outbox: vec![OutboxMessage::event(event)],
+        ..Changes::default()
+    };
+    if let Err(error) = store.commit(changes).await {
+        tracing::warn!(%error, "recording a receipt failed");
+    }
+}
+
+async fn command(registry: &Addr<SessionRegistry>, region: Region, mo: MoMessage) {
+    let Ok(msisdn) = Msisdn::parse(&mo.from, region) else {
+        tracing::warn!(from = %giftgate_actors::domain::msisdn::mask(&mo.from), "MO from an invalid number; not answered");
+        return;
+    };
+    let parsed = giftgate_actors::mo::parse(&mo.text, region);
+    tracing::info!(msisdn = %msisdn.masked(), command = parsed.keyword(), "MO command");
+    let dispatch = Dispatch {
+        msisdn,
+        command: SessionCommand::Mo(parsed),
+    };
+    match registry.send(dispatch).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(error)) => tracing::warn!(%error, "MO command not carried out"),
+        Err(error) => tracing::warn!(%error, "registry unavailable for an MO command"),
+    }
+}

@@ -1,0 +1,206 @@
+//! `SmsDispatcher`: delivers committed text messages through the SMPP binds, at least
+//! once and deduplicated by message id (an entry whose message is already recorded as
+//! submitted is not sent again). Messages to one handset go in commit order; different
+//! handsets go in parallel, so the bind windows stay full.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix::prelude::*;
+use chrono::Utc;
+use futures::future::join_all;
+use giftgate_actors::domain::{
+    Event, MessageRecord, MessageState, OutboxMessage, OutboxRecord, SmsNotice,
+};
+use giftgate_actors::ports::{Changes, Store};
+use giftgate_smpp::{OutboundSms, SmppClient, SubmitError};
+
+use super::retry::next_attempt_after;
+
+/// How long one submit may take (binds down, throttled) before the entry is retried later.
+const SUBMIT_DEADLINE: Duration = Duration::from_secs(30);
+
+/// Delivers SMS outbox entries.
+pub struct SmsDispatcher {
+    store: Arc<dyn Store>,
+    client: SmppClient,
+    every: Duration,
+    batch: u32,
+    busy: bool,
+}
+
+impl SmsDispatcher {
+    /// A dispatcher polling every `every`, taking up to `batch` entries at a time.
+    pub fn new(store: Arc<dyn Store>, client: SmppClient, every: Duration, batch: u32) -> Self {
+        SmsDispatcher {
+            store,
+            client,
+            every,
+            batch,
+            busy: false,
+        }
+    }
+}
+
+impl Actor for SmsDispatcher {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        ctx.run_interval(self.every, |dispatcher, ctx| {
+            if dispatcher.busy {
+                return;
+            }
+            dispatcher.busy = true;
+            let store = Arc::clone(&dispatcher.store);
+            let client = dispatcher.client.clone();
+            let batch = dispatcher.batch;
+            let work = async move {
+                loop {
+                    let due = match store.outbox_due("sms", Utc::now(), batch).await {
+                        Ok(due) => due,
+                        Err(error) => {
+                            tracing::warn!(%error, "reading the SMS outbox failed");
+                            return;
+                        }
+                    };
+                    if due.is_empty() {
+                        return;
+                    }
+                    let mut by_handset: BTreeMap<String, Vec<OutboxRecord>> = BTreeMap::new();
+                    for record in due {
+                        by_handset
+                            .entry(record.message.partition_key())
+                            .or_default()
+                            .push(record);
+                    }
+                    join_all(by_handset.into_values().map(|records| {
+                        let store = Arc::clone(&store);
+                        let client = client.clone();
+                        async move {
+                            for record in records {
+                                if !deliver(store.as_ref(), &client, record).await {
+                                    // Keep this handset's order: the rest waits for the retry.
+                                    break;
+                                }
+                            }
+                        }
+                    }))
+                    .await;
+                }
+            };
+            ctx.spawn(work.into_actor(dispatcher).map(|_, d, _| d.busy = false));
+        });
+    }
+}
+
+/// Delivers one entry; answers whether the handset's next entry may follow.
+async fn deliver(store: &dyn Store, client: &SmppClient, record: OutboxRecord) -> bool {
+    let OutboxMessage::Sms(sms) = &record.message else {
+        let _ = store.outbox_park(record.id, "not an SMS entry").await;
+        return true;
+    };
+    match store.message(&sms.message_id).await {
+        Ok(Some(_)) => {
+            // Already submitted once (a redelivery after a crash): never twice.
+            let _ = store.outbox_delivered(&[record.id]).await;
+            return true;
+        }
+        Ok(None) => {}
+        Err(error) => {
+            tracing::warn!(%error, "store unavailable; SMS delivery waits");
+            return false;
+        }
+    }
+    let outbound = OutboundSms {
+        message_ref: sms.message_id.clone(),
+        destination: sms.to.clone(),
+        text: sms.text.clone(),
+    };
+    let result = tokio::time::timeout(SUBMIT_DEADLINE, client.submit(outbound)).await;
+    let outcome = match result {
+        Ok(Ok(accepted)) => {
+            let (provider_ids, raw_provider_ids) = accepted
+                .smsc_message_ids
+                .into_iter()
+                .map(|id| (id.normalized, id.raw))
+                .unzip();
+            record_outcome(
+                store,
+                sms,
+                MessageState::Submitted,
+                provider_ids,
+                raw_provider_ids,
+                None,
+            )
+            .await
+        }
+        Ok(Err(
+            error @ (SubmitError::Permanent { .. }
+            | SubmitError::InvalidDestination
+            | SubmitError::Encoding(_)),
+        )) => {
+            record_outcome(
+                store,
+                sms,
+                MessageState::Failed,
+                Vec::new(),
+                Vec::new(),
+                Some(error.to_string()),
+            )
+            .await
+        }
+        Ok(Err(error)) => Err(error.to_string()),
+        Err(_) => Err("no bind could take the message in time".to_owned()),
+    };
+    match outcome {
+        Ok(()) => {
+            if let Err(error) = store.outbox_delivered(&[record.id]).await {
+                tracing::warn!(%error, "marking an SMS entry delivered failed");
+            }
+            true
+        }
+        Err(error) => {
+            tracing::warn!(message_id = %sms.message_id, %error, "SMS not submitted; will retry");
+            let at = Utc::now()
+                + chrono::Duration::from_std(next_attempt_after(record.attempts))
+                    .unwrap_or_default();
+            let _ = store.outbox_retry_at(record.id, &error, at).await;
+            false
+        }
+    }
+}
+
+async fn record_outcome(
+    store: &dyn Store,
+    sms: &SmsNotice,
+    state: MessageState,
+    provider_ids: Vec<String>,
+    raw_provider_ids: Vec<String>,
+    detail: Option<String>,
+) -> Result<(), String> {
+    let now = Utc::now();
+    let (event_type, reason) = if state == MessageState::Failed {
+        ("message.failed", "smsc_refused")
+    } else {
+        ("message.submitted", "sms")
+    };
+    let mut event = Event::new(event_type, now)
+        .with_reason(reason, detail.as_deref().unwrap_or(&sms.message_id));
+    event.msisdn = Some(sms.to.clone());
+    let changes = Changes {
+        messages: vec![MessageRecord {
+            message_id: sms.message_id.clone(),
+            channel: "sms".into(),
+            recipient: sms.to.clone(),
+            provider_ids,
+            raw_provider_ids,
+            state,
+            detail,
+            updated_at: now,
+        }],
+        outbox: vec![OutboxMessage::event(event)],
+        ..Changes::default()
+    };
+    store.commit(changes).await.map_err(|e| e.to_string())
+}
