@@ -37,6 +37,7 @@ pub async fn run(
 
 async fn apply_receipt(store: &dyn Store, receipt: DeliveryReceipt) {
     let id = receipt.smsc_message_id.normalized.clone();
+    tracing::debug!(smsc_message_id = %id, state = receipt.state.as_stat(), "receipt");
     for _ in 0..EARLY_RECEIPT_TRIES {
         match store.message_by_provider_id("sms", &id).await {
             Ok(Some(message)) => {

@@ -73,21 +73,10 @@ async fn a_gift_waiting_for_the_giver_is_sent_only_after_confirmation() {
     assert_eq!(status, 200);
     assert_eq!(package["certificates"][0]["code"], code.as_str());
     assert_eq!(package["extras"][0], "card-001");
-    let mms_count = |app: &TestApp| {
-        let store = Arc::clone(&app.gateway().ledger.store);
-        async move {
-            store
-                .outbox_pending(1000)
-                .await
-                .unwrap()
-                .iter()
-                .filter(|r| matches!(&r.message, OutboxMessage::Mms(m) if m.to == "+821040402222"))
-                .count()
-        }
-    };
-    assert_eq!(
-        mms_count(&app).await,
-        0,
+    let mmsc = app.gateway().mmsc_simulator.as_ref().unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(
+        mmsc.inbox("+821040402222").is_empty(),
         "nothing goes out before the giver's check"
     );
     let (_, early) = app
@@ -103,7 +92,10 @@ async fn a_gift_waiting_for_the_giver_is_sent_only_after_confirmation() {
         .await;
     assert_eq!(status, 200, "{sent}");
     assert_eq!(sent["state"], "sent");
-    assert_eq!(mms_count(&app).await, 1);
+    eventually("the MMS after confirmation", || async {
+        mmsc.inbox("+821040402222").len() == 1
+    })
+    .await;
     app.completed(json!({"order_id":"checked-reject","type":"reject","msisdn":"01040402222","gift_id":gift_id}))
         .await;
     assert_eq!(app.wallet("01040401111").await[0]["status"], "active");

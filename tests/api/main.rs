@@ -11,4 +11,5 @@ mod mms;
 mod payments;
 mod recovery;
 mod redemptions;
+mod sms;
 mod story;

@@ -1,7 +1,7 @@
 //! Gift packaging and MMS end to end: contents, barcodes, MM7 to the MMSC simulator,
 //! delivery reports, and the SMS fallback.
 
-use giftgate_actors::domain::{MessageState, OutboxMessage};
+use giftgate_actors::domain::MessageState;
 use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestApp, eventually};
@@ -104,18 +104,19 @@ async fn a_permanent_mms_failure_falls_back_to_sms_and_tells_the_giver() {
         json!(["card-001"]),
     )
     .await;
-    let store = std::sync::Arc::clone(&app.gateway().ledger.store);
-    eventually("the SMS fallback", || {
-        let store = std::sync::Arc::clone(&store);
-        async move {
-            store.outbox_pending(1000).await.unwrap().iter().any(|r| {
-                matches!(&r.message, OutboxMessage::Sms(s) if s.to == "+821080802222" && s.text.contains("ACCEPT"))
-            })
-        }
+    let smsc = app.gateway().smsc_simulator.as_ref().unwrap();
+    eventually("the SMS fallback", || async {
+        smsc.inbox("+821080802222")
+            .iter()
+            .any(|m| m.text.contains("ACCEPT"))
     })
     .await;
-    let pending = store.outbox_pending(1000).await.unwrap();
-    assert!(pending.iter().any(|r| matches!(&r.message, OutboxMessage::Sms(s) if s.to == "+821080801111" && s.text.contains("SMS"))));
+    eventually("the giver told", || async {
+        smsc.inbox("+821080801111")
+            .iter()
+            .any(|m| m.text.contains("SMS instead"))
+    })
+    .await;
     assert!(
         app.gateway()
             .mmsc_simulator

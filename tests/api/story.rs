@@ -1,10 +1,9 @@
 //! The whole story on each backend: purchase → gift → accept → partial redemption →
 //! gift → reject → refund, with the histories and the handsets' messages.
 
-use giftgate_actors::domain::OutboxMessage;
 use serde_json::json;
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, eventually};
 
 const BUYER: &str = "010-1234-5678";
 const FRIEND: &str = "+821023456789";
@@ -82,26 +81,8 @@ async fn story(backend: Backend) {
         .collect();
     assert_eq!(kinds, vec![json!("refund"), json!("issue"), json!("issue")]);
 
-    // Every handset got its messages, in commit order; the accepted gift's SMS carries code and PIN.
-    let outbox = app
-        .gateway()
-        .ledger
-        .store
-        .outbox_pending(1000)
-        .await
-        .unwrap();
-    let texts_to = |to: &str| -> Vec<String> {
-        outbox
-            .iter()
-            .filter_map(|r| match &r.message {
-                OutboxMessage::Sms(sms) if sms.to == to => Some(sms.text.clone()),
-                OutboxMessage::Mms(mms) if mms.to == to => Some(format!("MMS {}", mms.text)),
-                _ => None,
-            })
-            .collect()
-    };
-    let friend_texts = texts_to("+821023456789");
-    assert!(friend_texts[0].starts_with("MMS"), "{friend_texts:?}");
+    // Every handset got its messages through the SMSC and MMSC; the accepted gift's SMS
+    // carries code and PIN.
     let grouped = format!(
         "code {}-{}-{}-{}",
         &codes[0][0..4],
@@ -109,13 +90,35 @@ async fn story(backend: Backend) {
         &codes[0][8..12],
         &codes[0][12..16]
     );
-    assert!(friend_texts[1].contains(&grouped), "{friend_texts:?}");
+    let smsc = app.gateway().smsc_simulator.as_ref().unwrap();
+    let mmsc = app.gateway().mmsc_simulator.as_ref().unwrap();
+    eventually("the friend's messages", || async {
+        smsc.inbox("+821023456789").len() >= 2 && !mmsc.inbox("+821023456789").is_empty()
+    })
+    .await;
+    let friend_texts: Vec<String> = smsc
+        .inbox("+821023456789")
+        .into_iter()
+        .map(|m| m.text)
+        .collect();
+    assert!(friend_texts[0].contains(&grouped), "{friend_texts:?}");
     assert!(
-        friend_texts[1].contains(&format!("PIN {pin}")),
+        friend_texts[0].contains(&format!("PIN {pin}")),
         "{friend_texts:?}"
     );
-    assert!(friend_texts[2].contains("20,000"), "{friend_texts:?}");
-    assert_eq!(texts_to("+821012345678").len(), 6);
+    assert!(friend_texts[1].contains("20,000"), "{friend_texts:?}");
+    let mms = mmsc.inbox("+821023456789");
+    assert!(
+        mms[0]
+            .parts
+            .iter()
+            .any(|p| p.content_id.contains("ring-001")),
+        "{mms:?}"
+    );
+    eventually("the buyer's six messages", || async {
+        smsc.inbox("+821012345678").len() == 6
+    })
+    .await;
     app.finish().await;
 }
 

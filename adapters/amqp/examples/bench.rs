@@ -52,8 +52,14 @@ async fn main() -> anyhow::Result<()> {
     let url = format!("amqp://guest:guest@127.0.0.1:5672/{vhost}");
 
     let database = TestDatabase::postgres().await;
+    let env = |name: &str, default: u32| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
     let options = giftgate_store::StoreOptions {
-        max_connections: Some(16),
+        max_connections: Some(env("BENCH_DB_CONNECTIONS", 16)),
         ..giftgate_store::StoreOptions::default()
     };
     let store = giftgate_store::connect_with(&database.url, &options).await?;
@@ -71,7 +77,7 @@ async fn main() -> anyhow::Result<()> {
         PinCipher::from_hex(&"0f".repeat(32))?,
         Policy::default(),
     ));
-    let arbiters: Vec<Arbiter> = (0..2).map(|_| Arbiter::new()).collect();
+    let arbiters: Vec<Arbiter> = (0..env("BENCH_SESSION_THREADS", 2)).map(|_| Arbiter::new()).collect();
     let registry = SessionRegistry::new(
         Arc::clone(&ledger),
         RegistryConfig {
@@ -81,7 +87,7 @@ async fn main() -> anyhow::Result<()> {
     )
     .start();
     let config = AmqpConfig {
-        prefetch: 256,
+        prefetch: u16::try_from(env("BENCH_PREFETCH", 256)).unwrap_or(u16::MAX),
         publish_batch: 500,
         poll_interval: Duration::from_millis(10),
         ..AmqpConfig::new(url.clone())

@@ -120,6 +120,8 @@ struct Outcomes {
     /// Gifts in flight: order id → transferee.
     gift_orders: HashMap<String, String>,
     latencies_us: Option<Histogram<u64>>,
+    /// Purchases and gifts sent and not answered (what dependent orders wait for).
+    sources_in_flight: usize,
 }
 
 impl Outcomes {
@@ -130,6 +132,9 @@ impl Outcomes {
         let Some(sent) = self.sent.remove(order_id) else {
             return;
         };
+        if matches!(sent.kind, "purchase" | "gift") {
+            self.sources_in_flight = self.sources_in_flight.saturating_sub(1);
+        }
         let now = Instant::now();
         self.last_outcome = Some(now);
         if let Some(histogram) = self.latencies_us.as_mut() {
@@ -282,17 +287,16 @@ pub async fn run(
             if let Some(drawn) = drawn {
                 break drawn;
             }
-            let sources_in_flight = outcomes
-                .borrow()
-                .sent
-                .values()
-                .any(|sent| sent.kind == "purchase" || sent.kind == "gift");
-            if !sources_in_flight || Instant::now() > give_up_at {
+            let sources_in_flight = outcomes.borrow().sources_in_flight;
+            if sources_in_flight == 0 || Instant::now() > give_up_at {
                 break purchase_order(&mut rng, &order_id, subscribers);
             }
             tokio::time::sleep(Duration::from_millis(2)).await;
         };
         *mix.entry(kind).or_insert(0) += 1;
+        if matches!(kind, "purchase" | "gift") {
+            outcomes.borrow_mut().sources_in_flight += 1;
+        }
         outcomes.borrow_mut().sent.insert(
             order_id,
             Sent {

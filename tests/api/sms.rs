@@ -1,0 +1,171 @@
+//! SMS end to end through the SMPP binds and the SMSC simulator: notifications arrive
+//! once with receipts recorded, and MO commands (with their Korean aliases) are answered.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use giftgate_actors::domain::MessageState;
+use giftgate_smpp::FaultConfig;
+
+use crate::helpers::{Backend, TestApp, eventually};
+
+fn smsc(app: &TestApp) -> &giftgate_smpp::SmscSimHandle {
+    app.gateway().smsc_simulator.as_ref().unwrap()
+}
+
+async fn inbox_has(app: &TestApp, msisdn: &str, needle: &str) {
+    eventually(&format!("an SMS containing {needle:?}"), || async {
+        smsc(app)
+            .inbox(msisdn)
+            .iter()
+            .any(|m| m.text.contains(needle))
+    })
+    .await;
+}
+
+async fn mo(app: &TestApp, from: &str, text: &str) {
+    smsc(app).inject_mo(from, "1555", text).await.unwrap();
+}
+
+#[actix_web::test]
+async fn notifications_arrive_once_and_receipts_are_recorded() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    app.buy("sms-1", "01012120000", "book-10000", 1).await;
+    inbox_has(&app, "+821012120000", "PIN").await;
+    let store = Arc::clone(&app.gateway().ledger.store);
+    let raw_id = smsc(&app).inbox("+821012120000")[0].message_ids[0].clone();
+    let smsc_id =
+        giftgate_smpp::SmscMessageId::new(&raw_id, giftgate_smpp::IdFormat::Opaque).normalized;
+    eventually("the receipt", || {
+        let store = Arc::clone(&store);
+        let smsc_id = smsc_id.clone();
+        async move {
+            store
+                .message_by_provider_id("sms", &smsc_id)
+                .await
+                .unwrap()
+                .is_some_and(|m| m.state == MessageState::Delivered)
+        }
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(smsc(&app).inbox("+821012120000").len(), 1, "exactly once");
+    app.finish().await;
+}
+
+#[actix_web::test]
+async fn a_throttling_smsc_still_gets_every_message_once() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    smsc(&app).set_faults(FaultConfig {
+        throttle_every: 3,
+        ..FaultConfig::default()
+    });
+    for i in 0..5 {
+        app.buy(
+            &format!("thr-{i}"),
+            &format!("0101313{i}567"),
+            "book-10000",
+            1,
+        )
+        .await;
+    }
+    for i in 0..5 {
+        inbox_has(&app, &format!("+82101313{i}567"), "PIN").await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for i in 0..5 {
+        assert_eq!(smsc(&app).inbox(&format!("+82101313{i}567")).len(), 1);
+    }
+    app.finish().await;
+}
+
+#[actix_web::test]
+async fn buy_by_sms_asks_for_confirmation_then_charges_once() {
+    let app = TestApp::spawn_with(Backend::Postgres, |s| s.language = "en".into()).await;
+    let phone = "821014140000";
+    mo(&app, phone, "BUY book-10000 2").await;
+    inbox_has(&app, phone, "YES").await;
+    assert!(
+        app.wallet("01014140000").await.is_empty(),
+        "nothing before YES"
+    );
+    mo(&app, phone, "예").await;
+    inbox_has(&app, phone, "PIN").await;
+    assert_eq!(app.wallet("01014140000").await.len(), 2);
+    mo(&app, phone, "YES").await;
+    eventually("the nothing-pending answer", || async {
+        smsc(&app).inbox(phone).len() >= 3
+    })
+    .await;
+    mo(&app, phone, "잔액").await;
+    eventually("the balance answer", || async {
+        smsc(&app)
+            .inbox(phone)
+            .iter()
+            .any(|m| m.text.contains("Your certificates"))
+    })
+    .await;
+    assert_eq!(
+        app.wallet("01014140000").await.len(),
+        2,
+        "a stray YES buys nothing"
+    );
+    app.finish().await;
+}
+
+#[actix_web::test]
+async fn gift_by_sms_waits_for_yes_and_the_transferee_accepts_by_sms() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| s.language = "en".into()).await;
+    let code = app
+        .buy("sms-gift-buy", "01015150000", "book-10000", 1)
+        .await
+        .remove(0);
+    mo(
+        &app,
+        "01015150000",
+        &format!("GIFT {code} 010-1515-9999 happy birthday"),
+    )
+    .await;
+    inbox_has(&app, "+821015150000", "Reply YES to send").await;
+    assert!(
+        app.gateway()
+            .mmsc_simulator
+            .as_ref()
+            .unwrap()
+            .inbox("+821015159999")
+            .is_empty()
+    );
+    mo(&app, "01015150000", "yes").await;
+    eventually("the gift MMS", || async {
+        !app.gateway()
+            .mmsc_simulator
+            .as_ref()
+            .unwrap()
+            .inbox("+821015159999")
+            .is_empty()
+    })
+    .await;
+    mo(&app, "+821015159999", "ACCEPT").await;
+    inbox_has(&app, "+821015159999", "PIN").await;
+    let wallet = app.wallet("01015159999").await;
+    assert_eq!(wallet.len(), 1);
+    assert_eq!(wallet[0]["code"], code.as_str());
+    inbox_has(&app, "+821015150000", "accepted your gift").await;
+    app.finish().await;
+}
+
+#[actix_web::test]
+async fn anything_else_gets_help_and_invalid_numbers_get_nothing() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| s.language = "en".into()).await;
+    mo(&app, "01016160000", "hello there").await;
+    inbox_has(&app, "+821016160000", "Commands:").await;
+    mo(&app, "01016160000", "REFUND 1234").await;
+    eventually("the second help", || async {
+        smsc(&app).inbox("+821016160000").len() == 2
+    })
+    .await;
+    mo(&app, "12", "HELP").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(smsc(&app).inbox("12").is_empty());
+    app.finish().await;
+}
