@@ -43,9 +43,23 @@ pub enum Command {
     },
 }
 
-/// Options of `giftgate bench`.
-#[derive(Debug, clap::Args)]
+/// Options of `giftgate bench`. Without a protocol flag it drives the HTTP API.
+#[derive(Debug, Clone, clap::Args)]
 pub struct BenchArgs {
+    /// SMPP: submit_sm/s on one bind (window 64) against an in-process Rust SMSC, the
+    /// independent `smpp34` crate's figure in the same run, and a TPS-limited run.
+    #[arg(long, conflicts_with_all = ["mms"])]
+    pub smpp: bool,
+    /// MMS: packaged and submitted MMS/s (100 KB packages) to the MMSC simulator, and the
+    /// barcode rendering cost.
+    #[arg(long)]
+    pub mms: bool,
+    /// Messages for the protocol benchmarks.
+    #[arg(long, default_value_t = 100_000)]
+    pub messages: usize,
+    /// Seconds of the TPS-limited SMPP run (0 skips it).
+    #[arg(long, default_value_t = 30)]
+    pub tps_seconds: u32,
     /// Purchases to complete.
     #[arg(long, default_value_t = 2000)]
     pub purchases: usize,
@@ -61,6 +75,10 @@ pub struct BenchArgs {
     /// Also run `pgbench -c 8 -j 2 -T 15` against the database as the reference.
     #[arg(long)]
     pub pgbench: bool,
+    /// Run the benchmarked gateway API-only (no SMS/MMS delivery workers in it; the
+    /// notifications stay committed in the outbox for delivery instances).
+    #[arg(long)]
+    pub api_only: bool,
 }
 
 /// The simulators.

@@ -68,6 +68,9 @@ pub struct Settings {
     pub billing_timeout_ms: u64,
     /// Payment network request timeout in milliseconds (extension).
     pub psp_timeout_ms: u64,
+    /// Run the delivery workers (SMS and MMS dispatchers, event relay) in this instance
+    /// (extension; `false` makes an API-only instance whose outbox other instances deliver).
+    pub delivery: bool,
 }
 
 impl Default for Settings {
@@ -100,6 +103,7 @@ impl Default for Settings {
             database_max_connections: 16,
             billing_timeout_ms: 10_000,
             psp_timeout_ms: 10_000,
+            delivery: true,
         }
     }
 }

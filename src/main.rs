@@ -4,13 +4,13 @@ use clap::Parser;
 use giftgate::cli::Cli;
 use giftgate::config::Settings;
 
-fn main() -> std::process::ExitCode {
+fn main() {
     let cli = Cli::parse();
     let settings = match Settings::load(cli.config.as_deref()) {
         Ok(settings) => settings,
         Err(error) => {
             eprintln!("giftgate: {error}");
-            return std::process::ExitCode::from(2);
+            std::process::exit(2);
         }
     };
     // The demo prints its own story; its logs stay at warnings unless RUST_LOG asks.
@@ -22,11 +22,17 @@ fn main() -> std::process::ExitCode {
         giftgate::telemetry::init(&settings.log_format);
     }
     let system = actix::System::new();
-    match system.block_on(giftgate::commands::run(cli.command, settings)) {
-        Ok(code) => code,
+    let code = match system.block_on(giftgate::commands::run(cli.command, settings)) {
+        Ok(code) if code == std::process::ExitCode::SUCCESS => 0,
+        Ok(_) => 1,
         Err(error) => {
             eprintln!("giftgate: {error:#}");
-            std::process::ExitCode::FAILURE
+            1
         }
-    }
+    };
+    // Everything was drained by the command. Exit now rather than tear down thread-bound
+    // resources (database pools held by actors on other arbiters) outside their runtime.
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    std::process::exit(code)
 }

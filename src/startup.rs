@@ -214,7 +214,7 @@ impl Gateway {
             chrono::Duration::seconds(60),
         )
         .start();
-        if settings.amqp_url.is_none() {
+        if settings.amqp_url.is_none() && settings.delivery {
             EventLogRelay::new(Arc::clone(&store), Duration::from_millis(200)).start();
         }
 
@@ -323,13 +323,15 @@ async fn start_mms(
         ..Mm7Config::default()
     })
     .context("MM7 client")?;
-    MmsDispatcher::new(
-        Arc::clone(store),
-        client,
-        giftgate_mms::DEFAULT_MAX_MESSAGE_BYTES,
-        Duration::from_millis(200),
-    )
-    .start();
+    if settings.delivery {
+        MmsDispatcher::new(
+            Arc::clone(store),
+            client,
+            giftgate_mms::DEFAULT_MAX_MESSAGE_BYTES,
+            Duration::from_millis(200),
+        )
+        .start();
+    }
     Ok(simulator)
 }
 

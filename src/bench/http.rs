@@ -30,13 +30,55 @@ pub async fn run(mut settings: Settings, args: BenchArgs) -> anyhow::Result<Exit
     settings.http_addr = "127.0.0.1:0".to_owned();
     settings.billing_url = None;
     settings.monthly_carrier_cap = 0;
+    settings.delivery = !args.api_only;
     let database = settings.database_url.clone();
     let gateway = Gateway::start(settings).await?;
-    let target = Arc::new(register(&gateway, &admin_token).await?);
     println!(
-        "giftgate bench (HTTP) against {}",
-        giftgate_store::redact_url(&database)
+        "giftgate bench (HTTP) against {}{}",
+        giftgate_store::redact_url(&database),
+        if args.api_only {
+            ", API-only instance (delivery workers off)"
+        } else {
+            ", delivery workers on (SMS via SMPP to the built-in SMSC)"
+        }
     );
+    let base = gateway.base_url();
+    let client_args = args.clone();
+    // The load generator runs on its own runtime and threads, not on the gateway's
+    // actix threads it is measuring.
+    let client = std::thread::spawn(move || -> anyhow::Result<(f64, f64)> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        runtime.block_on(measure(base, admin_token, client_args))
+    });
+    let measured = tokio::task::spawn_blocking(move || client.join())
+        .await
+        .map_err(|e| anyhow::anyhow!("load generator: {e}"))?
+        .map_err(|_| anyhow::anyhow!("the load generator panicked"))
+        .and_then(|result| result);
+    gateway.stop().await;
+    let (purchases_per_sec, redemptions_per_sec) = measured?;
+
+    if args.pgbench {
+        if !database.starts_with("postgres") {
+            bail!("--pgbench needs a PostgreSQL GIFTGATE_DATABASE_URL");
+        }
+        let tps = super::pgbench::tps(&database, 15).await?;
+        println!("pgbench -c 8 -j 2 -T 15: {tps:.0} tps");
+        println!(
+            "ratios: purchases/s = {:.2} x pgbench (target >= 0.3); redemptions/s = {:.2} x pgbench (target >= 0.6)",
+            purchases_per_sec / tps,
+            redemptions_per_sec / tps
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the three measurements; answers purchases/s and redemptions/s.
+async fn measure(base: String, admin_token: String, args: BenchArgs) -> anyhow::Result<(f64, f64)> {
+    let target = Arc::new(register(base, &admin_token).await?);
 
     let (purchases_per_sec, certificates) =
         purchases(&target, args.purchases, args.concurrency).await?;
@@ -61,28 +103,14 @@ pub async fn run(mut settings: Settings, args: BenchArgs) -> anyhow::Result<Exit
         open.percentile_ms(99.0),
         open.count()
     );
-    gateway.stop().await;
 
-    if args.pgbench {
-        if !database.starts_with("postgres") {
-            bail!("--pgbench needs a PostgreSQL GIFTGATE_DATABASE_URL");
-        }
-        let tps = super::pgbench::tps(&database, 15).await?;
-        println!("pgbench -c 8 -j 2 -T 15: {tps:.0} tps");
-        println!(
-            "ratios: purchases/s = {:.2} x pgbench (target >= 0.3); redemptions/s = {:.2} x pgbench (target >= 0.6)",
-            purchases_per_sec / tps,
-            redemptions_per_sec / tps
-        );
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok((purchases_per_sec, redemptions_per_sec))
 }
 
-async fn register(gateway: &Gateway, admin_token: &str) -> anyhow::Result<Target> {
+async fn register(base: String, admin_token: &str) -> anyhow::Result<Target> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(256)
         .build()?;
-    let base = gateway.base_url();
     let create = |path: &'static str| {
         let client = client.clone();
         let url = format!("{base}{path}");
@@ -110,9 +138,10 @@ async fn register(gateway: &Gateway, admin_token: &str) -> anyhow::Result<Target
     })
 }
 
-/// Subscriber `i` of the run, a valid Korean mobile number.
+/// Subscriber `i` of the run: a valid Korean mobile number whose last four digits are
+/// never the simulators' test triggers (`0001`–`0003`).
 fn subscriber(i: usize) -> String {
-    format!("010{:08}", 10_000_000 + (i % 89_999_999))
+    format!("0109{:03}{:04}", (i / 9000) % 1000, 1000 + i % 9000)
 }
 
 async fn purchases(
@@ -245,7 +274,7 @@ async fn redemptions_open(
         let target = Arc::clone(target);
         let (code, pin) = certificates[i % certificates.len()].clone();
         let latencies = Arc::clone(&latencies);
-        tasks.push(actix::spawn(async move {
+        tasks.push(tokio::spawn(async move {
             if let Ok(latency) = redeem_once(&target, &code, &pin).await {
                 latencies.lock().await.record(latency);
             }

@@ -3,3 +3,4 @@
 pub mod http;
 pub mod latency;
 pub mod pgbench;
+pub mod protocols;

@@ -159,6 +159,19 @@ async fn story(gateway: &Gateway, admin_token: &str) -> anyhow::Result<ExitCode>
         .to_owned();
     println!("   gift {gift_id} sent");
 
+    if let Some(mmsc) = &gateway.mmsc_simulator {
+        for _ in 0..50 {
+            if !mmsc.inbox("+821023456789").is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        println!(
+            "   {FRIEND}'s handset got the gift MMS ({} message(s) in the MMSC's inbox)",
+            mmsc.inbox("+821023456789").len()
+        );
+    }
+
     println!("\n3. {FRIEND} accepts gift {gift_id}");
     api.order(
         json!({"order_id":"demo-accept-1","type":"accept","msisdn":FRIEND,"gift_id":gift_id}),

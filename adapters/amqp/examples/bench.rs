@@ -77,7 +77,9 @@ async fn main() -> anyhow::Result<()> {
         PinCipher::from_hex(&"0f".repeat(32))?,
         Policy::default(),
     ));
-    let arbiters: Vec<Arbiter> = (0..env("BENCH_SESSION_THREADS", 2)).map(|_| Arbiter::new()).collect();
+    let arbiters: Vec<Arbiter> = (0..env("BENCH_SESSION_THREADS", 2))
+        .map(|_| Arbiter::new())
+        .collect();
     let registry = SessionRegistry::new(
         Arc::clone(&ledger),
         RegistryConfig {

@@ -190,7 +190,10 @@ fn bench_subscriber(index: usize) -> String {
 }
 
 /// Runs the bench against the gateway consuming at `url`: `orders` orders over
-/// `subscribers` subscribers, unpaced or at `offered_rate` orders per second.
+/// `subscribers` subscribers (2–8000), unpaced or at `offered_rate` orders per second.
+/// Must run inside an actix `System` (its event listener is a local task). The bench
+/// stops waiting for outcomes after 30 s without progress and reports the rest as
+/// unanswered.
 pub async fn run(
     url: &str,
     orders: usize,

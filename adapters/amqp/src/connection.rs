@@ -45,6 +45,58 @@ pub async fn connect_with_backoff(
     }
 }
 
+/// Backoff between connection *sessions*: a connection that opens but fails at once
+/// (e.g. the broker refuses the topology) must not be retried in a tight loop, while one
+/// that served for a while is re-established at once.
+#[derive(Debug)]
+pub struct SessionPause {
+    schedule: retry::RetrySchedule,
+}
+
+/// How long a session must have lasted for the next failure to start the backoff over.
+const HEALTHY_SESSION: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl SessionPause {
+    /// A fresh pause policy ([`retry::reconnect`]).
+    pub fn new() -> Self {
+        SessionPause {
+            schedule: retry::reconnect(),
+        }
+    }
+
+    /// Marks the start of a session; hand the result to [`SessionPause::after_failure`].
+    pub fn session_started(&self) -> std::time::Instant {
+        std::time::Instant::now()
+    }
+
+    /// Waits before the next session after one that failed; `false` if `stop` was raised
+    /// meanwhile.
+    pub async fn after_failure(
+        &mut self,
+        started: std::time::Instant,
+        stop: &mut watch::Receiver<bool>,
+    ) -> bool {
+        if started.elapsed() >= HEALTHY_SESSION {
+            self.schedule.reset();
+            return !*stop.borrow();
+        }
+        let delay = self
+            .schedule
+            .next_delay()
+            .unwrap_or(std::time::Duration::from_secs(5));
+        tokio::select! {
+            () = tokio::time::sleep(delay) => !*stop.borrow(),
+            _ = stop.changed() => false,
+        }
+    }
+}
+
+impl Default for SessionPause {
+    fn default() -> Self {
+        SessionPause::new()
+    }
+}
+
 /// `url` with its password replaced by `***` (for logs and `Debug`).
 pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
@@ -61,7 +113,28 @@ pub fn redact_url(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::redact_url;
+    use super::{SessionPause, redact_url};
+
+    #[tokio::test(start_paused = true)]
+    async fn a_session_that_fails_at_once_is_retried_after_a_pause() {
+        let (stop_tx, mut stop) = tokio::sync::watch::channel(false);
+        let mut pause = SessionPause::new();
+        let before = tokio::time::Instant::now();
+        let started = pause.session_started();
+        assert!(pause.after_failure(started, &mut stop).await);
+        let waited = before.elapsed();
+        assert!(
+            waited >= std::time::Duration::from_millis(70),
+            "waited {waited:?}"
+        );
+
+        stop_tx.send_replace(true);
+        let started = pause.session_started();
+        assert!(
+            !pause.after_failure(started, &mut stop).await,
+            "a raised stop ends the retries"
+        );
+    }
 
     #[test]
     fn the_password_never_shows() {

@@ -15,6 +15,11 @@
 //! orders form a chain — an order is dispatched only after the previous order of the
 //! same MSISDN has finished (acked or nacked). The chains survive reconnects, so an
 //! order redelivered after a lost connection waits for its first copy to finish.
+//! Limits: many prefetched orders of one subscriber wait in line and hold prefetch
+//! slots meanwhile (head-of-line blocking, never a deadlock); and an order nacked with
+//! requeue after its retries (a persistent store outage) releases its place, so a later
+//! order of the same subscriber that was already delivered may run before the
+//! redelivered one.
 //!
 //! In scale-out mode the ingress queue is re-partitioned instead (see the crate docs):
 //! valid orders are re-published to the consistent-hash exchange by MSISDN, in delivery
@@ -22,7 +27,8 @@
 //!
 //! The actor owns a run loop that connects (with backoff), declares the topology,
 //! subscribes, consumes until the connection is lost, and starts over. [`Drain`] stops
-//! it: basic.cancel, wait for the orders in flight, close the channel and connection.
+//! it: take no more deliveries, wait for the orders in flight, basic.cancel, close the
+//! channel and connection (see `drain` for why cancelling comes after the wait).
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -221,18 +227,25 @@ struct IntakeCore {
 }
 
 async fn run(core: Rc<IntakeCore>, mut stop: watch::Receiver<bool>) {
+    let mut pause = connection::SessionPause::new();
     loop {
         let Some(connection) =
             connection::connect_with_backoff(&core.config.url, "giftgate-intake", &mut stop).await
         else {
             break;
         };
+        let session = pause.session_started();
         match serve(&core, &connection, &mut stop).await {
             Ok(()) => break,
             Err(error) => {
                 core.links.intake.store(false, Ordering::SeqCst);
+                metrics::counter!("giftgate_amqp_reconnects_total", "link" => "intake")
+                    .increment(1);
                 tracing::warn!(%error, "order intake lost its broker connection; reconnecting");
                 drop(connection.close(320, "reconnecting".into()).await);
+                if !pause.after_failure(session, &mut stop).await {
+                    break;
+                }
             }
         }
     }
@@ -318,21 +331,18 @@ async fn subscribe(
     Ok(consumers)
 }
 
-/// Stops consuming, waits (bounded) for the orders in flight, closes.
+/// Stops taking deliveries, waits (bounded) for the orders in flight, cancels, closes.
 async fn drain(
     core: &IntakeCore,
     channel: &Channel,
     connection: &Connection,
     tags: &[ShortString],
 ) {
-    for tag in tags {
-        if let Err(error) = channel
-            .basic_cancel(tag.clone(), BasicCancelOptions::default())
-            .await
-        {
-            tracing::warn!(%error, "cancelling a consumer failed");
-        }
-    }
+    // No delivery is taken any more (the caller stopped polling the consumers). The
+    // orders already taken finish first; only then are the consumers cancelled, so a
+    // standby instance (single active consumer) cannot start a subscriber's next order
+    // while this one still runs the previous. Deliveries the broker pushed meanwhile were
+    // never started: they return to the queue, in order, when the channel closes.
     let in_flight = core.in_flight.count.get();
     tracing::info!(in_flight, "order intake draining");
     if tokio::time::timeout(core.config.drain_timeout, core.in_flight.idle())
@@ -343,6 +353,14 @@ async fn drain(
             in_flight = core.in_flight.count.get(),
             "drain timed out; unacked orders return to the queue"
         );
+    }
+    for tag in tags {
+        if let Err(error) = channel
+            .basic_cancel(tag.clone(), BasicCancelOptions::default())
+            .await
+        {
+            tracing::warn!(%error, "cancelling a consumer failed");
+        }
     }
     core.links.intake.store(false, Ordering::SeqCst);
     drop(channel.close(200, "shutdown".into()).await);
@@ -455,6 +473,7 @@ impl RunOrder {
                 Err(error) => Some(error.to_string()),
             };
             let Some(failure) = failure else {
+                metrics::counter!("giftgate_amqp_orders_total", "outcome" => "acked").increment(1);
                 if let Err(error) = self.delivery.acker.ack(BasicAckOptions::default()).await {
                     // The channel is gone: the broker redelivers, the core answers by order_id.
                     tracing::info!(%error, "ack failed; the order will be redelivered");
@@ -468,6 +487,8 @@ impl RunOrder {
                 }
                 None => {
                     tracing::warn!(%failure, "order not finished; requeueing it");
+                    metrics::counter!("giftgate_amqp_orders_total", "outcome" => "requeued")
+                        .increment(1);
                     tokio::time::sleep(retry::REQUEUE_PAUSE).await;
                     requeue(&self.delivery).await;
                     return;
@@ -497,6 +518,7 @@ async fn dead_letter(
 ) {
     let reason = format!("{}: {}", error.code, error.detail);
     tracing::warn!(code = error.code, routing_key = %delivery.routing_key, "dead-lettering an invalid order");
+    metrics::counter!("giftgate_amqp_orders_total", "outcome" => "dead_lettered").increment(1);
     let mut headers = delivery.properties.headers().clone().unwrap_or_default();
     headers.insert(
         ERROR_HEADER.into(),
@@ -595,4 +617,50 @@ async fn repartition(
         }
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[actix_rt::test]
+    async fn an_order_waits_for_the_previous_order_of_its_subscriber() {
+        let in_flight = Rc::new(InFlight::default());
+        let applied = Rc::new(RefCell::new(Vec::new()));
+        let first = Rc::new(Turn::default());
+        let first_turn = TurnGuard(Rc::clone(&first));
+        let first_flight = in_flight.enter();
+
+        let second_flight = in_flight.enter();
+        let second = {
+            let applied = Rc::clone(&applied);
+            actix::spawn(async move {
+                first.wait().await;
+                applied.borrow_mut().push("second");
+                drop(second_flight);
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(applied.borrow().is_empty(), "the second order waits");
+        assert_eq!(in_flight.count.get(), 2);
+
+        applied.borrow_mut().push("first");
+        drop(first_turn);
+        drop(first_flight);
+        tokio::time::timeout(Duration::from_secs(1), in_flight.idle())
+            .await
+            .expect("in flight drops to zero");
+        second.await.expect("second ran");
+        assert_eq!(*applied.borrow(), vec!["first", "second"]);
+    }
+
+    #[actix_rt::test]
+    async fn idle_returns_at_once_with_nothing_in_flight() {
+        let in_flight = Rc::new(InFlight::default());
+        tokio::time::timeout(Duration::from_millis(50), in_flight.idle())
+            .await
+            .expect("nothing to wait for");
+    }
 }

@@ -13,6 +13,11 @@
 //!   to `giftgate.events` (and to the order's `reply_to`) with publisher confirms and
 //!   marks them delivered only after their confirms.
 //!
+//! Metrics (through the `metrics` facade the gateway exports to Prometheus):
+//! `giftgate_amqp_orders_total{outcome=acked|requeued|dead_lettered}`,
+//! `giftgate_amqp_events_published_total`, `giftgate_amqp_outbox_retries_total`,
+//! `giftgate_amqp_outbox_parked_total`, `giftgate_amqp_reconnects_total{link=intake|outbox}`.
+//!
 //! # Scale-out
 //!
 //! With `partitions = N > 0`, per-subscriber order across instances is kept like this:
@@ -33,10 +38,14 @@
 //! done in the instance rather than by binding the topic exchange to the hash exchange
 //! directly; doing it this way asks nothing new of publishers.
 //!
-//! Load sharing: an instance subscribes to the partitions starting from a random
-//! partition, so instances started together become active on different partitions; an
-//! instance started later stands by for partitions whose consumer is already active (the
-//! broker does not move an active consumer), which matters for failover, not throughput.
+//! Load sharing is the weak point of this design on RabbitMQ 3.x: the broker makes the
+//! *first* subscriber of a partition its active consumer and never moves it while it
+//! stays connected. An instance subscribes to the partitions starting from a random one,
+//! but an instance that connects later (or after a rolling restart) is a standby for
+//! every partition already taken — failover, not throughput. Per-subscriber order and
+//! exactly-once effects hold whichever instance is active (the tests check that, not the
+//! split). Brokers whose single-active-consumer honours consumer priorities (RabbitMQ 4)
+//! would let each instance claim "home" partitions with `x-priority`; not done here.
 #![forbid(unsafe_code)]
 
 pub mod bench;
@@ -63,8 +72,9 @@ use crate::publisher::{Flush, OutboxPublisher};
 pub struct AmqpConfig {
     /// Broker URL, e.g. `amqp://user:password@host:5672/%2f` (the vhost is the path).
     pub url: String,
-    /// Most unacknowledged orders a consumer holds at once (the intake's concurrency
-    /// bound across subscribers).
+    /// Most unacknowledged orders one consumer holds at once (the intake's concurrency
+    /// bound across subscribers). It applies per queue consumed: in scale-out mode the
+    /// ingress queue and each partition have their own.
     pub prefetch: u16,
     /// 0: one order queue. N > 0: orders are spread over N partition queues by MSISDN
     /// hash (see the crate docs). Every instance of a deployment uses the same N.
@@ -127,6 +137,33 @@ pub(crate) struct Links {
     pub(crate) outbox: AtomicBool,
 }
 
+/// A cheap, shareable view of the broker links for readiness probes (`/readyz`), valid
+/// for as long as the AMQP side runs (and reporting "down" after its shutdown).
+#[derive(Debug, Clone)]
+pub struct AmqpStatus {
+    links: Arc<Links>,
+}
+
+impl AmqpStatus {
+    /// Both the intake's and the publisher's connections are up.
+    pub fn is_connected(&self) -> bool {
+        self.check().is_ok()
+    }
+
+    /// `Ok` when both links are up; otherwise which one is down.
+    pub fn check(&self) -> Result<(), String> {
+        match (
+            self.links.intake.load(Ordering::SeqCst),
+            self.links.outbox.load(Ordering::SeqCst),
+        ) {
+            (true, true) => Ok(()),
+            (false, true) => Err("order intake not connected to the broker".to_owned()),
+            (true, false) => Err("outbox publisher not connected to the broker".to_owned()),
+            (false, false) => Err("not connected to the broker".to_owned()),
+        }
+    }
+}
+
 /// The running AMQP side: readiness and graceful shutdown.
 pub struct AmqpHandle {
     intake: Addr<OrderIntake>,
@@ -137,12 +174,20 @@ pub struct AmqpHandle {
 impl AmqpHandle {
     /// Both the intake's and the publisher's connections are up (for `/readyz`).
     pub fn is_connected(&self) -> bool {
-        self.links.intake.load(Ordering::SeqCst) && self.links.outbox.load(Ordering::SeqCst)
+        self.status().is_connected()
     }
 
-    /// Drains: stops consuming (basic.cancel), waits for the orders in flight (acked
-    /// after their commit), publishes what the outbox holds once more, then closes the
-    /// channels and connections. Unacked orders not yet started go back to the queue.
+    /// A shareable readiness view (for an HTTP readiness probe that outlives `&self`).
+    pub fn status(&self) -> AmqpStatus {
+        AmqpStatus {
+            links: Arc::clone(&self.links),
+        }
+    }
+
+    /// Drains: stops taking orders, waits for the orders in flight (acked after their
+    /// commit), cancels the consumers (basic.cancel), publishes what the outbox holds
+    /// once more, then closes the channels and connections. Orders delivered but not yet
+    /// started go back to the queue, for this instance's successor or a standby.
     pub async fn shutdown(self) {
         if let Err(error) = self.intake.send(Drain).await {
             tracing::warn!(%error, "the order intake was already gone");
@@ -154,8 +199,10 @@ impl AmqpHandle {
 }
 
 /// Declares the topology and starts the intake and the outbox publisher. Must run inside
-/// an actix `System`. Fails if the broker is unreachable or refuses the topology at start
-/// (a later loss of connection is recovered from, not reported here).
+/// an actix `System` (the actors and their per-order tasks live on the calling thread's
+/// arbiter; sessions run wherever the registry puts them). Fails if the broker is
+/// unreachable or refuses the topology at start (a later loss of connection is recovered
+/// from, not reported here).
 pub async fn start(
     config: AmqpConfig,
     ledger: Arc<Ledger>,

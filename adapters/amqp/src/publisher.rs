@@ -126,6 +126,7 @@ struct Relay {
 
 impl Relay {
     async fn run(mut self, mut stop: watch::Receiver<bool>) {
+        let mut pause = connection::SessionPause::new();
         loop {
             let Some(connection) =
                 connection::connect_with_backoff(&self.config.url, "giftgate-outbox", &mut stop)
@@ -133,12 +134,18 @@ impl Relay {
             else {
                 break;
             };
+            let session = pause.session_started();
             match self.serve(&connection, &mut stop).await {
                 Ok(()) => break,
                 Err(error) => {
                     self.links.outbox.store(false, Ordering::SeqCst);
+                    metrics::counter!("giftgate_amqp_reconnects_total", "link" => "outbox")
+                        .increment(1);
                     tracing::warn!(%error, "outbox publisher lost its broker connection; reconnecting");
                     drop(connection.close(320, "reconnecting".into()).await);
+                    if !pause.after_failure(session, &mut stop).await {
+                        break;
+                    }
                 }
             }
         }
@@ -235,6 +242,7 @@ impl Relay {
         if !delivered.is_empty() {
             let ids: Vec<i64> = delivered.iter().map(|(id, _)| *id).collect();
             self.store.outbox_delivered(&ids).await?;
+            metrics::counter!("giftgate_amqp_events_published_total").increment(ids.len() as u64);
             for (id, key) in &delivered {
                 self.release(key, *id);
             }
@@ -270,6 +278,7 @@ impl Relay {
                 "parking an outbox entry the broker keeps refusing"
             );
             self.store.outbox_park(record.id, reason).await?;
+            metrics::counter!("giftgate_amqp_outbox_parked_total").increment(1);
             self.release(&key, record.id);
         } else {
             let delay = retry::outbox_delay(attempts);
@@ -277,6 +286,7 @@ impl Relay {
             let next = Utc::now()
                 + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::seconds(300));
             self.store.outbox_retry_at(record.id, reason, next).await?;
+            metrics::counter!("giftgate_amqp_outbox_retries_total").increment(1);
             self.held_back.entry(key).or_insert(record.id);
         }
         Ok(())
