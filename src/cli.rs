@@ -90,6 +90,26 @@ pub enum Simulator {
         #[arg(long, default_value = "127.0.0.1:9101")]
         addr: String,
     },
+    /// SMSC: SMPP 3.4 server with receipts, fault injection, MO injection and inboxes
+    /// over HTTP (`GET /handsets/{msisdn}/inbox`, `POST /mo`, `PUT /faults`, `GET /stats`).
+    Smsc {
+        /// SMPP listen address.
+        #[arg(long, default_value = "127.0.0.1:2775")]
+        smpp_addr: String,
+        /// HTTP listen address.
+        #[arg(long, default_value = "127.0.0.1:9103")]
+        http_addr: String,
+    },
+    /// MMSC: MM7 endpoint validating like a strict MMSC, with delivery reports and
+    /// inboxes over HTTP.
+    Mmsc {
+        /// Listen address (MM7 at `/mm7`).
+        #[arg(long, default_value = "127.0.0.1:9104")]
+        addr: String,
+        /// Where to post delivery reports (e.g. `http://127.0.0.1:8080/mm7/delivery-reports`).
+        #[arg(long)]
+        delivery_report_url: Option<String>,
+    },
     /// Payment network for card and bank settlement.
     Psp {
         /// Listen address.

@@ -31,6 +31,32 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCod
                 giftgate_billing::run_standalone(addr).await?;
                 Ok(ExitCode::SUCCESS)
             }
+            Simulator::Smsc {
+                smpp_addr,
+                http_addr,
+            } => {
+                giftgate_smpp::run_standalone(giftgate_smpp::SmscSimConfig {
+                    smpp_addr: smpp_addr.parse()?,
+                    http_addr: http_addr.parse()?,
+                    system_id: settings.smsc_system_id.clone(),
+                    password: settings.smsc_password.clone(),
+                    ..giftgate_smpp::SmscSimConfig::default()
+                })
+                .await?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Simulator::Mmsc {
+                addr,
+                delivery_report_url,
+            } => {
+                giftgate_mms::run_standalone(giftgate_mms::MmscSimConfig {
+                    addr: addr.parse()?,
+                    delivery_report_url,
+                    ..giftgate_mms::MmscSimConfig::default()
+                })
+                .await?;
+                Ok(ExitCode::SUCCESS)
+            }
             Simulator::Psp { addr } => {
                 giftgate_psp::run_standalone(addr.as_str()).await?;
                 Ok(ExitCode::SUCCESS)

@@ -27,8 +27,9 @@
 //!
 //! The actor owns a run loop that connects (with backoff), declares the topology,
 //! subscribes, consumes until the connection is lost, and starts over. [`Drain`] stops
-//! it: take no more deliveries, wait for the orders in flight, basic.cancel, close the
-//! channel and connection (see `drain` for why cancelling comes after the wait).
+//! it: take no more deliveries, wait for the orders in flight, close the channel (which
+//! cancels the consumers and returns what was never started) and the connection — see
+//! `drain` for why there is no separate basic.cancel.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -46,8 +47,8 @@ use giftgate_actors::domain::{Msisdn, Order};
 use giftgate_actors::service::orders::OrderMeta;
 use lapin::message::Delivery;
 use lapin::options::{
-    BasicAckOptions, BasicCancelOptions, BasicConsumeOptions, BasicNackOptions,
-    BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions,
+    BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicPublishOptions, BasicQosOptions,
+    ConfirmSelectOptions,
 };
 use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
 use lapin::{BasicProperties, Channel, Connection};
@@ -282,7 +283,7 @@ async fn serve(
             biased;
             changed = stop.changed() => {
                 if changed.is_err() || *stop.borrow() {
-                    drain(core, &channel, connection, &tags).await;
+                    drain(core, &channel, connection).await;
                     return Ok(());
                 }
             }
@@ -331,18 +332,18 @@ async fn subscribe(
     Ok(consumers)
 }
 
-/// Stops taking deliveries, waits (bounded) for the orders in flight, cancels, closes.
-async fn drain(
-    core: &IntakeCore,
-    channel: &Channel,
-    connection: &Connection,
-    tags: &[ShortString],
-) {
-    // No delivery is taken any more (the caller stopped polling the consumers). The
-    // orders already taken finish first; only then are the consumers cancelled, so a
-    // standby instance (single active consumer) cannot start a subscriber's next order
-    // while this one still runs the previous. Deliveries the broker pushed meanwhile were
-    // never started: they return to the queue, in order, when the channel closes.
+/// Stops taking deliveries, waits (bounded) for the orders in flight, closes.
+///
+/// There is deliberately no basic.cancel before the close. On a single-active-consumer
+/// quorum queue, basic.cancel activates the standby consumer at once while this one
+/// still holds the deliveries the broker pushed but we never started; those return to
+/// the queue only later, behind orders the standby has already taken — a subscriber's
+/// orders would run out of order (the handover test caught exactly that). Closing the
+/// channel removes the consumers and returns their unacked deliveries in one step, so
+/// the standby receives them first.
+async fn drain(core: &IntakeCore, channel: &Channel, connection: &Connection) {
+    // No delivery is taken any more (the caller stopped polling the consumers); the
+    // orders already taken finish first.
     let in_flight = core.in_flight.count.get();
     tracing::info!(in_flight, "order intake draining");
     if tokio::time::timeout(core.config.drain_timeout, core.in_flight.idle())
@@ -353,14 +354,6 @@ async fn drain(
             in_flight = core.in_flight.count.get(),
             "drain timed out; unacked orders return to the queue"
         );
-    }
-    for tag in tags {
-        if let Err(error) = channel
-            .basic_cancel(tag.clone(), BasicCancelOptions::default())
-            .await
-        {
-            tracing::warn!(%error, "cancelling a consumer failed");
-        }
     }
     core.links.intake.store(false, Ordering::SeqCst);
     drop(channel.close(200, "shutdown".into()).await);

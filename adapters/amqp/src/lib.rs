@@ -185,9 +185,9 @@ impl AmqpHandle {
     }
 
     /// Drains: stops taking orders, waits for the orders in flight (acked after their
-    /// commit), cancels the consumers (basic.cancel), publishes what the outbox holds
-    /// once more, then closes the channels and connections. Orders delivered but not yet
-    /// started go back to the queue, for this instance's successor or a standby.
+    /// commit), closes the intake's channel (which cancels its consumers and returns
+    /// deliveries never started, ahead of newer ones, to a standby or successor),
+    /// publishes what the outbox holds once more, then closes the connections.
     pub async fn shutdown(self) {
         if let Err(error) = self.intake.send(Drain).await {
             tracing::warn!(%error, "the order intake was already gone");

@@ -1,0 +1,163 @@
+//! The binary's subcommands, run as a carrier's operator would: `migrate`, `audit`,
+//! `demo`, and each `sim` on its own.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::net::TcpListener;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn giftgate() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_giftgate"));
+    command
+        .env("RUST_LOG", "warn")
+        .env_remove("GIFTGATE_DATABASE_URL");
+    command
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits until `url` answers 200.
+fn wait_for(url: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if reqwest::blocking::get(url).is_ok_and(|r| r.status().is_success()) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("{url} did not answer");
+}
+
+#[test]
+fn migrate_then_audit_a_fresh_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/ops.db?mode=rwc", dir.path().display());
+    let migrate = giftgate()
+        .arg("migrate")
+        .env("GIFTGATE_DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(
+        migrate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrate.stderr)
+    );
+    let audit = giftgate()
+        .arg("audit")
+        .env("GIFTGATE_DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(audit.status.success());
+    assert!(String::from_utf8_lossy(&audit.stdout).contains("audit: OK"));
+}
+
+#[test]
+fn audit_exits_1_on_a_violation() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.db");
+    let url = format!("sqlite://{}?mode=rwc", file.display());
+    assert!(
+        giftgate()
+            .arg("migrate")
+            .env("GIFTGATE_DATABASE_URL", &url)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // A charged payment with no certificate and no refund breaks the rule.
+    let sql = "INSERT INTO payments (order_id, msisdn, method, reference, amount_minor, refunded_minor, currency, state, created_at, updated_at) \
+               VALUES ('o-1', '+821012345678', 'carrier', 'r', 1000, 0, 'KRW', 'charged', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')";
+    let status = Command::new("python3")
+        .args([
+            "-c",
+            &format!(
+                "import sqlite3; c=sqlite3.connect({:?}); c.execute({:?}); c.commit()",
+                file.display().to_string(),
+                sql
+            ),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let audit = giftgate()
+        .arg("audit")
+        .env("GIFTGATE_DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert_eq!(
+        audit.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&audit.stdout)
+    );
+    assert!(String::from_utf8_lossy(&audit.stdout).contains("VIOLATION"));
+}
+
+#[test]
+fn the_demo_runs_the_story_and_exits_0() {
+    let output = giftgate().arg("demo").output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for step in ["1. ", "2. ", "3. ", "4. ", "5. ", "6. ", "audit: OK"] {
+        assert!(stdout.contains(step), "missing {step:?} in\n{stdout}");
+    }
+    assert!(stdout.contains("MMS"), "{stdout}");
+    assert!(stdout.contains("PIN "), "{stdout}");
+}
+
+#[test]
+fn each_simulator_runs_alone() {
+    let billing = free_port();
+    let psp = free_port();
+    let smsc_http = free_port();
+    let smsc_smpp = free_port();
+    let mmsc = free_port();
+    let mut children = vec![
+        giftgate()
+            .args(["sim", "billing", "--addr", &format!("127.0.0.1:{billing}")])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+        giftgate()
+            .args(["sim", "psp", "--addr", &format!("127.0.0.1:{psp}")])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+        giftgate()
+            .args([
+                "sim",
+                "smsc",
+                "--smpp-addr",
+                &format!("127.0.0.1:{smsc_smpp}"),
+                "--http-addr",
+                &format!("127.0.0.1:{smsc_http}"),
+            ])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+        giftgate()
+            .args(["sim", "mmsc", "--addr", &format!("127.0.0.1:{mmsc}")])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    ];
+    wait_for(&format!("http://127.0.0.1:{billing}/sim/transactions"));
+    wait_for(&format!("http://127.0.0.1:{psp}/sim/payments"));
+    wait_for(&format!("http://127.0.0.1:{smsc_http}/stats"));
+    wait_for(&format!("http://127.0.0.1:{mmsc}/stats"));
+    assert!(std::net::TcpStream::connect(("127.0.0.1", smsc_smpp)).is_ok());
+    for child in &mut children {
+        child.kill().unwrap();
+        let _ = child.wait();
+    }
+}
