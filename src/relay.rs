@@ -68,3 +68,11 @@ impl Actor for EventLogRelay {
         });
     }
 }
+
+impl Handler<giftgate_actors::actors::Stop> for EventLogRelay {
+    type Result = ();
+
+    fn handle(&mut self, _: giftgate_actors::actors::Stop, ctx: &mut Self::Context) {
+        ctx.stop();
+    }
+}

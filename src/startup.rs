@@ -50,6 +50,7 @@ pub struct Gateway {
     pub smpp: SmppClient,
     server: ServerHandle,
     arbiters: Vec<Arbiter>,
+    workers: Vec<actix::Recipient<giftgate_actors::actors::Stop>>,
 }
 
 /// The process-wide Prometheus recorder (installed once, shared by every gateway a test
@@ -201,25 +202,39 @@ impl Gateway {
             },
         )
         .start();
-        GiftExpiry::new(
-            Arc::clone(&ledger),
-            registry.clone(),
-            Duration::from_secs(30),
-        )
-        .start();
-        Recovery::new(
-            Arc::clone(&ledger),
-            registry.clone(),
-            Duration::from_secs(30),
-            chrono::Duration::seconds(60),
-        )
-        .start();
+        let mut workers: Vec<actix::Recipient<giftgate_actors::actors::Stop>> = vec![
+            GiftExpiry::new(
+                Arc::clone(&ledger),
+                registry.clone(),
+                Duration::from_secs(30),
+            )
+            .start()
+            .recipient(),
+            Recovery::new(
+                Arc::clone(&ledger),
+                registry.clone(),
+                Duration::from_secs(30),
+                chrono::Duration::seconds(60),
+            )
+            .start()
+            .recipient(),
+        ];
         if settings.amqp_url.is_none() && settings.delivery {
-            EventLogRelay::new(Arc::clone(&store), Duration::from_millis(200)).start();
+            workers.push(
+                EventLogRelay::new(Arc::clone(&store), Duration::from_millis(200))
+                    .start()
+                    .recipient(),
+            );
         }
 
-        let (smpp, smsc_simulator) =
-            start_sms(&settings, &store, &registry, ledger.policy.region).await?;
+        let (smpp, smsc_simulator) = start_sms(
+            &settings,
+            &store,
+            &registry,
+            ledger.policy.region,
+            &mut workers,
+        )
+        .await?;
         let probes: Vec<Arc<dyn ReadinessProbe>> = vec![Arc::new(SmscBound(smpp.clone()))];
 
         let state = web::Data::new(AppState {
@@ -230,7 +245,7 @@ impl Gateway {
             probes,
             order_wait: Duration::from_secs(10),
         });
-        let workers = match settings.http_workers {
+        let http_workers = match settings.http_workers {
             0 => threads,
             n => n,
         };
@@ -240,7 +255,7 @@ impl Gateway {
                 .wrap(from_fn(crate::http::request_metrics))
                 .configure(crate::http::routes)
         })
-        .workers(workers)
+        .workers(http_workers)
         .disable_signals()
         .shutdown_timeout(30)
         .bind(settings.http_socket_addr().context("GIFTGATE_HTTP_ADDR")?)
@@ -249,7 +264,7 @@ impl Gateway {
             .addrs()
             .first()
             .context("the HTTP server bound no address")?;
-        let mmsc_simulator = start_mms(&settings, &store, http_addr).await?;
+        let mmsc_simulator = start_mms(&settings, &store, http_addr, &mut workers).await?;
         let server = server.run();
         let handle = server.handle();
         actix::spawn(server);
@@ -265,6 +280,7 @@ impl Gateway {
             smpp,
             server: handle,
             arbiters,
+            workers,
         })
     }
 
@@ -272,6 +288,9 @@ impl Gateway {
     /// waits for its order), then the session threads stop.
     pub async fn stop(self) {
         self.server.stop(true).await;
+        for worker in &self.workers {
+            worker.do_send(giftgate_actors::actors::Stop);
+        }
         self.smpp.shutdown().await;
         if let Some(simulator) = self.smsc_simulator {
             simulator.stop().await;
@@ -302,6 +321,7 @@ async fn start_mms(
     settings: &Settings,
     store: &Arc<dyn Store>,
     http_addr: SocketAddr,
+    workers: &mut Vec<actix::Recipient<giftgate_actors::actors::Stop>>,
 ) -> anyhow::Result<Option<MmscSimHandle>> {
     let (url, simulator) = match &settings.mm7_url {
         Some(url) => (url.clone(), None),
@@ -324,13 +344,16 @@ async fn start_mms(
     })
     .context("MM7 client")?;
     if settings.delivery {
-        MmsDispatcher::new(
-            Arc::clone(store),
-            client,
-            giftgate_mms::DEFAULT_MAX_MESSAGE_BYTES,
-            Duration::from_millis(200),
-        )
-        .start();
+        workers.push(
+            MmsDispatcher::new(
+                Arc::clone(store),
+                client,
+                giftgate_mms::DEFAULT_MAX_MESSAGE_BYTES,
+                Duration::from_millis(200),
+            )
+            .start()
+            .recipient(),
+        );
     }
     Ok(simulator)
 }
@@ -343,6 +366,7 @@ async fn start_sms(
     store: &Arc<dyn Store>,
     registry: &Addr<SessionRegistry>,
     region: Region,
+    workers: &mut Vec<actix::Recipient<giftgate_actors::actors::Stop>>,
 ) -> anyhow::Result<(SmppClient, Option<SmscSimHandle>)> {
     let (mut config, simulator) = match &settings.smsc_url {
         Some(url) => (
@@ -379,13 +403,18 @@ async fn start_sms(
         registry.clone(),
         region,
     ));
-    SmsDispatcher::new(
-        Arc::clone(store),
-        client.clone(),
-        Duration::from_millis(100),
-        500,
-    )
-    .start();
+    if settings.delivery {
+        workers.push(
+            SmsDispatcher::new(
+                Arc::clone(store),
+                client.clone(),
+                Duration::from_millis(100),
+                500,
+            )
+            .start()
+            .recipient(),
+        );
+    }
     Ok((client, simulator))
 }
 

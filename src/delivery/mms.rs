@@ -249,3 +249,11 @@ async fn fall_back_to_sms(store: &dyn Store, notice: &MmsNotice, why: &str) -> R
     };
     store.commit(changes).await.map_err(|e| e.to_string())
 }
+
+impl Handler<giftgate_actors::actors::Stop> for MmsDispatcher {
+    type Result = ();
+
+    fn handle(&mut self, _: giftgate_actors::actors::Stop, ctx: &mut Self::Context) {
+        ctx.stop();
+    }
+}

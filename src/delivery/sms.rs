@@ -204,3 +204,11 @@ async fn record_outcome(
     };
     store.commit(changes).await.map_err(|e| e.to_string())
 }
+
+impl Handler<giftgate_actors::actors::Stop> for SmsDispatcher {
+    type Result = ();
+
+    fn handle(&mut self, _: giftgate_actors::actors::Stop, ctx: &mut Self::Context) {
+        ctx.stop();
+    }
+}

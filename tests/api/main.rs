@@ -11,5 +11,6 @@ mod mms;
 mod payments;
 mod recovery;
 mod redemptions;
+mod sessions;
 mod sms;
 mod story;

@@ -11,3 +11,25 @@ pub use gift_expiry::GiftExpiry;
 pub use recovery::Recovery;
 pub use registry::{Dispatch, RegistryConfig, SessionRegistry};
 pub use session::{SessionCommand, SessionReply, SubscriberSession};
+
+/// Asks a long-running actor (timer, registry) to stop: part of the gateway's drain.
+#[derive(actix::Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct Stop;
+
+macro_rules! stops_on_request {
+    ($($actor:ty),+) => {
+        $(
+            impl actix::Handler<Stop> for $actor {
+                type Result = ();
+
+                fn handle(&mut self, _: Stop, ctx: &mut Self::Context) {
+                    use actix::ActorContext;
+                    ctx.stop();
+                }
+            }
+        )+
+    };
+}
+
+stops_on_request!(GiftExpiry, Recovery);
