@@ -71,6 +71,8 @@ pub struct Settings {
     /// Run the delivery workers (SMS and MMS dispatchers, event relay) in this instance
     /// (extension; `false` makes an API-only instance whose outbox other instances deliver).
     pub delivery: bool,
+    /// Seconds between runs of the certificate expiry job (extension).
+    pub expiry_interval_secs: u64,
 }
 
 impl Default for Settings {
@@ -104,6 +106,7 @@ impl Default for Settings {
             billing_timeout_ms: 10_000,
             psp_timeout_ms: 10_000,
             delivery: true,
+            expiry_interval_secs: 3600,
         }
     }
 }

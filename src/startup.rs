@@ -11,7 +11,9 @@ use actix_web::dev::ServerHandle;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
-use giftgate_actors::actors::{GiftExpiry, Recovery, RegistryConfig, SessionRegistry};
+use giftgate_actors::actors::{
+    CertificateExpiry, GiftExpiry, Recovery, RegistryConfig, SessionRegistry,
+};
 use giftgate_actors::domain::{Currency, Language, Money, Region};
 use giftgate_actors::ports::{Clock, PaymentRail, Store, SystemClock};
 use giftgate_actors::service::catalog::seed_sample_catalog;

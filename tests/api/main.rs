@@ -5,6 +5,7 @@
 
 mod bad_input;
 mod concurrency;
+mod expiry;
 mod gifts;
 mod helpers;
 mod mms;

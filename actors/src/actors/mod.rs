@@ -2,11 +2,13 @@
 //! subscriber behind a [`SessionRegistry`], and the timers that expire gifts and resume
 //! pending orders.
 
+pub mod certificate_expiry;
 pub mod gift_expiry;
 pub mod recovery;
 pub mod registry;
 pub mod session;
 
+pub use certificate_expiry::CertificateExpiry;
 pub use gift_expiry::GiftExpiry;
 pub use recovery::Recovery;
 pub use registry::{Dispatch, RegistryConfig, SessionRegistry};
@@ -32,4 +34,4 @@ macro_rules! stops_on_request {
     };
 }
 
-stops_on_request!(GiftExpiry, Recovery);
+stops_on_request!(CertificateExpiry, GiftExpiry, Recovery);

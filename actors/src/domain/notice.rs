@@ -285,6 +285,22 @@ impl Notices {
         }
     }
 
+    /// To the owner: a certificate expired with what was left on it.
+    pub fn expired(&self, code: &CertificateCode, lapsed: Money) -> String {
+        match self.language {
+            Language::Ko => format!(
+                "[상품권] code {} 유효기간이 지났습니다 (잔액 {}).",
+                code.grouped(),
+                won(lapsed)
+            ),
+            Language::En => format!(
+                "[giftgate] Certificate {} has expired ({} was left on it).",
+                code.grouped(),
+                won(lapsed)
+            ),
+        }
+    }
+
     /// To the subscriber: an order could not be carried out.
     pub fn order_failed(&self, what: &str, reason: &str) -> String {
         match self.language {

@@ -385,6 +385,29 @@ impl Ledger {
         Err(ServiceError::Contention(format!("gift {gift_id}")))
     }
 
+    /// Returns a sent gift to its giver now, whatever its answer window (its certificates
+    /// are expiring). Answers `false` when it was no longer waiting.
+    pub(crate) async fn expire_gift_now(&self, gift_id: &GiftId) -> Result<bool, ServiceError> {
+        for _ in 0..super::MAX_CONFLICT_RETRIES {
+            let Some(gift) = self.store.gift(gift_id).await? else {
+                return Ok(false);
+            };
+            let how = match gift.state {
+                GiftState::Sent => GiftReturn::Expired,
+                GiftState::AwaitingConfirmation => GiftReturn::Cancelled,
+                _ => return Ok(false),
+            };
+            let mut changes = Changes::default();
+            self.return_gift(&mut changes, &gift, how).await?;
+            match self.commit(changes).await {
+                Err(error) if is_conflict(&error) => continue,
+                Err(error) => return Err(error),
+                Ok(()) => return Ok(true),
+            }
+        }
+        Err(ServiceError::Contention(format!("gift {gift_id}")))
+    }
+
     /// The giver's check of a gift that waits for it (`YES`, or `POST /v1/gifts/{id}/confirm`):
     /// the gift is sent now.
     pub async fn confirm_gift(

@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod error;
+pub mod expiry;
 pub mod gifting;
 pub mod ledger;
 pub mod orders;

@@ -14,10 +14,9 @@
 //! run, as the ceiling — the rate at which the broker accepted persistent, confirmed
 //! publishes of order-sized messages to a quorum queue.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -184,6 +183,14 @@ impl Outcomes {
     }
 }
 
+/// The shared outcomes; a panic elsewhere cannot leave them half-written in a way that
+/// matters to a report, so a poisoned lock is used as is.
+fn lock(outcomes: &Mutex<Outcomes>) -> MutexGuard<'_, Outcomes> {
+    outcomes
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn bench_subscriber(index: usize) -> String {
     // Never ends in 0001–0003 (the billing simulator's trigger numbers).
     format!("0108{:07}", 1_000 + index % 8_000)
@@ -191,7 +198,7 @@ fn bench_subscriber(index: usize) -> String {
 
 /// Runs the bench against the gateway consuming at `url`: `orders` orders over
 /// `subscribers` subscribers (2–8000), unpaced or at `offered_rate` orders per second.
-/// Must run inside an actix `System` (its event listener is a local task). The bench
+/// Runs on any tokio runtime (its event listener is a `tokio::spawn`ed task). The bench
 /// stops waiting for outcomes after 30 s without progress and reports the rest as
 /// unanswered.
 pub async fn run(
@@ -214,7 +221,7 @@ pub async fn run(
         .await?;
     let ceiling = broker_ceiling(&channel, orders.min(20_000)).await?;
 
-    let outcomes = Rc::new(RefCell::new(Outcomes {
+    let outcomes = Arc::new(Mutex::new(Outcomes {
         latencies_us: Some(Histogram::new_with_bounds(1, 600_000_000, 3)?),
         ..Outcomes::default()
     }));
@@ -252,11 +259,11 @@ pub async fn run(
             FieldTable::default(),
         )
         .await?;
-    let sink = Rc::clone(&outcomes);
-    let listening = actix::spawn(async move {
+    let sink = Arc::clone(&outcomes);
+    let listening = tokio::spawn(async move {
         while let Some(Ok(delivery)) = consumer.next().await {
             if let Ok(event) = serde_json::from_slice::<Value>(&delivery.data) {
-                sink.borrow_mut().record(&event);
+                lock(&sink).record(&event);
             }
         }
     });
@@ -284,13 +291,13 @@ pub async fn run(
         let give_up_at = Instant::now() + Duration::from_secs(2);
         let (kind, msisdn, body) = loop {
             let drawn = {
-                let mut outcomes = outcomes.borrow_mut();
+                let mut outcomes = lock(&outcomes);
                 next_order(&mut outcomes, &mut rng, &order_id, subscribers, roll)
             };
             if let Some(drawn) = drawn {
                 break drawn;
             }
-            let sources_in_flight = outcomes.borrow().sources_in_flight;
+            let sources_in_flight = lock(&outcomes).sources_in_flight;
             if sources_in_flight == 0 || Instant::now() > give_up_at {
                 break purchase_order(&mut rng, &order_id, subscribers);
             }
@@ -298,9 +305,9 @@ pub async fn run(
         };
         *mix.entry(kind).or_insert(0) += 1;
         if matches!(kind, "purchase" | "gift") {
-            outcomes.borrow_mut().sources_in_flight += 1;
+            lock(&outcomes).sources_in_flight += 1;
         }
-        outcomes.borrow_mut().sent.insert(
+        lock(&outcomes).sent.insert(
             order_id,
             Sent {
                 at: Instant::now(),
@@ -330,9 +337,9 @@ pub async fn run(
     let published_in = started.elapsed();
 
     // Wait for the outcomes while they keep coming.
-    let mut last_progress = (Instant::now(), outcomes.borrow().sent.len());
+    let mut last_progress = (Instant::now(), lock(&outcomes).sent.len());
     loop {
-        let pending = outcomes.borrow().sent.len();
+        let pending = lock(&outcomes).sent.len();
         if pending == 0 {
             break;
         }
@@ -347,7 +354,7 @@ pub async fn run(
     listening.abort();
     drop(connection.close(200, "bench done".into()).await);
 
-    let outcomes = outcomes.borrow();
+    let outcomes = lock(&outcomes);
     let span = outcomes
         .last_outcome
         .map_or(published_in, |last| last.duration_since(started));

@@ -1,0 +1,124 @@
+//! Certificate expiry: exactly once, with the balance booked as expired, a pending gift
+//! returned first, and the audit balanced.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use chrono::Utc;
+use giftgate_actors::domain::{
+    CertificateCode, CertificateStatus, OutboxMessage, PinCipher, Region,
+};
+use giftgate_actors::ports::{ManualClock, PaymentRail, Store};
+use giftgate_actors::service::orders::OrderMeta;
+use giftgate_actors::service::{Ledger, PaymentRails, Policy, RedeemRequest};
+use giftgate_billing::{BillingConfig, BillingSimulator, OneApiBilling};
+use giftgate_store::testing::TestDatabase;
+use serde_json::json;
+
+use crate::helpers::assert_audit_passes;
+
+#[actix_web::test]
+async fn certificates_expire_once_with_their_balance_booked() {
+    let database = TestDatabase::postgres().await;
+    let store: Arc<dyn Store> = giftgate_store::connect(&database.url).await.unwrap();
+    giftgate_actors::service::catalog::seed_sample_catalog(store.as_ref())
+        .await
+        .unwrap();
+    let billing = BillingSimulator::start(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap();
+    let carrier: Arc<dyn PaymentRail> =
+        Arc::new(OneApiBilling::new(BillingConfig::new(billing.base_url())).unwrap());
+    let clock = Arc::new(ManualClock::new(Utc::now()));
+    let ledger = Ledger::new(
+        Arc::clone(&store),
+        PaymentRails {
+            carrier,
+            network: None,
+        },
+        clock.clone(),
+        PinCipher::from_hex(&"0f".repeat(32)).unwrap(),
+        Policy::default(),
+    );
+    let place = |body: serde_json::Value| {
+        let ledger = ledger.clone();
+        async move {
+            let order = giftgate_actors::domain::Order::from_value(&body, Region::KR).unwrap();
+            ledger
+                .place_order(&order, &OrderMeta::default())
+                .await
+                .unwrap()
+        }
+    };
+    let bought = place(
+        json!({"order_id":"x-buy","type":"purchase","msisdn":"01071710000",
+        "product_id":"book-10000","quantity":2,"settlement":{"method":"carrier"}}),
+    )
+    .await;
+    let codes: Vec<CertificateCode> = bought.outcome.unwrap()["certificate_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| CertificateCode::parse(c.as_str().unwrap()).unwrap())
+        .collect();
+    // One is partly used, the other is out as a gift when its time runs out.
+    let first = store.certificate(&codes[0]).await.unwrap().unwrap();
+    let pin = ledger
+        .pins
+        .open(&first.pin_sealed, codes[0].as_str())
+        .unwrap();
+    ledger
+        .redeem(&RedeemRequest {
+            merchant_id: "m_1".into(),
+            merchant_name: "Book & Life".into(),
+            idempotency_key: "k".into(),
+            code: codes[0].clone(),
+            pin,
+            amount: giftgate_actors::domain::Money::parse(
+                "3000",
+                giftgate_actors::domain::Currency::KRW,
+            )
+            .unwrap(),
+        })
+        .await
+        .unwrap();
+    place(
+        json!({"order_id":"x-gift","type":"gift","msisdn":"01071710000",
+        "certificate_codes":[codes[1].as_str()],"to":"01071719999"}),
+    )
+    .await;
+
+    assert_eq!(
+        ledger.expire_due_certificates(100).await.unwrap(),
+        0,
+        "nothing is due yet"
+    );
+    clock.advance(chrono::Duration::days(1825) + chrono::Duration::seconds(1));
+    assert_eq!(ledger.expire_due_certificates(100).await.unwrap(), 2);
+    assert_eq!(
+        ledger.expire_due_certificates(100).await.unwrap(),
+        0,
+        "exactly once"
+    );
+    for code in &codes {
+        let certificate = store.certificate(code).await.unwrap().unwrap();
+        assert_eq!(certificate.status, CertificateStatus::Expired);
+        assert!(certificate.balance.is_zero());
+        assert_eq!(
+            certificate.owner.as_str(),
+            "+821071710000",
+            "the gift came back first"
+        );
+    }
+    let facts = store.audit_facts().await.unwrap();
+    assert_eq!(facts.totals[0].expired, 7000 + 10000);
+    let outbox = store.outbox_pending(100).await.unwrap();
+    let expired_events = outbox
+        .iter()
+        .filter(|r| matches!(&r.message, OutboxMessage::Event { event, .. } if event.event_type == "certificate.expired"))
+        .count();
+    assert_eq!(expired_events, 2);
+    billing.stop().await;
+    assert_audit_passes(&database.url).await;
+    database.drop().await;
+}
