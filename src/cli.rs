@@ -50,6 +50,17 @@ pub struct BenchArgs {
     /// independent `smpp34` crate's figure in the same run, and a TPS-limited run.
     #[arg(long, conflicts_with_all = ["mms"])]
     pub smpp: bool,
+    /// AMQP: publish a realistic order mix to `GIFTGATE_AMQP_URL` (purchase 60 %, gift
+    /// 20 %, accept/reject 10 %, refund 10 %) and measure completed orders/s from
+    /// `order.completed` events and end-to-end latency; a gateway must consume there.
+    #[arg(long)]
+    pub amqp: bool,
+    /// Subscribers the AMQP mix is spread over.
+    #[arg(long, default_value_t = 5000)]
+    pub subscribers: usize,
+    /// Offered orders/s for the AMQP latency run (unpaced when absent).
+    #[arg(long)]
+    pub offered_rate: Option<u32>,
     /// MMS: packaged and submitted MMS/s (100 KB packages) to the MMSC simulator, and the
     /// barcode rendering cost.
     #[arg(long)]

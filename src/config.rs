@@ -73,6 +73,10 @@ pub struct Settings {
     pub delivery: bool,
     /// Seconds between runs of the certificate expiry job (extension).
     pub expiry_interval_secs: u64,
+    /// Unacknowledged orders one AMQP consumer holds at once (extension).
+    pub amqp_prefetch: u16,
+    /// Order partitions by MSISDN hash for scale-out (extension; 0 = one queue).
+    pub amqp_partitions: u16,
 }
 
 impl Default for Settings {
@@ -107,6 +111,8 @@ impl Default for Settings {
             psp_timeout_ms: 10_000,
             delivery: true,
             expiry_interval_secs: 3600,
+            amqp_prefetch: 64,
+            amqp_partitions: 0,
         }
     }
 }

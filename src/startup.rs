@@ -52,6 +52,7 @@ pub struct Gateway {
     pub smpp: SmppClient,
     server: ServerHandle,
     arbiters: Vec<Arbiter>,
+    amqp: Option<giftgate_amqp::AmqpHandle>,
     workers: Vec<actix::Recipient<giftgate_actors::actors::Stop>>,
 }
 
@@ -212,6 +213,12 @@ impl Gateway {
             )
             .start()
             .recipient(),
+            CertificateExpiry::new(
+                Arc::clone(&ledger),
+                Duration::from_secs(settings.expiry_interval_secs.max(1)),
+            )
+            .start()
+            .recipient(),
             Recovery::new(
                 Arc::clone(&ledger),
                 registry.clone(),
@@ -237,7 +244,25 @@ impl Gateway {
             &mut workers,
         )
         .await?;
-        let probes: Vec<Arc<dyn ReadinessProbe>> = vec![Arc::new(SmscBound(smpp.clone()))];
+        let mut probes: Vec<Arc<dyn ReadinessProbe>> = vec![Arc::new(SmscBound(smpp.clone()))];
+        let amqp = match &settings.amqp_url {
+            Some(url) => {
+                let handle = giftgate_amqp::start(
+                    giftgate_amqp::AmqpConfig {
+                        prefetch: settings.amqp_prefetch.max(1),
+                        partitions: settings.amqp_partitions,
+                        ..giftgate_amqp::AmqpConfig::new(url.clone())
+                    },
+                    Arc::clone(&ledger),
+                    registry.clone(),
+                )
+                .await
+                .context("connecting to RabbitMQ")?;
+                probes.push(Arc::new(BrokerConnected(handle.status())));
+                Some(handle)
+            }
+            None => None,
+        };
 
         let state = web::Data::new(AppState {
             ledger: Arc::clone(&ledger),
@@ -282,6 +307,7 @@ impl Gateway {
             smpp,
             server: handle,
             arbiters,
+            amqp,
             workers,
         })
     }
@@ -290,6 +316,10 @@ impl Gateway {
     /// waits for its order), then the session threads stop.
     pub async fn stop(self) {
         self.server.stop(true).await;
+        // In-flight AMQP orders need their sessions: drain the broker side first.
+        if let Some(amqp) = self.amqp {
+            amqp.shutdown().await;
+        }
         for worker in &self.workers {
             worker.do_send(giftgate_actors::actors::Stop);
         }
@@ -434,5 +464,19 @@ impl ReadinessProbe for SmscBound {
             0 => Err("no SMPP bind is up".to_owned()),
             _ => Ok(()),
         }
+    }
+}
+
+/// `/readyz`: the broker connection is up.
+struct BrokerConnected(giftgate_amqp::AmqpStatus);
+
+#[async_trait::async_trait]
+impl ReadinessProbe for BrokerConnected {
+    fn name(&self) -> &'static str {
+        "broker"
+    }
+
+    async fn check(&self) -> Result<(), String> {
+        self.0.check()
     }
 }

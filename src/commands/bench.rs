@@ -13,6 +13,24 @@ pub async fn run(settings: Settings, args: BenchArgs) -> anyhow::Result<ExitCode
         crate::bench::protocols::smpp(&args).await?;
         return Ok(ExitCode::SUCCESS);
     }
+    if args.amqp {
+        let url = settings
+            .amqp_url
+            .clone()
+            .ok_or_else(|| anyhow::anyhow!("--amqp needs GIFTGATE_AMQP_URL"))?;
+        // The gateway under test consumes in this process, on the configured database.
+        let mut gateway_settings = settings.clone();
+        gateway_settings.http_addr = "127.0.0.1:0".to_owned();
+        gateway_settings.monthly_carrier_cap = 0;
+        gateway_settings.delivery = !args.api_only;
+        let gateway = crate::startup::Gateway::start(gateway_settings).await?;
+        let report =
+            giftgate_amqp::bench::run(&url, args.messages, args.subscribers, args.offered_rate)
+                .await;
+        gateway.stop().await;
+        println!("{}", report?);
+        return Ok(ExitCode::SUCCESS);
+    }
     if args.mms {
         crate::bench::protocols::mms(&args).await?;
         return Ok(ExitCode::SUCCESS);

@@ -3,6 +3,7 @@
 //! ends with `giftgate audit` on its database.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod amqp;
 mod bad_input;
 mod concurrency;
 mod expiry;

@@ -1,0 +1,137 @@
+//! The gateway wired to RabbitMQ (its own vhost): an order published to
+//! `giftgate.orders` completes, its answer comes back on `reply_to`, a poison message is
+//! dead-lettered, and `/readyz` reports the broker.
+
+use std::process::Command;
+use std::time::Duration;
+
+use futures::StreamExt;
+use lapin::options::{BasicConsumeOptions, BasicPublishOptions, QueueDeclareOptions};
+use lapin::types::{AMQPValue, FieldTable, ShortString};
+use lapin::{BasicProperties, Connection, ConnectionProperties};
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp};
+
+fn rabbitmqctl(args: &[&str]) {
+    let status = Command::new("rabbitmqctl")
+        .args(args)
+        .status()
+        .expect("rabbitmqctl runs");
+    assert!(status.success(), "rabbitmqctl {args:?}");
+}
+
+#[actix_web::test]
+async fn orders_arrive_by_amqp_and_answers_go_to_reply_to() {
+    let vhost = format!("gg_api_{}", uuid::Uuid::new_v4().simple());
+    rabbitmqctl(&["-q", "add_vhost", &vhost]);
+    rabbitmqctl(&[
+        "-q",
+        "set_permissions",
+        "-p",
+        &vhost,
+        "guest",
+        ".*",
+        ".*",
+        ".*",
+    ]);
+    let url = format!("amqp://guest:guest@127.0.0.1:5672/{vhost}");
+    let app = TestApp::spawn_with(Backend::Postgres, |s| s.amqp_url = Some(url.clone())).await;
+    let (status, ready) = app.get("/readyz", "").await;
+    assert_eq!(status, 200, "{ready}");
+    assert_eq!(ready["checks"]["broker"], "ok");
+
+    let connection = Connection::connect(&url, ConnectionProperties::default())
+        .await
+        .unwrap();
+    let channel = connection.create_channel().await.unwrap();
+    let replies = channel
+        .queue_declare(
+            ShortString::from(""),
+            QueueDeclareOptions {
+                exclusive: true,
+                ..Default::default()
+            },
+            FieldTable::default(),
+        )
+        .await
+        .unwrap();
+    let mut consumer = channel
+        .basic_consume(
+            replies.name().clone(),
+            ShortString::from("test"),
+            BasicConsumeOptions {
+                no_ack: true,
+                ..Default::default()
+            },
+            FieldTable::default(),
+        )
+        .await
+        .unwrap();
+    let publish = |body: Vec<u8>, routing_key: &'static str, reply: bool| {
+        let channel = channel.clone();
+        let reply_to = replies.name().clone();
+        async move {
+            let mut properties = BasicProperties::default()
+                .with_content_type(ShortString::from("application/json"))
+                .with_delivery_mode(2);
+            if reply {
+                properties = properties
+                    .with_reply_to(reply_to)
+                    .with_correlation_id(ShortString::from("corr-1"));
+            }
+            channel
+                .basic_publish(
+                    ShortString::from("giftgate.orders"),
+                    ShortString::from(routing_key),
+                    BasicPublishOptions::default(),
+                    &body,
+                    properties,
+                )
+                .await
+                .unwrap()
+                .await
+                .unwrap();
+        }
+    };
+    publish(b"{not json".to_vec(), "purchase", false).await;
+    let order = json!({"order_id":"amqp-1","type":"purchase","msisdn":"01061610000",
+        "product_id":"book-10000","settlement":{"method":"carrier"}});
+    publish(serde_json::to_vec(&order).unwrap(), "purchase", true).await;
+
+    let delivery = tokio::time::timeout(Duration::from_secs(20), consumer.next())
+        .await
+        .expect("an answer on reply_to")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        delivery
+            .properties
+            .correlation_id()
+            .as_ref()
+            .map(|c| c.as_str()),
+        Some("corr-1")
+    );
+    let answer: Value = serde_json::from_slice(&delivery.data).unwrap();
+    assert_eq!(answer["type"], "order.completed", "{answer}");
+    assert_eq!(answer["order_id"], "amqp-1");
+    assert_eq!(app.wallet("01061610000").await.len(), 1);
+
+    let dead = channel
+        .basic_get(
+            ShortString::from("giftgate.orders.dead"),
+            lapin::options::BasicGetOptions { no_ack: true },
+        )
+        .await
+        .unwrap()
+        .expect("the malformed message is dead-lettered");
+    let headers = dead.properties.headers().clone().unwrap_or_default();
+    let reason = headers.inner().get("x-giftgate-error").cloned();
+    assert!(
+        matches!(reason, Some(AMQPValue::LongString(ref text)) if text.to_string().starts_with("malformed_json")),
+        "{reason:?}"
+    );
+    connection.close(0, ShortString::from("bye")).await.unwrap();
+    app.finish().await;
+    rabbitmqctl(&["-q", "delete_vhost", &vhost]);
+}
