@@ -80,6 +80,17 @@ async fn deliver(store: &dyn Store, client: &Mm7Client, max_bytes: usize, record
         let _ = store.outbox_park(record.id, "not an MMS entry").await;
         return;
     };
+    let capable = match giftgate_actors::domain::Msisdn::parse(&notice.to, giftgate_actors::domain::Region::default()) {
+        Ok(msisdn) => store.mms_capable(&msisdn).await.unwrap_or(true),
+        Err(_) => true,
+    };
+    if !capable {
+        let result = fall_back_to_sms(store, notice, "the handset is marked MMS-incapable").await;
+        if result.is_ok() {
+            let _ = store.outbox_delivered(&[record.id]).await;
+        }
+        return;
+    }
     let outcome = match build_package(store, notice, max_bytes).await {
         Ok((package, dropped)) => {
             let request = SubmitRequest {

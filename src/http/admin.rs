@@ -130,3 +130,32 @@ pub async fn put_product(
         .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?;
     Ok(HttpResponse::Ok().json(super::catalog::product_view(&product)))
 }
+
+/// A subscriber's handset capabilities.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct HandsetBody {
+    /// Whether the handset can receive MMS; gifts to one that cannot go by SMS.
+    pub mms_capable: bool,
+}
+
+/// Record what a subscriber's handset can receive.
+#[utoipa::path(put, path = "/v1/admin/subscribers/{msisdn}/handset", tag = "admin", request_body = HandsetBody,
+    params(("msisdn" = String, Path)), responses((status = 200, description = "{msisdn, mms_capable}")),
+    security(("admin_token" = [])))]
+pub async fn put_handset(
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: web::Json<HandsetBody>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    state.keys.admin(&request)?;
+    let msisdn = giftgate_actors::domain::Msisdn::parse(&path, state.ledger.policy.region)
+        .map_err(|e| ApiError::bad_request("invalid_msisdn", e.to_string()))?;
+    state
+        .ledger
+        .store
+        .set_mms_capable(&msisdn, body.mms_capable)
+        .await
+        .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?;
+    Ok(HttpResponse::Ok().json(json!({ "msisdn": msisdn.as_str(), "mms_capable": body.mms_capable })))
+}

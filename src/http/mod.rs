@@ -77,6 +77,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route(
                     "/admin/products/{product_id}",
                     web::put().to(admin::put_product),
+                )
+                .route(
+                    "/admin/subscribers/{msisdn}/handset",
+                    web::put().to(admin::put_handset),
                 ),
         )
         .default_service(web::to(|| async {

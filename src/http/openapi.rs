@@ -16,10 +16,10 @@ use super::{admin, catalog, contents, error, health, orders, redemptions, subscr
         subscribers::certificates, subscribers::gifts, subscribers::history,
         subscribers::gift, subscribers::confirm_gift,
         redemptions::redeem, redemptions::void, redemptions::balance,
-        admin::create_merchant, admin::create_channel, admin::put_product,
+        admin::create_merchant, admin::create_channel, admin::put_product, admin::put_handset,
         health::healthz, health::readyz, health::metrics,
     ),
-    components(schemas(error::ErrorBody, redemptions::RedeemBody, admin::NameBody, admin::ProductBody)),
+    components(schemas(error::ErrorBody, redemptions::RedeemBody, admin::NameBody, admin::ProductBody, admin::HandsetBody)),
     modifiers(&BearerSchemes)
 )]
 pub struct ApiDoc;

@@ -251,3 +251,31 @@ async fn uploads_are_checked_by_content_and_unknown_extras_refused() {
     assert!(response.bytes().await.unwrap().starts_with(b"\x89PNG"));
     app.finish().await;
 }
+
+#[actix_web::test]
+async fn a_transferee_marked_mms_incapable_gets_the_gift_by_sms() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let admin = app.settings.admin_token.clone().unwrap();
+    let (status, answer) = app
+        .client
+        .put(format!("{}/v1/admin/subscribers/010-9090-1111/handset", app.base))
+        .bearer_auth(&admin)
+        .json(&json!({"mms_capable": false}))
+        .send()
+        .await
+        .map(|r| (r.status().as_u16(), r))
+        .unwrap();
+    assert_eq!(status, 200, "{:?}", answer.text().await);
+    gift_with_extras(&app, "01090902222", "01090901111", "incapable", json!(["card-001"])).await;
+    let smsc = app.gateway().smsc_simulator.as_ref().unwrap();
+    eventually("the gift by SMS", || async {
+        smsc.inbox("+821090901111").iter().any(|m| m.text.contains("ACCEPT"))
+    })
+    .await;
+    eventually("the giver told", || async {
+        smsc.inbox("+821090902222").iter().any(|m| m.text.contains("SMS instead"))
+    })
+    .await;
+    assert!(app.gateway().mmsc_simulator.as_ref().unwrap().inbox("+821090901111").is_empty());
+    app.finish().await;
+}

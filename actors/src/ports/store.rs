@@ -316,6 +316,12 @@ pub trait Store: Send + Sync + 'static {
     /// size in bytes.
     async fn contents(&self) -> Result<Vec<(ContentItem, i64)>, StoreError>;
 
+    /// Marks whether a subscriber's handset can receive MMS (registering the subscriber
+    /// if new).
+    async fn set_mms_capable(&self, msisdn: &Msisdn, capable: bool) -> Result<(), StoreError>;
+    /// Whether a subscriber's handset can receive MMS (unknown subscribers: yes).
+    async fn mms_capable(&self, msisdn: &Msisdn) -> Result<bool, StoreError>;
+
     /// A handset message by our message id.
     async fn message(&self, message_id: &str) -> Result<Option<MessageRecord>, StoreError>;
     /// A handset message by one of its provider's (normalised) ids.

@@ -244,3 +244,8 @@ pub(crate) const CONTENT: &str = "SELECT content_id, kind, title, mime, bytes, c
 
 pub(crate) const CONTENTS: &str = "SELECT content_id, kind, title, mime, \
      CAST(LENGTH(bytes) AS BIGINT) AS size, created_at FROM contents ORDER BY content_id";
+
+pub(crate) const SET_MMS_CAPABLE: &str = "INSERT INTO subscribers (msisdn, joined_at, mms_capable) \
+     VALUES ($1, $2, $3) ON CONFLICT (msisdn) DO UPDATE SET mms_capable = excluded.mms_capable";
+
+pub(crate) const MMS_CAPABLE: &str = "SELECT mms_capable FROM subscribers WHERE msisdn = $1";

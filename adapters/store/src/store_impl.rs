@@ -882,6 +882,26 @@ macro_rules! impl_store {
                         .collect()
                 }
 
+                async fn set_mms_capable(&self, msisdn: &Msisdn, capable: bool) -> Result<(), StoreError> {
+                    sqlx::query(sql::SET_MMS_CAPABLE)
+                        .bind(msisdn.as_str().to_owned())
+                        .bind(Utc::now())
+                        .bind(capable)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(())
+                }
+
+                async fn mms_capable(&self, msisdn: &Msisdn) -> Result<bool, StoreError> {
+                    Ok(sqlx::query_scalar::<$db, bool>(sql::MMS_CAPABLE)
+                        .bind(msisdn.as_str().to_owned())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?
+                        .unwrap_or(true))
+                }
+
                 async fn message(
                     &self,
                     message_id: &str,

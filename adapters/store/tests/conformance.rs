@@ -43,6 +43,7 @@ conformance!(
     ping_answers,
     messages_are_tracked_by_provider_id,
     contents_are_upserted_and_listed_without_bytes,
+    handsets_are_mms_capable_unless_marked,
 );
 
 fn is_conflict<T: std::fmt::Debug>(result: &Result<T, StoreError>) -> bool {
@@ -1277,4 +1278,13 @@ async fn contents_are_upserted_and_listed_without_bytes(ctx: Ctx) {
             .unwrap()
             .is_none()
     );
+}
+
+async fn handsets_are_mms_capable_unless_marked(ctx: Ctx) {
+    let someone = msisdn(7);
+    assert!(ctx.store.mms_capable(&someone).await.unwrap(), "unknown subscribers: yes");
+    ctx.store.set_mms_capable(&someone, false).await.unwrap();
+    assert!(!ctx.store.mms_capable(&someone).await.unwrap());
+    ctx.store.set_mms_capable(&someone, true).await.unwrap();
+    assert!(ctx.store.mms_capable(&someone).await.unwrap());
 }
