@@ -77,6 +77,8 @@ pub struct Settings {
     pub amqp_prefetch: u16,
     /// Order partitions by MSISDN hash for scale-out (extension; 0 = one queue).
     pub amqp_partitions: u16,
+    /// External content provider URL template with `{id}` (extension; unset = none).
+    pub content_provider_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -113,6 +115,7 @@ impl Default for Settings {
             expiry_interval_secs: 3600,
             amqp_prefetch: 64,
             amqp_partitions: 0,
+            content_provider_url: None,
         }
     }
 }

@@ -181,13 +181,16 @@ impl Gateway {
             network: Some(network),
         };
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let ledger = Arc::new(Ledger::new(
-            Arc::clone(&store),
-            rails,
-            clock,
-            pins,
-            policy(&settings)?,
-        ));
+        let mut ledger = Ledger::new(Arc::clone(&store), rails, clock, pins, policy(&settings)?);
+        if let Some(template) = &settings.content_provider_url {
+            let source = crate::content_provider::HttpContentSource::new(
+                template,
+                crate::http::contents::MAX_CONTENT_BYTES,
+            )
+            .context("GIFTGATE_CONTENT_PROVIDER_URL")?;
+            ledger = ledger.with_content_source(Arc::new(source));
+        }
+        let ledger = Arc::new(ledger);
 
         let threads = match settings.session_threads {
             0 => std::thread::available_parallelism()

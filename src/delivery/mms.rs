@@ -80,7 +80,10 @@ async fn deliver(store: &dyn Store, client: &Mm7Client, max_bytes: usize, record
         let _ = store.outbox_park(record.id, "not an MMS entry").await;
         return;
     };
-    let capable = match giftgate_actors::domain::Msisdn::parse(&notice.to, giftgate_actors::domain::Region::default()) {
+    let capable = match giftgate_actors::domain::Msisdn::parse(
+        &notice.to,
+        giftgate_actors::domain::Region::default(),
+    ) {
         Ok(msisdn) => store.mms_capable(&msisdn).await.unwrap_or(true),
         Err(_) => true,
     };

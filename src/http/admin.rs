@@ -157,5 +157,6 @@ pub async fn put_handset(
         .set_mms_capable(&msisdn, body.mms_capable)
         .await
         .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?;
-    Ok(HttpResponse::Ok().json(json!({ "msisdn": msisdn.as_str(), "mms_capable": body.mms_capable })))
+    Ok(HttpResponse::Ok()
+        .json(json!({ "msisdn": msisdn.as_str(), "mms_capable": body.mms_capable })))
 }

@@ -96,7 +96,7 @@ async fn check_references(state: &AppState, order: &Order) -> Result<(), ApiErro
         _ => None,
     };
     for extra in spec.map(|s| s.extras.as_slice()).unwrap_or_default() {
-        if store.content(extra).await.map_err(unavailable)?.is_none() {
+        if state.ledger.resolve_content(extra).await?.is_none() {
             return Err(ApiError::new(
                 actix_web::http::StatusCode::NOT_FOUND,
                 "unknown_content",

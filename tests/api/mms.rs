@@ -258,7 +258,10 @@ async fn a_transferee_marked_mms_incapable_gets_the_gift_by_sms() {
     let admin = app.settings.admin_token.clone().unwrap();
     let (status, answer) = app
         .client
-        .put(format!("{}/v1/admin/subscribers/010-9090-1111/handset", app.base))
+        .put(format!(
+            "{}/v1/admin/subscribers/010-9090-1111/handset",
+            app.base
+        ))
         .bearer_auth(&admin)
         .json(&json!({"mms_capable": false}))
         .send()
@@ -266,16 +269,130 @@ async fn a_transferee_marked_mms_incapable_gets_the_gift_by_sms() {
         .map(|r| (r.status().as_u16(), r))
         .unwrap();
     assert_eq!(status, 200, "{:?}", answer.text().await);
-    gift_with_extras(&app, "01090902222", "01090901111", "incapable", json!(["card-001"])).await;
+    gift_with_extras(
+        &app,
+        "01090902222",
+        "01090901111",
+        "incapable",
+        json!(["card-001"]),
+    )
+    .await;
     let smsc = app.gateway().smsc_simulator.as_ref().unwrap();
     eventually("the gift by SMS", || async {
-        smsc.inbox("+821090901111").iter().any(|m| m.text.contains("ACCEPT"))
+        smsc.inbox("+821090901111")
+            .iter()
+            .any(|m| m.text.contains("ACCEPT"))
     })
     .await;
     eventually("the giver told", || async {
-        smsc.inbox("+821090902222").iter().any(|m| m.text.contains("SMS instead"))
+        smsc.inbox("+821090902222")
+            .iter()
+            .any(|m| m.text.contains("SMS instead"))
     })
     .await;
-    assert!(app.gateway().mmsc_simulator.as_ref().unwrap().inbox("+821090901111").is_empty());
+    assert!(
+        app.gateway()
+            .mmsc_simulator
+            .as_ref()
+            .unwrap()
+            .inbox("+821090901111")
+            .is_empty()
+    );
     app.finish().await;
+}
+
+/// A content provider on loopback: a theme card, a file that lies about being a PNG,
+/// and nothing else.
+async fn start_provider() -> (String, actix_web::dev::ServerHandle) {
+    use actix_web::{App, HttpResponse, HttpServer, web};
+    let png = giftgate_mms::sample_contents()
+        .into_iter()
+        .find(|c| c.mime == "image/png")
+        .unwrap()
+        .bytes;
+    let server = HttpServer::new(move || {
+        let png = png.clone();
+        App::new().route(
+            "/contents/{id}",
+            web::get().to(move |id: web::Path<String>| {
+                let png = png.clone();
+                async move {
+                    match id.as_str() {
+                        "card-ext-1" => HttpResponse::Ok()
+                            .content_type("image/png")
+                            .insert_header(("X-Content-Title", "Autumn"))
+                            .body(png),
+                        "card-liar" => HttpResponse::Ok()
+                            .content_type("image/png")
+                            .body("<html>no</html>"),
+                        _ => HttpResponse::NotFound().finish(),
+                    }
+                }
+            }),
+        )
+    })
+    .workers(1)
+    .disable_signals()
+    .bind("127.0.0.1:0")
+    .unwrap();
+    let addr = server.addrs()[0];
+    let server = server.run();
+    let handle = server.handle();
+    actix_web::rt::spawn(server);
+    (format!("http://{addr}/contents/{{id}}"), handle)
+}
+
+#[actix_web::test]
+async fn extras_from_an_external_content_provider_are_checked_and_cached() {
+    let (template, provider) = start_provider().await;
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| {
+        s.content_provider_url = Some(template.clone())
+    })
+    .await;
+    let code = app.buy("cp-buy", "01092920000", "book-10000", 2).await;
+    let (status, answer) = app
+        .order(
+            json!({"order_id":"cp-gift","type":"gift","msisdn":"01092920000",
+            "certificate_codes":[codes_first(&code)],"to":"01092929999","extras":["card-ext-1"]}),
+        )
+        .await;
+    assert_eq!(status, 202, "{answer}");
+    assert_eq!(answer["status"], "completed", "{answer}");
+    let (_, contents) = app.get("/v1/contents", "").await;
+    assert!(
+        contents["contents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["content_id"] == "card-ext-1" && c["title"] == "Autumn")
+    );
+    let (status, refused) = app
+        .order(
+            json!({"order_id":"cp-liar","type":"gift","msisdn":"01092920000",
+            "certificate_codes":[code[1]],"to":"01092929999","extras":["card-liar"]}),
+        )
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(refused["error"], "unsupported_content");
+    let (status, missing) = app
+        .order(
+            json!({"order_id":"cp-none","type":"gift","msisdn":"01092920000",
+            "certificate_codes":[code[1]],"to":"01092929999","extras":["card-nope"]}),
+        )
+        .await;
+    assert_eq!(status, 404, "{missing}");
+    assert_eq!(missing["error"], "unknown_content");
+    let mmsc = app.gateway().mmsc_simulator.as_ref().unwrap();
+    eventually("the MMS with the provider's card", || async {
+        mmsc.inbox("+821092929999")
+            .iter()
+            .any(|m| m.parts.iter().any(|p| p.content_id.contains("card-ext-1")))
+    })
+    .await;
+    provider.stop(true).await;
+    app.finish().await;
+}
+
+fn codes_first(codes: &[String]) -> &str {
+    &codes[0]
 }

@@ -1,10 +1,12 @@
 //! The ports: what the core needs from the outside world, as traits adapters implement.
 
 pub mod clock;
+pub mod contents;
 pub mod payment;
 pub mod store;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use contents::{ContentSource, ContentSourceError};
 pub use payment::{PaymentError, PaymentRail, PaymentRequest, RailStatus};
 pub use store::{
     ApiKeyRecord, AuditFacts, Changes, CurrencyTotals, GiftUpdate, KeyKind, OrderUpdate,

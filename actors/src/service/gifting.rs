@@ -121,7 +121,7 @@ impl Ledger {
     /// Refuses a gift whose extras are not in the contents database.
     pub(crate) async fn check_extras(&self, spec: &GiftSpec) -> Result<(), ServiceError> {
         for extra in &spec.extras {
-            if self.store.content(extra).await?.is_none() {
+            if self.resolve_content(extra).await?.is_none() {
                 return Err(Refusal::new("unknown_content", format!("no content {extra}")).into());
             }
         }

@@ -57,6 +57,8 @@ pub struct Ledger {
     pub pins: PinCipher,
     /// Deployment rules.
     pub policy: Policy,
+    /// An external content provider for extras the contents database lacks.
+    pub content_source: Option<Arc<dyn crate::ports::ContentSource>>,
 }
 
 impl Ledger {
@@ -74,6 +76,38 @@ impl Ledger {
             clock,
             pins,
             policy,
+            content_source: None,
+        }
+    }
+
+    /// Adds an external content provider.
+    pub fn with_content_source(mut self, source: Arc<dyn crate::ports::ContentSource>) -> Self {
+        self.content_source = Some(source);
+        self
+    }
+
+    /// A content item: from the contents database, else fetched from the external
+    /// provider (checked there) and cached. `None` when nobody has it.
+    pub async fn resolve_content(
+        &self,
+        id: &crate::domain::ContentId,
+    ) -> Result<Option<crate::domain::ContentItem>, ServiceError> {
+        if let Some(item) = self.store.content(id).await? {
+            return Ok(Some(item));
+        }
+        let Some(source) = &self.content_source else {
+            return Ok(None);
+        };
+        match source.fetch(id).await {
+            Ok(Some(item)) => {
+                self.store.upsert_content(&item).await?;
+                Ok(Some(item))
+            }
+            Ok(None) => Ok(None),
+            Err(crate::ports::ContentSourceError::Refused(why)) => {
+                Err(Refusal::new("unsupported_content", format!("content {id}: {why}")).into())
+            }
+            Err(error) => Err(Refusal::new("content_unavailable", error.to_string()).into()),
         }
     }
 

@@ -882,7 +882,11 @@ macro_rules! impl_store {
                         .collect()
                 }
 
-                async fn set_mms_capable(&self, msisdn: &Msisdn, capable: bool) -> Result<(), StoreError> {
+                async fn set_mms_capable(
+                    &self,
+                    msisdn: &Msisdn,
+                    capable: bool,
+                ) -> Result<(), StoreError> {
                     sqlx::query(sql::SET_MMS_CAPABLE)
                         .bind(msisdn.as_str().to_owned())
                         .bind(Utc::now())

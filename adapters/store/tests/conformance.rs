@@ -1282,7 +1282,10 @@ async fn contents_are_upserted_and_listed_without_bytes(ctx: Ctx) {
 
 async fn handsets_are_mms_capable_unless_marked(ctx: Ctx) {
     let someone = msisdn(7);
-    assert!(ctx.store.mms_capable(&someone).await.unwrap(), "unknown subscribers: yes");
+    assert!(
+        ctx.store.mms_capable(&someone).await.unwrap(),
+        "unknown subscribers: yes"
+    );
     ctx.store.set_mms_capable(&someone, false).await.unwrap();
     assert!(!ctx.store.mms_capable(&someone).await.unwrap());
     ctx.store.set_mms_capable(&someone, true).await.unwrap();
