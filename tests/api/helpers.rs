@@ -67,7 +67,14 @@ impl TestApp {
 
     /// A gateway on an existing database (a second instance, or a restart).
     pub async fn on(settings: Settings) -> TestApp {
-        giftgate::telemetry::init("text");
+        // Logs go through the test harness's capture: shown only for failing tests.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+            )
+            .with_test_writer()
+            .try_init();
         let gateway = Gateway::start(settings.clone())
             .await
             .expect("gateway starts");
