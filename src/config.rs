@@ -79,6 +79,20 @@ pub struct Settings {
     pub amqp_partitions: u16,
     /// External content provider URL template with `{id}` (extension; unset = none).
     pub content_provider_url: Option<String>,
+    /// Largest content item accepted, bytes (extension).
+    pub content_max_bytes: usize,
+    /// Largest multimedia message, bytes; bigger gifts drop their largest extras (extension).
+    pub mms_max_bytes: usize,
+    /// MM7 version spoken to the MMSC: `5.3.0` (REL-5-MM7-1-2) or `6.8.0` (REL-6-MM7-1-4) (extension).
+    pub mm7_version: String,
+    /// MM7 basic-auth user (extension).
+    pub mm7_username: Option<String>,
+    /// MM7 basic-auth password (extension).
+    pub mm7_password: Option<String>,
+    /// MM7 VASPID (extension).
+    pub mm7_vasp_id: String,
+    /// MM7 VASID (extension).
+    pub mm7_vas_id: String,
 }
 
 impl Default for Settings {
@@ -116,6 +130,13 @@ impl Default for Settings {
             amqp_prefetch: 64,
             amqp_partitions: 0,
             content_provider_url: None,
+            content_max_bytes: 300 * 1024,
+            mms_max_bytes: 300 * 1024,
+            mm7_version: "5.3.0".to_owned(),
+            mm7_username: None,
+            mm7_password: None,
+            mm7_vasp_id: "giftgate".to_owned(),
+            mm7_vas_id: "giftgate".to_owned(),
         }
     }
 }
@@ -188,6 +209,8 @@ impl fmt::Debug for Settings {
             .field("smsc_tps", &self.smsc_tps)
             .field("short_code", &self.short_code)
             .field("mm7_url", &self.mm7_url)
+            .field("mm7_version", &self.mm7_version)
+            .field("mm7_password", &redacted(&self.mm7_password))
             .field("billing_url", &self.billing_url)
             .field("psp_url", &self.psp_url)
             .field("admin_token", &redacted(&self.admin_token))

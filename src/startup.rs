@@ -185,7 +185,7 @@ impl Gateway {
         if let Some(template) = &settings.content_provider_url {
             let source = crate::content_provider::HttpContentSource::new(
                 template,
-                crate::http::contents::MAX_CONTENT_BYTES,
+                settings.content_max_bytes,
             )
             .context("GIFTGATE_CONTENT_PROVIDER_URL")?;
             ledger = ledger.with_content_source(Arc::new(source));
@@ -274,6 +274,7 @@ impl Gateway {
             metrics,
             probes,
             order_wait: Duration::from_secs(10),
+            content_max_bytes: settings.content_max_bytes,
         });
         let http_workers = match settings.http_workers {
             0 => threads,
@@ -374,7 +375,15 @@ async fn start_mms(
     };
     let client = Mm7Client::new(Mm7Config {
         url,
+        username: settings.mm7_username.clone(),
+        password: settings.mm7_password.clone(),
+        vasp_id: settings.mm7_vasp_id.clone(),
+        vas_id: settings.mm7_vas_id.clone(),
         sender_address: settings.short_code.clone(),
+        version: settings
+            .mm7_version
+            .parse()
+            .map_err(|_| anyhow::anyhow!("GIFTGATE_MM7_VERSION must be 5.3.0 or 6.8.0"))?,
         ..Mm7Config::default()
     })
     .context("MM7 client")?;
@@ -383,7 +392,7 @@ async fn start_mms(
             MmsDispatcher::new(
                 Arc::clone(store),
                 client,
-                giftgate_mms::DEFAULT_MAX_MESSAGE_BYTES,
+                settings.mms_max_bytes,
                 Duration::from_millis(200),
             )
             .start()

@@ -154,6 +154,15 @@ async fn build_package(
 ) -> Result<(giftgate_mms::MmsPackage, Vec<String>), Mm7Error> {
     let mut images = Vec::new();
     let mut audio = Vec::new();
+    for code in &notice.barcodes {
+        let png = giftgate_mms::code128_png(code).map_err(|e| Mm7Error::Invalid(e.to_string()))?;
+        images.push(MediaPart {
+            id: format!("barcode-{code}"),
+            mime: "image/png".to_owned(),
+            bytes: png,
+            droppable: false,
+        });
+    }
     for extra in &notice.extras {
         let Ok(id) = ContentId::parse(extra) else {
             continue;
@@ -211,7 +220,7 @@ async fn submitted(
     event.msisdn = Some(notice.to.clone());
     event.gift_id = Some(notice.gift_id.clone());
     changes.outbox.push(OutboxMessage::event(event));
-    if !dropped.is_empty() {
+    if !dropped.is_empty() && !notice.giver.is_empty() {
         changes.outbox.push(OutboxMessage::Sms(SmsNotice {
             message_id: format!("{}-dropped", notice.message_id),
             to: notice.giver.clone(),
@@ -243,24 +252,27 @@ async fn fall_back_to_sms(store: &dyn Store, notice: &MmsNotice, why: &str) -> R
             detail: Some(why.to_owned()),
             updated_at: now,
         }],
-        outbox: vec![
-            OutboxMessage::event(failed),
-            OutboxMessage::Sms(SmsNotice {
-                message_id: format!("{}-sms", notice.message_id),
-                to: notice.to.clone(),
-                text: notice.fallback_text.clone(),
-            }),
-            OutboxMessage::Sms(SmsNotice {
-                message_id: format!("{}-giver", notice.message_id),
-                to: notice.giver.clone(),
-                text: format!(
-                    "[giftgate] Your gift {} could not go by MMS; it was sent by SMS instead.",
-                    notice.gift_id
-                ),
-            }),
-        ],
+        outbox: vec![OutboxMessage::event(failed)],
         ..Changes::default()
     };
+    let mut changes = changes;
+    if !notice.fallback_text.is_empty() {
+        changes.outbox.push(OutboxMessage::Sms(SmsNotice {
+            message_id: format!("{}-sms", notice.message_id),
+            to: notice.to.clone(),
+            text: notice.fallback_text.clone(),
+        }));
+    }
+    if !notice.giver.is_empty() {
+        changes.outbox.push(OutboxMessage::Sms(SmsNotice {
+            message_id: format!("{}-giver", notice.message_id),
+            to: notice.giver.clone(),
+            text: format!(
+                "[giftgate] Your gift {} could not go by MMS; it was sent by SMS instead.",
+                notice.gift_id
+            ),
+        }));
+    }
     store.commit(changes).await.map_err(|e| e.to_string())
 }
 

@@ -13,9 +13,6 @@ use serde_json::json;
 use super::error::ApiError;
 use super::state::AppState;
 
-/// The largest content item accepted (the seed's extras travel inside one MMS).
-pub const MAX_CONTENT_BYTES: usize = 300 * 1024;
-
 /// The multipart form of an upload.
 #[derive(Debug, MultipartForm)]
 pub struct ContentUpload {
@@ -91,14 +88,14 @@ pub async fn upload(
         .as_ref()
         .map(|m| m.essence_str().to_owned());
     let bytes = form.file.data.to_vec();
-    if bytes.len() > MAX_CONTENT_BYTES {
+    let limit = state.content_max_bytes;
+    if bytes.len() > limit {
         return Err(content_error(ContentError::TooLarge {
             size: bytes.len(),
-            limit: MAX_CONTENT_BYTES,
+            limit,
         }));
     }
-    let mime = validate_content(kind, declared.as_deref(), &bytes, MAX_CONTENT_BYTES)
-        .map_err(content_error)?;
+    let mime = validate_content(kind, declared.as_deref(), &bytes, limit).map_err(content_error)?;
     let item = ContentItem {
         id: id.clone(),
         kind: kind.as_str().to_owned(),

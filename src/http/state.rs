@@ -34,4 +34,6 @@ pub struct AppState {
     pub probes: Vec<Arc<dyn ReadinessProbe>>,
     /// How long `POST /v1/orders` waits for an outcome before answering `pending`.
     pub order_wait: Duration,
+    /// Largest content item accepted by upload.
+    pub content_max_bytes: usize,
 }

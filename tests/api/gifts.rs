@@ -73,6 +73,7 @@ async fn a_gift_waiting_for_the_giver_is_sent_only_after_confirmation() {
     assert_eq!(status, 200);
     assert_eq!(package["certificates"][0]["code"], code.as_str());
     assert_eq!(package["extras"][0], "card-001");
+    assert!(package["size"].as_i64().unwrap() > 1000, "{package}");
     let mmsc = app.gateway().mmsc_simulator.as_ref().unwrap();
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert!(

@@ -132,7 +132,7 @@ pub struct MmsNotice {
     pub to: String,
     /// The gift it packages.
     pub gift_id: String,
-    /// The giver, told which way the gift went.
+    /// The giver, told which way the gift went (empty when nobody is to be told).
     pub giver: String,
     /// Subject line.
     pub subject: String,
@@ -142,6 +142,10 @@ pub struct MmsNotice {
     pub extras: Vec<String>,
     /// What goes by SMS if the MMS cannot be delivered.
     pub fallback_text: String,
+    /// Certificate codes whose barcodes the message carries (when certificates are
+    /// handed over); empty for a gift notice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub barcodes: Vec<String>,
 }
 
 /// An outbox entry: delivered after the commit that created it, at least once, in order

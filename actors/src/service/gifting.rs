@@ -210,6 +210,7 @@ impl Ledger {
             text: text.clone(),
             extras: gift.extras.iter().map(|e| e.to_string()).collect(),
             fallback_text: text,
+            barcodes: Vec::new(),
         }));
         changes.outbox.push(self.sms(
             gift.giver.as_str(),
@@ -304,10 +305,26 @@ impl Ledger {
             })
             .collect();
         let notices = self.notices();
-        changes.outbox.push(self.sms(
-            gift.transferee.as_str(),
-            notices.gift_accepted_to_transferee(gift.giver.as_str(), &lines),
-        ));
+        let handed_over = notices.gift_accepted_to_transferee(gift.giver.as_str(), &lines);
+        changes
+            .outbox
+            .push(self.sms(gift.transferee.as_str(), handed_over.clone()));
+        // The certificates' barcodes, for the chain store's scanner.
+        changes.outbox.push(OutboxMessage::Mms(MmsNotice {
+            message_id: uuid::Uuid::now_v7().to_string(),
+            to: gift.transferee.to_string(),
+            gift_id: gift.id.to_string(),
+            giver: String::new(),
+            subject: match self.policy.language {
+                crate::domain::Language::Ko => "상품권 바코드".to_owned(),
+                crate::domain::Language::En => "Your certificate barcode".to_owned(),
+            },
+            text: handed_over,
+            extras: Vec::new(),
+            // The SMS above already carries code and PIN: nothing more to fall back to.
+            fallback_text: String::new(),
+            barcodes: accepted.iter().map(|c| c.code.to_string()).collect(),
+        }));
         changes.outbox.push(self.sms(
             gift.giver.as_str(),
             notices.gift_accepted_to_giver(gift.transferee.as_str(), total),
