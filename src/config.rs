@@ -79,6 +79,13 @@ pub struct Settings {
     pub amqp_partitions: u16,
     /// External content provider URL template with `{id}` (extension; unset = none).
     pub content_provider_url: Option<String>,
+    /// Send GSM 03.38 text packed (7-bit) rather than unpacked (extension; per SMSC).
+    pub smsc_gsm_packed: bool,
+    /// Send non-GSM text as KS C 5601 (data_coding 0x0E) rather than UCS2 (extension).
+    pub smsc_ksc5601: bool,
+    /// How this SMSC writes message ids in `submit_sm_resp` and receipts: `opaque`,
+    /// `hex` or `decimal`, as `submit,receipt` or one value for both (extension).
+    pub smsc_message_ids: String,
     /// Largest content item accepted, bytes (extension).
     pub content_max_bytes: usize,
     /// Largest multimedia message, bytes; bigger gifts drop their largest extras (extension).
@@ -130,6 +137,9 @@ impl Default for Settings {
             amqp_prefetch: 64,
             amqp_partitions: 0,
             content_provider_url: None,
+            smsc_gsm_packed: false,
+            smsc_ksc5601: false,
+            smsc_message_ids: "opaque".to_owned(),
             content_max_bytes: 300 * 1024,
             mms_max_bytes: 300 * 1024,
             mm7_version: "5.3.0".to_owned(),

@@ -439,6 +439,9 @@ async fn start_sms(
     config.window = settings.smsc_window.max(1);
     config.tps = settings.smsc_tps;
     config.source_addr = settings.short_code.clone();
+    config.coding.gsm_packed = settings.smsc_gsm_packed;
+    config.coding.ksc5601 = settings.smsc_ksc5601;
+    config.message_ids = message_id_formats(&settings.smsc_message_ids)?;
     let (events_tx, events_rx) = tokio::sync::mpsc::channel(1024);
     let client = SmppClient::start(config, events_tx);
     actix::spawn(crate::delivery::smpp_events::run(
@@ -491,4 +494,21 @@ impl ReadinessProbe for BrokerConnected {
     async fn check(&self) -> Result<(), String> {
         self.0.check()
     }
+}
+
+/// Reads `GIFTGATE_SMSC_MESSAGE_IDS`: `opaque`, `hex`, `decimal`, or `submit,receipt`.
+fn message_id_formats(text: &str) -> anyhow::Result<giftgate_smpp::IdNormalization> {
+    let format = |name: &str| match name.trim() {
+        "opaque" => Ok(giftgate_smpp::IdFormat::Opaque),
+        "hex" => Ok(giftgate_smpp::IdFormat::Hex),
+        "decimal" => Ok(giftgate_smpp::IdFormat::Decimal),
+        other => Err(anyhow::anyhow!(
+            "GIFTGATE_SMSC_MESSAGE_IDS: {other:?} is not opaque, hex or decimal"
+        )),
+    };
+    let (submit, receipt) = text.split_once(',').unwrap_or((text, text));
+    Ok(giftgate_smpp::IdNormalization {
+        submit_resp: format(submit)?,
+        receipt: format(receipt)?,
+    })
 }
