@@ -61,6 +61,10 @@ pub struct BenchArgs {
     /// Offered orders/s for the AMQP latency run (unpaced when absent).
     #[arg(long)]
     pub offered_rate: Option<u32>,
+    /// SMS delivery: notifications/s from committed outbox entries to the independent npm
+    /// `smpp` SMSC, receipts included (run from the repository root; needs node and npm).
+    #[arg(long)]
+    pub smpp_delivery: bool,
     /// MMS: packaged and submitted MMS/s (100 KB packages) to the MMSC simulator, and the
     /// barcode rendering cost.
     #[arg(long)]

@@ -1,5 +1,6 @@
 //! Load generators behind `giftgate bench` and their measurements.
 
+pub mod delivery;
 pub mod http;
 pub mod latency;
 pub mod pgbench;

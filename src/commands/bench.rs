@@ -31,6 +31,10 @@ pub async fn run(settings: Settings, args: BenchArgs) -> anyhow::Result<ExitCode
         println!("{}", report?);
         return Ok(ExitCode::SUCCESS);
     }
+    if args.smpp_delivery {
+        crate::bench::delivery::run(settings, &args).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if args.mms {
         crate::bench::protocols::mms(&args).await?;
         return Ok(ExitCode::SUCCESS);

@@ -177,19 +177,33 @@ async fn queued_notifications_survive_a_gateway_restart() {
     let smsc = giftgate_smpp::SmscSimulator::start(giftgate_smpp::SmscSimConfig::default())
         .await
         .unwrap();
-    smsc.set_faults(FaultConfig { refuse_binds: 1_000_000, ..FaultConfig::default() });
+    smsc.set_faults(FaultConfig {
+        refuse_binds: 1_000_000,
+        ..FaultConfig::default()
+    });
     let smsc_url = format!("smpp://{}", smsc.smpp_addr());
-    let mut first = TestApp::spawn_with(Backend::Postgres, |s| s.smsc_url = Some(smsc_url.clone())).await;
+    let mut first =
+        TestApp::spawn_with(Backend::Postgres, |s| s.smsc_url = Some(smsc_url.clone())).await;
     first.buy("restart-1", "01018180000", "book-10000", 1).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(smsc.inbox("+821018180000").is_empty(), "nothing gets through while binds are refused");
+    assert!(
+        smsc.inbox("+821018180000").is_empty(),
+        "nothing gets through while binds are refused"
+    );
     first.stop_gateway().await;
 
     smsc.set_faults(FaultConfig::default());
     let second = TestApp::on(first.settings.clone()).await;
-    eventually("the queued SMS after the restart", || async { !smsc.inbox("+821018180000").is_empty() }).await;
+    eventually("the queued SMS after the restart", || async {
+        !smsc.inbox("+821018180000").is_empty()
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(smsc.inbox("+821018180000").len(), 1, "delivered exactly once");
+    assert_eq!(
+        smsc.inbox("+821018180000").len(),
+        1,
+        "delivered exactly once"
+    );
     let mut second = second;
     second.database = first.database.take();
     second.finish().await;
