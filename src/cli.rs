@@ -90,6 +90,10 @@ pub struct BenchArgs {
     /// Also run `pgbench -c 8 -j 2 -T 15` against the database as the reference.
     #[arg(long)]
     pub pgbench: bool,
+    /// HTTP worker threads of the benchmarked gateway (on this 2-core machine the load
+    /// generator and PostgreSQL share the cores; one worker contends least).
+    #[arg(long, default_value_t = 1)]
+    pub http_workers: usize,
     /// Run the benchmarked gateway API-only (no SMS/MMS delivery workers in it; the
     /// notifications stay committed in the outbox for delivery instances).
     #[arg(long)]

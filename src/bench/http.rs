@@ -31,10 +31,12 @@ pub async fn run(mut settings: Settings, args: BenchArgs) -> anyhow::Result<Exit
     settings.billing_url = None;
     settings.monthly_carrier_cap = 0;
     settings.delivery = !args.api_only;
+    settings.http_workers = args.http_workers;
     let database = settings.database_url.clone();
     let gateway = Gateway::start(settings).await?;
     println!(
-        "giftgate bench (HTTP) against {}{}",
+        "giftgate bench (HTTP, {} worker(s)) against {}{}",
+        args.http_workers,
         giftgate_store::redact_url(&database),
         if args.api_only {
             ", API-only instance (delivery workers off)"

@@ -87,7 +87,7 @@ stored_enum!(
 stored_enum!(
     /// The state of a payment with its rail (carrier billing or payment network).
     PaymentState {
-        /// Recorded before the first call to the rail.
+        /// A reservation was asked and its outcome is not known yet.
         Initiated => "initiated",
         /// Amount reserved (authorized) on the rail.
         Reserved => "reserved",

@@ -1,9 +1,9 @@
 //! Purchase (seed S10–S80): check the order, take payment through its rail, issue the
 //! certificates, notify.
 //!
-//! The payment is a small state machine kept in the store — `initiated → reserved →
-//! charged` (or `released` / `declined`) — advanced one rail call at a time, each call
-//! idempotent on the order. Certificates are issued in the same commit that records the
+//! The payment is a small state machine kept in the store — `reserved → charged` (or
+//! `released` / `declined`; `initiated` when a reservation's outcome is unknown) —
+//! advanced one rail call at a time, each call idempotent on the order. Certificates are issued in the same commit that records the
 //! charge, so there is never a certificate without a confirmed charge; a charge whose
 //! commit was lost (crash) is found again by the idempotent re-charge on resume, so
 //! there is never a confirmed charge without certificates (or a release).
@@ -55,8 +55,10 @@ impl Ledger {
         };
         let rail = self.rails.for_settlement(settlement)?.clone();
 
-        let mut payment = match self.store.payment(&order.order_id).await? {
-            Some(payment) => payment,
+        // A new payment is first stored with its reservation (the rail's correlator makes
+        // a repeated reserve after a crash harmless), saving a commit per purchase.
+        let (mut payment, mut stored) = match self.store.payment(&order.order_id).await? {
+            Some(payment) => (payment, true),
             None => {
                 // Checks that may refuse run only before any money moves: a resumed
                 // order with a payment under way is finished, never refused.
@@ -81,28 +83,45 @@ impl Ledger {
                     state: PaymentState::Initiated,
                     created_at: self.now(),
                 };
-                self.commit(Changes {
-                    subscribers: vec![order.msisdn.clone()],
-                    new_payments: vec![payment.clone()],
-                    ..Changes::default()
-                })
-                .await?;
-                payment
+                (payment, false)
             }
         };
 
         loop {
             match payment.state {
                 PaymentState::Initiated => match rail.reserve(&request).await {
-                    Ok(reference) => {
+                    Ok(reference) if stored => {
                         payment = self
                             .move_payment(&payment, PaymentState::Reserved, Some(reference))
                             .await?;
                     }
+                    Ok(reference) => {
+                        payment = crate::domain::Payment {
+                            state: PaymentState::Reserved,
+                            reference: Some(reference),
+                            ..payment
+                        };
+                        self.commit(Changes {
+                            subscribers: vec![order.msisdn.clone()],
+                            new_payments: vec![payment.clone()],
+                            ..Changes::default()
+                        })
+                        .await?;
+                        stored = true;
+                    }
                     Err(PaymentError::Unknown(detail)) => {
+                        if !stored {
+                            // Keep a record that a reservation may exist at the rail.
+                            self.commit(Changes {
+                                subscribers: vec![order.msisdn.clone()],
+                                new_payments: vec![payment.clone()],
+                                ..Changes::default()
+                            })
+                            .await?;
+                        }
                         return Err(ServiceError::PaymentUnknown(detail));
                     }
-                    Err(error) => return Ok(self.payment_refused(&payment, error)),
+                    Err(error) => return Ok(self.payment_refused(&payment, stored, error)),
                 },
                 PaymentState::Reserved => {
                     let reference = payment.reference.clone().unwrap_or_default();
@@ -216,18 +235,30 @@ impl Ledger {
     fn payment_refused(
         &self,
         payment: &crate::domain::Payment,
+        stored: bool,
         error: PaymentError,
     ) -> StepOutcome {
         let refusal = refusal_of(error);
-        let changes = Changes {
-            payments: vec![PaymentUpdate {
-                order_id: payment.order_id.clone(),
-                expected: payment.state,
-                state: PaymentState::Declined,
-                reference: payment.reference.clone(),
-                refunded: payment.refunded,
-            }],
-            ..Changes::default()
+        let changes = if stored {
+            Changes {
+                payments: vec![PaymentUpdate {
+                    order_id: payment.order_id.clone(),
+                    expected: payment.state,
+                    state: PaymentState::Declined,
+                    reference: payment.reference.clone(),
+                    refunded: payment.refunded,
+                }],
+                ..Changes::default()
+            }
+        } else {
+            Changes {
+                subscribers: vec![payment.msisdn.clone()],
+                new_payments: vec![crate::domain::Payment {
+                    state: PaymentState::Declined,
+                    ..payment.clone()
+                }],
+                ..Changes::default()
+            }
         };
         StepOutcome::Refused(refusal, Box::new(changes))
     }

@@ -67,23 +67,21 @@ pub struct BalanceView {
 impl Ledger {
     /// Redeems value from a certificate for a merchant.
     pub async fn redeem(&self, request: &RedeemRequest) -> Result<RedemptionOutcome, ServiceError> {
-        if let Some(previous) = self
-            .store
-            .redemption_by_key(&request.merchant_id, &request.idempotency_key)
-            .await?
-        {
-            return replay(previous, request);
-        }
+        // The happy path does not read the idempotency key first: the unique index on
+        // (merchant, key) catches a replay at commit, and a replay refused by the rules
+        // (the balance it used is gone) is recognised before the refusal is answered.
         for _ in 0..super::MAX_CONFLICT_RETRIES {
             match self.try_redeem(request).await {
                 Err(error) if is_conflict(&error) => {
-                    if let Some(previous) = self
-                        .store
-                        .redemption_by_key(&request.merchant_id, &request.idempotency_key)
-                        .await?
-                    {
+                    if let Some(previous) = self.previous_redemption(request).await? {
                         return replay(previous, request);
                     }
+                }
+                Err(ServiceError::Refused(refusal)) => {
+                    return match self.previous_redemption(request).await? {
+                        Some(previous) => replay(previous, request),
+                        None => Err(refusal.into()),
+                    };
                 }
                 other => return other,
             }
@@ -92,6 +90,16 @@ impl Ledger {
             "certificate {}",
             request.code
         )))
+    }
+
+    async fn previous_redemption(
+        &self,
+        request: &RedeemRequest,
+    ) -> Result<Option<Redemption>, ServiceError> {
+        Ok(self
+            .store
+            .redemption_by_key(&request.merchant_id, &request.idempotency_key)
+            .await?)
     }
 
     async fn try_redeem(&self, request: &RedeemRequest) -> Result<RedemptionOutcome, ServiceError> {
