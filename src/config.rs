@@ -186,30 +186,17 @@ fn redacted(secret: &Option<String>) -> &'static str {
     }
 }
 
-/// Hides the password of a URL (`postgres://user:pw@host` → `postgres://user:***@host`).
-pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => {
-            let credentials = &url[scheme_end + 3..at];
-            match credentials.find(':') {
-                Some(colon) => format!(
-                    "{}{}:***{}",
-                    &url[..scheme_end + 3],
-                    &credentials[..colon],
-                    &url[at..]
-                ),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
-}
-
 impl fmt::Debug for Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Settings")
-            .field("database_url", &redact_url(&self.database_url))
-            .field("amqp_url", &self.amqp_url.as_deref().map(redact_url))
+            .field(
+                "database_url",
+                &giftgate_store::redact_url(&self.database_url),
+            )
+            .field(
+                "amqp_url",
+                &self.amqp_url.as_deref().map(giftgate_store::redact_url),
+            )
             .field("http_addr", &self.http_addr)
             .field("smsc_url", &self.smsc_url)
             .field("smsc_system_id", &self.smsc_system_id)

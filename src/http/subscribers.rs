@@ -141,6 +141,16 @@ fn gift_id(text: &str) -> Result<GiftId, ApiError> {
     GiftId::parse(text).map_err(|e| ApiError::bad_request("invalid_gift_id", e.to_string()))
 }
 
+async fn stored_gift(state: &AppState, id: &GiftId) -> Result<Gift, ApiError> {
+    state
+        .ledger
+        .store
+        .gift(id)
+        .await
+        .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?
+        .ok_or_else(|| ApiError::not_found(format!("no gift {id}")))
+}
+
 /// The gift package: certificates, message, extras, state.
 #[utoipa::path(get, path = "/v1/gifts/{gift_id}", tag = "gifts",
     params(("gift_id" = String, Path)), responses((status = 200, description = "the package"), (status = 404, body = super::error::ErrorBody)),
@@ -152,13 +162,7 @@ pub async fn gift(
 ) -> Result<HttpResponse, ApiError> {
     state.keys.channel(&request).await?;
     let id = gift_id(&path)?;
-    let gift = state
-        .ledger
-        .store
-        .gift(&id)
-        .await
-        .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?
-        .ok_or_else(|| ApiError::not_found(format!("no gift {id}")))?;
+    let gift = stored_gift(&state, &id).await?;
     let mut certificates = Vec::new();
     for code in &gift.certificate_codes {
         if let Some(certificate) = state
@@ -207,13 +211,7 @@ pub async fn confirm_gift(
 ) -> Result<HttpResponse, ApiError> {
     state.keys.channel(&request).await?;
     let id = gift_id(&path)?;
-    let gift = state
-        .ledger
-        .store
-        .gift(&id)
-        .await
-        .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?
-        .ok_or_else(|| ApiError::not_found(format!("no gift {id}")))?;
+    let gift = stored_gift(&state, &id).await?;
     state
         .registry
         .send(Dispatch {
@@ -222,12 +220,6 @@ pub async fn confirm_gift(
         })
         .await
         .map_err(|e| ApiError::unavailable("unavailable", e.to_string()))??;
-    let gift = state
-        .ledger
-        .store
-        .gift(&id)
-        .await
-        .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?
-        .ok_or_else(|| ApiError::not_found(format!("no gift {id}")))?;
+    let gift = stored_gift(&state, &id).await?;
     Ok(HttpResponse::Ok().json(gift_view(&gift)))
 }
