@@ -71,6 +71,9 @@ pub struct Settings {
     /// Run the delivery workers (SMS and MMS dispatchers, event relay) in this instance
     /// (extension; `false` makes an API-only instance whose outbox other instances deliver).
     pub delivery: bool,
+    /// Months past its original validity a certificate may be extended, 3 at a time by
+    /// `EXTEND` (extension; 0 = not offered).
+    pub max_extension_months: u32,
     /// Seconds between runs of the certificate expiry job (extension).
     pub expiry_interval_secs: u64,
     /// Unacknowledged orders one AMQP consumer holds at once (extension).
@@ -133,6 +136,7 @@ impl Default for Settings {
             billing_timeout_ms: 10_000,
             psp_timeout_ms: 10_000,
             delivery: true,
+            max_extension_months: 0,
             expiry_interval_secs: 3600,
             amqp_prefetch: 64,
             amqp_partitions: 0,

@@ -72,6 +72,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
                     web::post().to(redemptions::void),
                 )
                 .route("/certificates/{code}", web::get().to(redemptions::balance))
+                .route(
+                    "/certificates/{code}/extend",
+                    web::post().to(subscribers::extend),
+                )
                 .route("/admin/merchants", web::post().to(admin::create_merchant))
                 .route("/admin/channels", web::post().to(admin::create_channel))
                 .route(

@@ -14,12 +14,12 @@ use super::{admin, catalog, contents, error, health, orders, redemptions, subscr
         orders::submit_order, orders::get_order,
         catalog::products, contents::list, contents::upload, contents::barcode_png, contents::barcode_svg,
         subscribers::certificates, subscribers::gifts, subscribers::history,
-        subscribers::gift, subscribers::confirm_gift,
+        subscribers::gift, subscribers::confirm_gift, subscribers::extend,
         redemptions::redeem, redemptions::void, redemptions::balance,
         admin::create_merchant, admin::create_channel, admin::put_product, admin::put_handset,
         health::healthz, health::readyz, health::metrics,
     ),
-    components(schemas(error::ErrorBody, redemptions::RedeemBody, admin::NameBody, admin::ProductBody, admin::HandsetBody)),
+    components(schemas(error::ErrorBody, redemptions::RedeemBody, admin::NameBody, admin::ProductBody, admin::HandsetBody, subscribers::ExtendBody)),
     modifiers(&BearerSchemes)
 )]
 pub struct ApiDoc;

@@ -223,3 +223,29 @@ pub async fn confirm_gift(
     let gift = stored_gift(&state, &id).await?;
     Ok(HttpResponse::Ok().json(gift_view(&gift)))
 }
+
+/// `{"msisdn"}`: whose certificate.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ExtendBody {
+    /// The owner.
+    pub msisdn: String,
+}
+
+/// Extends a certificate's validity by 3 months, within the deployment's limit.
+#[utoipa::path(post, path = "/v1/certificates/{code}/extend", tag = "subscribers", request_body = ExtendBody,
+    params(("code" = String, Path)),
+    responses((status = 200, description = "the certificate with its new expires_at"), (status = 422, body = super::error::ErrorBody)),
+    security(("channel_key" = [])))]
+pub async fn extend(
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: web::Json<ExtendBody>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    state.keys.channel(&request).await?;
+    let owner = msisdn(&state, &body.msisdn)?;
+    let code = giftgate_actors::domain::CertificateCode::parse(&path)
+        .map_err(|e| ApiError::bad_request("invalid_certificate_code", e.to_string()))?;
+    let certificate = state.ledger.extend_certificate(&owner, &code).await?;
+    Ok(HttpResponse::Ok().json(certificate_view(&certificate, None)))
+}

@@ -209,3 +209,55 @@ async fn queued_notifications_survive_a_gateway_restart() {
     second.finish().await;
     smsc.stop().await;
 }
+
+#[actix_web::test]
+async fn extend_by_sms_and_channel_within_the_deployments_limit() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| {
+        s.language = "en".into();
+        s.max_extension_months = 6;
+    })
+    .await;
+    let code = app
+        .buy("ext-buy", "01019190000", "book-10000", 1)
+        .await
+        .remove(0);
+    let before = app.wallet("01019190000").await[0]["expires_at"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    mo(&app, "01019190000", &format!("EXTEND {code}")).await;
+    inbox_has(&app, "+821019190000", "now valid until").await;
+    let (status, extended) = app
+        .post(
+            &format!("/v1/certificates/{code}/extend"),
+            &app.channel_key,
+            serde_json::json!({"msisdn": "01019190000"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{extended}");
+    let after: chrono::DateTime<chrono::Utc> =
+        extended["expires_at"].as_str().unwrap().parse().unwrap();
+    let before: chrono::DateTime<chrono::Utc> = before.parse().unwrap();
+    assert!(
+        after > before + chrono::Duration::days(180),
+        "{before} → {after}"
+    );
+    let (status, refused) = app
+        .post(
+            &format!("/v1/certificates/{code}/extend"),
+            &app.channel_key,
+            serde_json::json!({"msisdn": "01019190000"}),
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(refused["error"], "extension_limit_reached");
+    let (status, stranger) = app
+        .post(
+            &format!("/v1/certificates/{code}/extend"),
+            &app.channel_key,
+            serde_json::json!({"msisdn": "01019198888"}),
+        )
+        .await;
+    assert_eq!(status, 404, "{stranger}");
+    app.finish().await;
+}

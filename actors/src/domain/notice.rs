@@ -301,6 +301,21 @@ impl Notices {
         }
     }
 
+    /// To the owner: a certificate's validity was extended.
+    pub fn extended(&self, code: &CertificateCode, until: DateTime<Utc>) -> String {
+        let date = until.format("%Y-%m-%d");
+        match self.language {
+            Language::Ko => format!(
+                "[상품권] code {} 유효기간이 {date}까지 연장되었습니다.",
+                code.grouped()
+            ),
+            Language::En => format!(
+                "[giftgate] Certificate {} is now valid until {date}.",
+                code.grouped()
+            ),
+        }
+    }
+
     /// To the subscriber: an order could not be carried out.
     pub fn order_failed(&self, what: &str, reason: &str) -> String {
         match self.language {

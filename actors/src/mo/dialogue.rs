@@ -185,8 +185,22 @@ pub async fn handle_mo(
             run_order(ledger, msisdn, body, &replies).await?;
             Ok(pending)
         }
-        MoCommand::Extend(_) => {
-            answer(ledger, msisdn, replies.extension_unavailable()).await?;
+        MoCommand::Extend(code) => {
+            match ledger.extend_certificate(msisdn, &code).await {
+                Ok(_) => {}
+                Err(ServiceError::Refused(refusal)) if refusal.code == "extension_not_offered" => {
+                    answer(ledger, msisdn, replies.extension_unavailable()).await?;
+                }
+                Err(ServiceError::Refused(refusal)) => {
+                    answer(
+                        ledger,
+                        msisdn,
+                        replies.failed(refusal.code, &refusal.detail),
+                    )
+                    .await?;
+                }
+                Err(error) => return Err(error),
+            }
             Ok(pending)
         }
         MoCommand::Help(why) => {

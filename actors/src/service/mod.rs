@@ -10,6 +10,7 @@ pub mod audit;
 pub mod catalog;
 pub mod error;
 pub mod expiry;
+pub mod extension;
 pub mod gifting;
 pub mod ledger;
 pub mod orders;

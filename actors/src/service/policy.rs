@@ -21,6 +21,9 @@ pub struct Policy {
     pub pin_lock: Duration,
     /// Name printed on handset texts for merchants without one.
     pub default_merchant_name: String,
+    /// How many months past its original validity a certificate may be extended (3 at a
+    /// time); 0 = extension not offered.
+    pub max_extension_months: u32,
 }
 
 impl Default for Policy {
@@ -33,6 +36,7 @@ impl Default for Policy {
             pin_max_failures: 5,
             pin_lock: Duration::minutes(30),
             default_merchant_name: "merchant".to_owned(),
+            max_extension_months: 0,
         }
     }
 }
