@@ -28,8 +28,7 @@ pub async fn delivery_report(
     let store = &state.ledger.store;
     let message = store
         .message_by_provider_id("mms", &report.message_id)
-        .await
-        .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?;
+        .await?;
     if let Some(message) = message.filter(|m| !m.state.is_final()) {
         let (state_now, event_type) = match report.status {
             MmsDeliveryStatus::Retrieved | MmsDeliveryStatus::Forwarded => {
@@ -58,10 +57,7 @@ pub async fn delivery_report(
                 outbox: vec![OutboxMessage::event(event)],
                 ..Changes::default()
             };
-            store
-                .commit(changes)
-                .await
-                .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?;
+            store.commit(changes).await?;
         }
     } else {
         tracing::info!(mmsc_message_id = %report.message_id, "delivery report for an unknown or settled message");

@@ -122,12 +122,7 @@ pub async fn put_product(
         validity_days: body.validity_days,
         active: body.active.unwrap_or(true),
     };
-    state
-        .ledger
-        .store
-        .upsert_product(&product)
-        .await
-        .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?;
+    state.ledger.store.upsert_product(&product).await?;
     Ok(HttpResponse::Ok().json(super::catalog::product_view(&product)))
 }
 
@@ -155,8 +150,7 @@ pub async fn put_handset(
         .ledger
         .store
         .set_mms_capable(&msisdn, body.mms_capable)
-        .await
-        .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?;
+        .await?;
     Ok(HttpResponse::Ok()
         .json(json!({ "msisdn": msisdn.as_str(), "mms_capable": body.mms_capable })))
 }

@@ -24,12 +24,7 @@ pub fn product_view(product: &Product) -> Value {
 /// The catalog.
 #[utoipa::path(get, path = "/v1/products", tag = "catalog", responses((status = 200, description = "{products: […]}")))]
 pub async fn products(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let products = state
-        .ledger
-        .store
-        .products()
-        .await
-        .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?;
+    let products = state.ledger.store.products().await?;
     Ok(HttpResponse::Ok().json(json!({
         "products": products.iter().map(product_view).collect::<Vec<_>>()
     })))

@@ -30,12 +30,7 @@ pub struct ContentUpload {
 /// Every content item (without bytes).
 #[utoipa::path(get, path = "/v1/contents", tag = "catalog", responses((status = 200, description = "{contents: […]}")))]
 pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let items = state
-        .ledger
-        .store
-        .contents()
-        .await
-        .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?;
+    let items = state.ledger.store.contents().await?;
     let contents: Vec<_> = items
         .iter()
         .map(|(item, size)| {
@@ -104,12 +99,7 @@ pub async fn upload(
         bytes,
         created_at: chrono::Utc::now(),
     };
-    state
-        .ledger
-        .store
-        .upsert_content(&item)
-        .await
-        .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?;
+    state.ledger.store.upsert_content(&item).await?;
     Ok(HttpResponse::Created()
         .json(json!({ "content_id": id.as_str(), "mime": mime, "size": item.bytes.len() })))
 }
@@ -167,8 +157,7 @@ async fn owned_code(
         .ledger
         .store
         .certificate(&code)
-        .await
-        .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?
+        .await?
         .ok_or_else(|| ApiError::not_found("no such certificate"))?;
     Ok(code)
 }

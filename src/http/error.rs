@@ -74,18 +74,21 @@ pub fn status_of(code: &str) -> StatusCode {
 
 impl From<ServiceError> for ApiError {
     fn from(error: ServiceError) -> Self {
-        match &error {
-            ServiceError::Refused(refusal) => ApiError::new(
-                status_of(refusal.code),
-                refusal.code,
-                refusal.detail.clone(),
-            ),
-            ServiceError::Store(inner) => {
-                tracing::error!(error = %inner, "store failure");
-                ApiError::unavailable("store_unavailable", "the ledger is unavailable; retry")
+        match error {
+            ServiceError::Refused(refusal) => {
+                ApiError::new(status_of(refusal.code), refusal.code, refusal.detail)
             }
+            ServiceError::Store(inner) => inner.into(),
             other => ApiError::new(status_of(other.code()), other.code(), other.to_string()),
         }
+    }
+}
+
+impl From<giftgate_actors::ports::StoreError> for ApiError {
+    /// A store failure reaching a handler directly: logged, answered 503.
+    fn from(error: giftgate_actors::ports::StoreError) -> Self {
+        tracing::error!(%error, "store failure");
+        ApiError::unavailable("store_unavailable", "the ledger is unavailable; retry")
     }
 }
 

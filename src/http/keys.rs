@@ -75,8 +75,7 @@ impl KeyRing {
                 secret_hash,
                 created_at: chrono::Utc::now(),
             })
-            .await
-            .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?;
+            .await?;
         Ok((holder_id.clone(), format!("gg_{holder_id}.{secret}")))
     }
 
@@ -140,8 +139,7 @@ impl KeyRing {
         let record = self
             .store
             .api_key(holder_id)
-            .await
-            .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?
+            .await?
             .ok_or_else(|| ApiError::unauthorized("unknown API key"))?;
         let secret = secret.to_owned();
         let stored_hash = record.secret_hash.clone();

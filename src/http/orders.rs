@@ -71,19 +71,11 @@ pub async fn submit_order(
 
 async fn check_references(state: &AppState, order: &Order) -> Result<(), ApiError> {
     let store = &state.ledger.store;
-    let unavailable = |e: giftgate_actors::ports::StoreError| {
-        ApiError::unavailable("store_unavailable", e.to_string())
-    };
     let spec = match &order.kind {
         OrderKind::Purchase {
             product_id, gift, ..
         } => {
-            if store
-                .product(product_id)
-                .await
-                .map_err(unavailable)?
-                .is_none()
-            {
+            if store.product(product_id).await?.is_none() {
                 return Err(ApiError::new(
                     actix_web::http::StatusCode::NOT_FOUND,
                     "unknown_product",
@@ -125,8 +117,7 @@ pub async fn get_order(
         .ledger
         .store
         .order(&order_id)
-        .await
-        .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?
+        .await?
         .ok_or_else(|| ApiError::not_found(format!("no order {order_id}")))?;
     Ok(HttpResponse::Ok().json(order_view(&record)))
 }

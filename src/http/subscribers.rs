@@ -146,8 +146,7 @@ async fn stored_gift(state: &AppState, id: &GiftId) -> Result<Gift, ApiError> {
         .ledger
         .store
         .gift(id)
-        .await
-        .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?
+        .await?
         .ok_or_else(|| ApiError::not_found(format!("no gift {id}")))
 }
 
@@ -165,13 +164,7 @@ pub async fn gift(
     let gift = stored_gift(&state, &id).await?;
     let mut certificates = Vec::new();
     for code in &gift.certificate_codes {
-        if let Some(certificate) = state
-            .ledger
-            .store
-            .certificate(code)
-            .await
-            .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?
-        {
+        if let Some(certificate) = state.ledger.store.certificate(code).await? {
             certificates.push(json!({
                 "code": certificate.code.as_str(),
                 "product_id": certificate.product_id.as_str(),
@@ -182,12 +175,7 @@ pub async fn gift(
     }
     // The package's size: the extras as stored plus the text parts (the SMIL and the
     // giver's message), as the MMS will carry them before any extra is dropped.
-    let sizes = state
-        .ledger
-        .store
-        .contents()
-        .await
-        .map_err(|e| ApiError::unavailable("store_unavailable", e.to_string()))?;
+    let sizes = state.ledger.store.contents().await?;
     let extras_bytes: i64 = sizes
         .iter()
         .filter(|(item, _)| gift.extras.contains(&item.id))
