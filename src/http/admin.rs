@@ -122,7 +122,7 @@ pub async fn put_product(
         validity_days: body.validity_days,
         active: body.active.unwrap_or(true),
     };
-    state.ledger.store.upsert_product(&product).await?;
+    state.ledger.save_product(&product).await?;
     Ok(HttpResponse::Ok().json(super::catalog::product_view(&product)))
 }
 

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::error::{Refusal, ServiceError};
 use super::policy::Policy;
+use super::product_cache::ProductCache;
 use crate::domain::notice::CertificateLine;
 use crate::domain::{
     Certificate, Event, Notices, OrderRecord, OrderStatus, OutboxMessage, PinCipher, Product,
@@ -59,6 +60,8 @@ pub struct Ledger {
     pub policy: Policy,
     /// An external content provider for extras the contents database lacks.
     pub content_source: Option<Arc<dyn crate::ports::ContentSource>>,
+    /// Products read recently (see [`ProductCache`]).
+    products: ProductCache,
 }
 
 impl Ledger {
@@ -77,6 +80,7 @@ impl Ledger {
             pins,
             policy,
             content_source: None,
+            products: ProductCache::default(),
         }
     }
 
@@ -132,15 +136,29 @@ impl Ledger {
         })
     }
 
-    /// A product, or the refusal `unknown_product`.
+    /// A product (possibly cached for a moment, see [`ProductCache`]), or the refusal
+    /// `unknown_product`.
     pub async fn product_or_refuse(
         &self,
         id: &crate::domain::ProductId,
     ) -> Result<Product, ServiceError> {
-        self.store
+        if let Some(product) = self.products.get(id) {
+            return Ok(product);
+        }
+        let product = self
+            .store
             .product(id)
             .await?
-            .ok_or_else(|| Refusal::new("unknown_product", format!("no product {id}")).into())
+            .ok_or_else(|| Refusal::new("unknown_product", format!("no product {id}")))?;
+        self.products.put(&product);
+        Ok(product)
+    }
+
+    /// Adds or changes a product in the catalog; this instance sees the change at once.
+    pub async fn save_product(&self, product: &Product) -> Result<(), ServiceError> {
+        self.store.upsert_product(product).await?;
+        self.products.forget(&product.id);
+        Ok(())
     }
 
     /// How a certificate shows in a text, with its PIN when `with_pin`.

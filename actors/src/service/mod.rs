@@ -15,6 +15,7 @@ pub mod gifting;
 pub mod ledger;
 pub mod orders;
 pub mod policy;
+pub mod product_cache;
 pub mod purchase;
 pub mod redemption;
 pub mod refund;

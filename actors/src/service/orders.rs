@@ -56,15 +56,15 @@ impl Ledger {
                 correlation_id: meta.correlation_id.clone(),
                 created_at: self.now(),
             };
-            let record = match self.store.insert_order(&record).await? {
-                None => record,
+            let (record, fresh) = match self.store.insert_order(&record).await? {
+                None => (record, true),
                 Some(existing) if existing.status != OrderStatus::Pending => {
                     tracing::info!("replayed order id: answering the first outcome");
                     return Ok(existing);
                 }
-                Some(existing) => existing,
+                Some(existing) => (existing, false),
             };
-            self.run(order, record).await
+            self.run(order, record, fresh).await
         }
         .instrument(span)
         .await
@@ -79,7 +79,7 @@ impl Ledger {
         let span = info_span!("order", order_id = %record.order_id, msisdn = %record.msisdn.masked(), kind = %record.order_type, resumed = true);
         async {
             match Order::from_value(&record.body, self.policy.region) {
-                Ok(order) => self.run(&order, record).await,
+                Ok(order) => self.run(&order, record, false).await,
                 Err(error) => {
                     let refusal = Refusal::new("corrupt_order", error.to_string());
                     self.finish_refused(record, refusal, Changes::default())
@@ -91,9 +91,16 @@ impl Ledger {
         .await
     }
 
-    async fn run(&self, order: &Order, record: OrderRecord) -> Result<OrderRecord, ServiceError> {
+    /// Carries the order out; `fresh` says it was recorded just now, so nothing of it can
+    /// exist yet (no payment to look for).
+    async fn run(
+        &self,
+        order: &Order,
+        record: OrderRecord,
+        fresh: bool,
+    ) -> Result<OrderRecord, ServiceError> {
         let outcome = match &order.kind {
-            OrderKind::Purchase { .. } => self.purchase(order, &record).await,
+            OrderKind::Purchase { .. } => self.purchase(order, &record, fresh).await,
             OrderKind::Gift {
                 certificate_codes,
                 spec,

@@ -21,11 +21,13 @@ use crate::domain::{
 use crate::ports::{Changes, PaymentError, PaymentRequest, PaymentUpdate};
 
 impl Ledger {
-    /// Runs a purchase order.
+    /// Runs a purchase order; `fresh` when the order was recorded just now (then it has
+    /// no payment yet, and the look-up is skipped).
     pub(crate) async fn purchase(
         &self,
         order: &Order,
         record: &OrderRecord,
+        fresh: bool,
     ) -> Result<StepOutcome, ServiceError> {
         let OrderKind::Purchase {
             product_id,
@@ -57,7 +59,12 @@ impl Ledger {
 
         // A new payment is first stored with its reservation (the rail's correlator makes
         // a repeated reserve after a crash harmless), saving a commit per purchase.
-        let (mut payment, mut stored) = match self.store.payment(&order.order_id).await? {
+        let stored_payment = if fresh {
+            None
+        } else {
+            self.store.payment(&order.order_id).await?
+        };
+        let (mut payment, mut stored) = match stored_payment {
             Some(payment) => (payment, true),
             None => {
                 // Checks that may refuse run only before any money moves: a resumed
@@ -101,8 +108,9 @@ impl Ledger {
                             reference: Some(reference),
                             ..payment
                         };
+                        // The payment alone: one statement, no transaction. (The buyer
+                        // became a member when the order was recorded.)
                         self.commit(Changes {
-                            subscribers: vec![order.msisdn.clone()],
                             new_payments: vec![payment.clone()],
                             ..Changes::default()
                         })
@@ -113,7 +121,6 @@ impl Ledger {
                         if !stored {
                             // Keep a record that a reservation may exist at the rail.
                             self.commit(Changes {
-                                subscribers: vec![order.msisdn.clone()],
                                 new_payments: vec![payment.clone()],
                                 ..Changes::default()
                             })
@@ -252,7 +259,6 @@ impl Ledger {
             }
         } else {
             Changes {
-                subscribers: vec![payment.msisdn.clone()],
                 new_payments: vec![crate::domain::Payment {
                     state: PaymentState::Declined,
                     ..payment.clone()
@@ -329,10 +335,7 @@ impl Ledger {
             .validity_days
             .map(|days| now + Duration::days(i64::from(days)));
         let gift_id = gift.map(|_| crate::domain::GiftId::generate());
-        let mut changes = Changes {
-            subscribers: vec![order.msisdn.clone()],
-            ..Changes::default()
-        };
+        let mut changes = Changes::default();
         if payment.state != PaymentState::Charged {
             changes.payments.push(PaymentUpdate {
                 order_id: payment.order_id.clone(),

@@ -412,6 +412,50 @@ macro_rules! impl_store {
                 row.into_record(ids).map(Some)
             }
 
+            /// True when [`apply`] runs exactly one SQL statement for `changes` (one guarded
+            /// update, or one multi-row insert of payments, certificates or journal rows),
+            /// so it needs no explicit transaction. Statements of several kinds, chunked
+            /// inserts and message upserts (two statements each) are not.
+            fn is_one_statement(changes: &Changes) -> bool {
+                let Changes {
+                    subscribers,
+                    orders,
+                    new_payments,
+                    payments,
+                    new_certificates,
+                    certificates,
+                    new_gifts,
+                    gifts,
+                    new_redemptions,
+                    voided_redemptions,
+                    journal,
+                    outbox,
+                    messages,
+                } = changes;
+                let single_inserts = [
+                    subscribers.len(),
+                    new_payments.len(),
+                    new_certificates.len(),
+                    new_gifts.len(),
+                    new_redemptions.len(),
+                    journal.len(),
+                    outbox.len(),
+                ];
+                let single_updates = [
+                    orders.len(),
+                    payments.len(),
+                    certificates.len(),
+                    gifts.len(),
+                    voided_redemptions.len(),
+                ];
+                let statements: usize = single_inserts
+                    .iter()
+                    .map(|rows| rows.div_ceil(ROWS_PER_INSERT))
+                    .chain(single_updates.iter().copied())
+                    .sum();
+                statements == 1 && messages.is_empty()
+            }
+
             /// Applies a change set inside an open transaction, in the documented order.
             async fn apply(
                 conn: &mut Conn,
@@ -717,6 +761,11 @@ macro_rules! impl_store {
                         return Ok(());
                     }
                     let now = Utc::now();
+                    if is_one_statement(&changes) {
+                        // One statement is atomic on its own: no BEGIN/COMMIT round trips.
+                        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+                        return apply(&mut conn, &changes, now).await;
+                    }
                     let mut tx = self.begin_write().await?;
                     match apply(&mut tx, &changes, now).await {
                         Ok(()) => tx.commit().await.map_err(db_error),

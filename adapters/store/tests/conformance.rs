@@ -20,6 +20,7 @@ use support::*;
 
 conformance!(
     insert_order_is_idempotent_and_returns_the_first_order,
+    a_recorded_order_makes_its_sender_a_member,
     pending_orders_are_listed_oldest_first_before_a_time,
     records_read_back_as_committed,
     a_stale_certificate_version_conflicts_and_writes_nothing,
@@ -69,6 +70,37 @@ async fn insert_order_is_idempotent_and_returns_the_first_order(ctx: Ctx) {
     assert_eq!(stored, Some(first.clone()));
     assert_eq!(ctx.store.order(&first.order_id).await.unwrap(), Some(first));
     assert_eq!(ctx.store.order(&order_id("nope")).await.unwrap(), None);
+}
+
+/// Counts the member rows of `who` (an UPDATE that changes nothing reports the match).
+async fn member_rows(ctx: &Ctx, who: &giftgate_actors::domain::Msisdn) -> u64 {
+    ctx.execute(&format!(
+        "UPDATE subscribers SET joined_at = joined_at WHERE msisdn = '{}'",
+        who.as_str()
+    ))
+    .await
+    .unwrap()
+}
+
+async fn a_recorded_order_makes_its_sender_a_member(ctx: Ctx) {
+    let buyer = msisdn(1);
+    assert_eq!(member_rows(&ctx, &buyer).await, 0);
+    ctx.store
+        .insert_order(&order("ord-1", &buyer))
+        .await
+        .unwrap();
+    assert_eq!(member_rows(&ctx, &buyer).await, 1);
+    // A second order, and a replay of the first, leave one membership.
+    ctx.store
+        .insert_order(&order("ord-2", &buyer))
+        .await
+        .unwrap();
+    ctx.store
+        .insert_order(&order("ord-1", &buyer))
+        .await
+        .unwrap();
+    assert_eq!(member_rows(&ctx, &buyer).await, 1);
+    assert_eq!(member_rows(&ctx, &msisdn(2)).await, 0);
 }
 
 async fn pending_orders_are_listed_oldest_first_before_a_time(ctx: Ctx) {
