@@ -117,6 +117,10 @@ pub struct Ledger {
 struct State {
     transactions: Vec<SimTransaction>,
     by_correlator: HashMap<String, usize>,
+    /// Positions of the transactions naming a server reference code, as their own or as
+    /// the original they refund: a settle or refund looks at those only, not at the
+    /// whole history (which grows with every purchase of a long run).
+    by_reference: HashMap<String, Vec<usize>>,
 }
 
 impl Ledger {
@@ -160,14 +164,14 @@ impl Ledger {
         }
         validate(request, asked)?;
         let reservation = state
-            .find(|t| {
+            .find(reference, |t| {
                 t.server_reference_code == reference
                     && t.status == TransactionOperationStatus::Reserved
                     && t.end_user_id == request.end_user_id
             })
             .ok_or_else(|| Refusal::NotFound(format!("reservation {reference}")))?
             .clone();
-        if let Some(done) = state.find(|t| {
+        if let Some(done) = state.find(reference, |t| {
             t.server_reference_code == reference
                 && matches!(
                     t.status,
@@ -214,7 +218,7 @@ impl Ledger {
                 Refusal::InvalidInput("originalServerReferenceCode is missing".to_owned())
             })?;
         let charge = state
-            .find(|t| {
+            .find(&original, |t| {
                 t.server_reference_code == original
                     && t.status == TransactionOperationStatus::Charged
                     && t.end_user_id == request.end_user_id
@@ -229,8 +233,7 @@ impl Ledger {
             )));
         }
         let refunded: Decimal = state
-            .transactions
-            .iter()
+            .referring_to(&original)
             .filter(|t| {
                 t.status == TransactionOperationStatus::Refunded
                     && t.original_server_reference_code.as_deref() == Some(original.as_str())
@@ -310,8 +313,22 @@ impl State {
         })
     }
 
-    fn find(&self, matches: impl Fn(&SimTransaction) -> bool) -> Option<&SimTransaction> {
-        self.transactions.iter().find(|t| matches(t))
+    /// The transactions that name `reference` (as their own or as their original).
+    fn referring_to<'a>(&'a self, reference: &str) -> impl Iterator<Item = &'a SimTransaction> {
+        self.by_reference
+            .get(reference)
+            .into_iter()
+            .flatten()
+            .filter_map(|index| self.transactions.get(*index))
+    }
+
+    /// The first transaction naming `reference` that `matches`.
+    fn find(
+        &self,
+        reference: &str,
+        matches: impl Fn(&SimTransaction) -> bool,
+    ) -> Option<&SimTransaction> {
+        self.referring_to(reference).find(|t| matches(t))
     }
 
     fn record(
@@ -334,10 +351,15 @@ impl State {
             original_server_reference_code,
             created_at: Utc::now(),
         };
-        self.by_correlator.insert(
-            transaction.client_correlator.clone(),
-            self.transactions.len(),
-        );
+        let index = self.transactions.len();
+        self.by_correlator
+            .insert(transaction.client_correlator.clone(), index);
+        let mut references = vec![transaction.server_reference_code.clone()];
+        references.extend(transaction.original_server_reference_code.clone());
+        references.dedup();
+        for reference in references {
+            self.by_reference.entry(reference).or_default().push(index);
+        }
         self.transactions.push(transaction.clone());
         transaction
     }
