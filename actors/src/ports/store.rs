@@ -13,7 +13,8 @@ use chrono::{DateTime, Utc};
 use crate::domain::{
     Certificate, CertificateCode, ContentId, ContentItem, Gift, GiftId, GiftState, JournalEntry,
     JournalKind, MessageRecord, Money, Msisdn, OrderId, OrderRecord, OrderStatus, OutboxMessage,
-    OutboxRecord, Payment, PaymentState, Product, ProductId, Redemption,
+    OutboxRecord, Payment, PaymentState, Product, ProductId, Redemption, SettlementRecord,
+    SettlementRepair,
 };
 
 /// What went wrong in the store, in domain terms.
@@ -109,6 +110,8 @@ pub struct Changes {
     /// Handset messages to record or move: inserted, or their state, detail and time
     /// replaced; their provider ids are added to those already known.
     pub messages: Vec<MessageRecord>,
+    /// Reconciliation repairs to record (one per rail and order: a second is a conflict).
+    pub settlement_repairs: Vec<SettlementRepair>,
 }
 
 impl Changes {
@@ -127,6 +130,7 @@ impl Changes {
             && self.journal.is_empty()
             && self.outbox.is_empty()
             && self.messages.is_empty()
+            && self.settlement_repairs.is_empty()
     }
 }
 
@@ -330,6 +334,15 @@ pub trait Store: Send + Sync + 'static {
         channel: &str,
         provider_id: &str,
     ) -> Result<Option<MessageRecord>, StoreError>;
+
+    /// giftgate's side of the settlement of `[from, to)`, unsorted: every charged (or
+    /// since refunded) payment created then, every refund journaled then (keyed by the
+    /// certificate code), and the charges and refunds of the reconciliation repairs.
+    async fn settlement_records(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<SettlementRecord>, StoreError>;
 
     /// Reads what the conservation audit needs.
     async fn audit_facts(&self) -> Result<AuditFacts, StoreError>;

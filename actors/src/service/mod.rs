@@ -16,6 +16,7 @@ pub mod ledger;
 pub mod orders;
 pub mod policy;
 pub mod purchase;
+pub mod reconcile;
 pub mod redemption;
 pub mod refund;
 pub mod wallet;
