@@ -19,6 +19,7 @@ pub mod purchase;
 pub mod reconcile;
 pub mod redemption;
 pub mod refund;
+pub mod settlement;
 pub mod wallet;
 
 pub use audit::{AuditReport, audit};
