@@ -14,13 +14,12 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::error::ServiceError;
-use super::ledger::PaymentRails;
 use super::reconcile::{Comparison, Mismatch, MismatchKind};
 use crate::domain::{
     Event, Msisdn, OrderId, OutboxMessage, PaymentState, REPAIR_REFUND_KEY, Rail, Settlement,
     SettlementRepair,
 };
-use crate::ports::{Changes, PaymentError, PaymentRequest, Store, StoreError};
+use crate::ports::{Changes, PaymentError, PaymentRail, PaymentRequest, Store, StoreError};
 
 /// What became of one repair.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,11 +30,12 @@ pub enum RepairOutcome {
     Skipped(String),
 }
 
-/// Refunds an orphan charge ([`MismatchKind::ChargedNotIssued`]) through its rail and
-/// records the repair; anything else is skipped with the reason.
+/// Refunds an orphan charge ([`MismatchKind::ChargedNotIssued`]) through `rail` (the
+/// client of the mismatch's rail) and records the repair; anything else is skipped with
+/// the reason.
 pub async fn repair_orphan(
     store: &dyn Store,
-    rails: &PaymentRails,
+    rail: &dyn PaymentRail,
     mismatch: &Mismatch,
     now: DateTime<Utc>,
 ) -> Result<RepairOutcome, ServiceError> {
@@ -78,7 +78,6 @@ pub async fn repair_orphan(
             token: String::new(),
         },
     };
-    let rail = rails.for_settlement(&settlement)?.clone();
     let request = PaymentRequest {
         order_id: order_id.clone(),
         payer: payer.clone(),
