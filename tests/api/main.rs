@@ -11,6 +11,7 @@ mod gifts;
 mod helpers;
 mod mms;
 mod payments;
+mod reconcile;
 mod recovery;
 mod redemptions;
 mod sessions;

@@ -86,8 +86,20 @@ async fn the_days_charges_and_refunds_are_its_settlement(ctx: Ctx) {
     assert_eq!(
         summary(&records),
         vec![
-            (Rail::Carrier, SettlementKind::Charge, "ord-1".into(), "".into(), 50_000),
-            (Rail::Psp, SettlementKind::Charge, "ord-2".into(), "".into(), 30_000),
+            (
+                Rail::Carrier,
+                SettlementKind::Charge,
+                "ord-1".into(),
+                "".into(),
+                50_000
+            ),
+            (
+                Rail::Psp,
+                SettlementKind::Charge,
+                "ord-2".into(),
+                "".into(),
+                30_000
+            ),
             (
                 Rail::Psp,
                 SettlementKind::Refund,
