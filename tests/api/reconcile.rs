@@ -58,6 +58,29 @@ async fn reconcile(app: &TestApp, extra: &[&str]) -> (i32, Value) {
     (output.status.code().unwrap_or(-1), report)
 }
 
+/// The outbox payloads of events of one type, delivered or not, read from the database.
+async fn events(app: &TestApp, event_type: &str) -> Vec<Value> {
+    let url = &app.settings.database_url;
+    let query = "SELECT payload FROM outbox WHERE channel = 'event' ORDER BY id";
+    let payloads: Vec<String> = if url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        let rows = sqlx::query_scalar(query).fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows
+    } else {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        let rows = sqlx::query_scalar(query).fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows
+    };
+    payloads
+        .iter()
+        .map(|p| serde_json::from_str::<Value>(p).unwrap())
+        .map(|p| p.get("event").cloned().unwrap_or(p))
+        .filter(|e| e["type"] == event_type)
+        .collect()
+}
+
 fn kinds(report: &Value) -> Vec<(String, String)> {
     let mut found: Vec<(String, String)> = report["mismatches"]
         .as_array()
@@ -123,6 +146,12 @@ async fn a_clean_day_of_every_rail_has_no_mismatch(backend: Backend) {
     assert_eq!(report["giftgate"]["refunds"], 2);
     assert_eq!(report["rails"]["charged_minor"]["KRW"], 40_000);
     assert_eq!(report["rails"]["refunded_minor"]["KRW"], 20_000);
+    let reconciled = events(&app, "settlement.reconciled").await;
+    assert_eq!(reconciled.len(), 1, "{reconciled:?}");
+    let outcome = &reconciled[0]["outcome"];
+    assert_eq!(outcome["day"], today().to_string());
+    assert_eq!(outcome["mismatches"], 0);
+    assert_eq!(outcome["rails"]["charges"], 4);
     app.finish().await;
 }
 
@@ -232,6 +261,11 @@ async fn an_orphan_charge_is_reported_and_repaired_once(backend: Backend) {
     assert_eq!(report["mismatches"], json!([]), "{report:#}");
     assert_eq!(report["repaired"], 0);
     assert_eq!(refunds_at_the_carrier(&app, "ro-orphan-1").len(), 1);
+    let repaired = events(&app, "settlement.repaired").await;
+    assert_eq!(repaired.len(), 1, "{repaired:?}");
+    assert_eq!(repaired[0]["order_id"], "ro-orphan-1");
+    assert_eq!(repaired[0]["amount"], "7000");
+    assert_eq!(events(&app, "settlement.reconciled").await.len(), 3);
     app.finish().await;
 }
 
