@@ -73,6 +73,14 @@ pub struct BenchArgs {
     /// barcode rendering cost.
     #[arg(long)]
     pub mms: bool,
+    /// Reconciliation: generate one day of `--charges` charges on a scratch PostgreSQL
+    /// database of the configured server and the rails' settlement files with planted
+    /// mismatches, then time `giftgate reconcile` of that day.
+    #[arg(long)]
+    pub reconcile: bool,
+    /// Charges of the generated day for `--reconcile`.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub charges: u64,
     /// Messages for the protocol benchmarks.
     #[arg(long, default_value_t = 100_000)]
     pub messages: usize,

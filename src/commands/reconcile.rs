@@ -22,8 +22,33 @@ use crate::config::Settings;
 use crate::settlement::report::Report;
 use crate::settlement::{Source, day_bounds, rail_records};
 
-/// Runs the reconciliation of one day.
+/// Runs the reconciliation of one day, prints its report, exits 1 while mismatches
+/// remain.
 pub async fn run(settings: &Settings, args: ReconcileArgs) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let report = reconcile_day(settings, &args).await?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report.to_json())?);
+    } else {
+        print!("{report}");
+    }
+    tracing::info!(
+        day = %args.date,
+        mismatches = report.comparison.mismatches.len(),
+        repaired = report.repaired(),
+        seconds = started.elapsed().as_secs_f64(),
+        "reconciled"
+    );
+    Ok(if report.remaining() == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Reads both sides of the day, compares them, repairs with `--repair`, and publishes
+/// `settlement.reconciled`; answers the report.
+pub async fn reconcile_day(settings: &Settings, args: &ReconcileArgs) -> anyhow::Result<Report> {
     let carrier = source(
         args.billing_csv.clone(),
         settings.billing_url.clone(),
@@ -39,7 +64,6 @@ pub async fn run(settings: &Settings, args: ReconcileArgs) -> anyhow::Result<Exi
         .timeout(Duration::from_secs(60))
         .build()?;
     let (from, to) = day_bounds(args.date);
-    let started = std::time::Instant::now();
     let (ours, mut theirs, network_records) = tokio::try_join!(
         async {
             store
@@ -97,23 +121,7 @@ pub async fn run(settings: &Settings, args: ReconcileArgs) -> anyhow::Result<Exi
         Utc::now(),
     )
     .await?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report.to_json())?);
-    } else {
-        print!("{report}");
-    }
-    tracing::info!(
-        day = %args.date,
-        mismatches = report.comparison.mismatches.len(),
-        repaired = report.repaired(),
-        seconds = started.elapsed().as_secs_f64(),
-        "reconciled"
-    );
-    Ok(if report.remaining() == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(report)
 }
 
 fn source(

@@ -15,6 +15,7 @@
 //!
 //! Rows settled on other days than the one reconciled are ignored.
 
+use std::borrow::Borrow;
 use std::io;
 use std::path::Path;
 
@@ -170,13 +171,13 @@ pub fn read(path: &Path, rail: Rail, day: NaiveDate) -> Result<Vec<SettlementRec
 }
 
 /// Writes records as a settlement file (header first).
-pub fn write<'a>(
+pub fn write<R: Borrow<SettlementRecord>>(
     out: impl io::Write,
-    records: impl IntoIterator<Item = &'a SettlementRecord>,
+    records: impl IntoIterator<Item = R>,
 ) -> Result<(), csv::Error> {
     let mut writer = csv::Writer::from_writer(out);
     for record in records {
-        writer.serialize(CsvRow::of(record))?;
+        writer.serialize(CsvRow::of(record.borrow()))?;
     }
     writer.flush()?;
     Ok(())
