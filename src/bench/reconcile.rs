@@ -124,7 +124,7 @@ async fn measure(settings: &Settings, url: &str, charges: u64) -> anyhow::Result
 /// certificates and refund journal rows.
 fn generate_sql(day: NaiveDate, charges: u64) -> String {
     let at = format!(
-        "(TIMESTAMPTZ '{day} 00:00:00+00' + ((i - 1) * {SPREAD_SECONDS} / {charges}) * INTERVAL '1 second')"
+        "(TIMESTAMPTZ '{day} 00:00:00+00' + ((i - 1) * {SPREAD_SECONDS:.1} / {charges}) * INTERVAL '1 second')"
     );
     let msisdn = "'+8210' || lpad((i % 100000000)::text, 8, '0')";
     format!(
