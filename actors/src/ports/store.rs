@@ -79,6 +79,16 @@ pub struct GiftUpdate {
     pub settled_at: Option<DateTime<Utc>>,
 }
 
+/// A guarded mark that a certificate's owner was told of its coming expiry: applied only
+/// while `expires_at` is still the certificate's expiry and was not announced yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpiryNoticeMark {
+    /// The certificate.
+    pub code: CertificateCode,
+    /// The expiry announced.
+    pub expires_at: DateTime<Utc>,
+}
+
 /// Everything one business step writes, applied in one transaction.
 #[derive(Debug, Clone, Default)]
 pub struct Changes {
@@ -112,6 +122,8 @@ pub struct Changes {
     pub messages: Vec<MessageRecord>,
     /// Reconciliation repairs to record (one per rail and order: a second is a conflict).
     pub settlement_repairs: Vec<SettlementRepair>,
+    /// Pre-expiry notices to mark sent (a second mark of one expiry is a conflict).
+    pub expiry_notices: Vec<ExpiryNoticeMark>,
 }
 
 impl Changes {
@@ -131,6 +143,7 @@ impl Changes {
             && self.outbox.is_empty()
             && self.messages.is_empty()
             && self.settlement_repairs.is_empty()
+            && self.expiry_notices.is_empty()
     }
 }
 
@@ -244,6 +257,15 @@ pub trait Store: Send + Sync + 'static {
     async fn certificates_expiring(
         &self,
         now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Certificate>, StoreError>;
+
+    /// `active` certificates expiring after `now` and at or before `until` whose owner was
+    /// not yet told of that expiry, soonest first.
+    async fn certificates_to_notify(
+        &self,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<Certificate>, StoreError>;
 

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod catalog;
 pub mod error;
 pub mod expiry;
+pub mod expiry_notice;
 pub mod extension;
 pub mod gifting;
 pub mod ledger;

@@ -65,6 +65,19 @@ pub(crate) const UPDATE_CERTIFICATE: &str = "UPDATE certificates SET owner = $2,
 
 pub(crate) const CERTIFICATE_EXISTS: &str = "SELECT COUNT(*) FROM certificates WHERE code = $1";
 
+/// Active certificates expiring in `($1, $2]` whose owner was not told of that expiry.
+pub(crate) const CERTIFICATES_TO_NOTIFY: &str = certificates_where!(
+    "WHERE expires_at IS NOT NULL AND expires_at > $1 AND expires_at <= $2 \
+     AND status = 'active' \
+     AND (expiry_noticed_for IS NULL OR expiry_noticed_for <> expires_at) \
+     ORDER BY expires_at, code LIMIT $3"
+);
+
+/// Marks the owner told of the expiry `$2`, once: only while it is still the expiry.
+pub(crate) const MARK_EXPIRY_NOTICE: &str = "UPDATE certificates SET expiry_noticed_for = $2 \
+     WHERE code = $1 AND expires_at = $2 \
+     AND (expiry_noticed_for IS NULL OR expiry_noticed_for <> $2)";
+
 macro_rules! gifts_where {
     ($tail:literal) => {
         concat!(

@@ -26,8 +26,8 @@ macro_rules! impl_store {
                 SettlementRepair,
             };
             use giftgate_actors::ports::{
-                ApiKeyRecord, AuditFacts, Changes, CurrencyTotals, GiftUpdate, OrderUpdate,
-                PaymentUpdate, Store, StoreError,
+                ApiKeyRecord, AuditFacts, Changes, CurrencyTotals, ExpiryNoticeMark, GiftUpdate,
+                OrderUpdate, PaymentUpdate, Store, StoreError,
             };
             use sqlx::QueryBuilder;
 
@@ -419,6 +419,31 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn mark_expiry_notice(
+                conn: &mut Conn,
+                mark: &ExpiryNoticeMark,
+            ) -> Result<(), StoreError> {
+                let done = sqlx::query(sql::MARK_EXPIRY_NOTICE)
+                    .bind(mark.code.as_str().to_owned())
+                    .bind(mark.expires_at)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                if done.rows_affected() == 1 {
+                    return Ok(());
+                }
+                Err(guard_failed(
+                    conn,
+                    sql::CERTIFICATE_EXISTS,
+                    mark.code.as_str(),
+                    format!(
+                        "expiry {} of certificate {} was announced or moved",
+                        mark.expires_at, mark.code
+                    ),
+                )
+                .await)
+            }
+
             async fn message_with_ids(
                 pool: &sqlx::Pool<$db>,
                 row: Option<MessageRow>,
@@ -464,6 +489,9 @@ macro_rules! impl_store {
                 insert_outbox(conn, &changes.outbox, now).await?;
                 upsert_messages(conn, &changes.messages).await?;
                 insert_settlement_repairs(conn, &changes.settlement_repairs).await?;
+                for mark in &changes.expiry_notices {
+                    mark_expiry_notice(conn, mark).await?;
+                }
                 Ok(())
             }
 
@@ -619,6 +647,22 @@ macro_rules! impl_store {
                 ) -> Result<Vec<Certificate>, StoreError> {
                     let rows = sqlx::query_as::<$db, CertificateRow>(sql::CERTIFICATES_EXPIRING)
                         .bind(now)
+                        .bind(i64::from(limit))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    convert(rows)
+                }
+
+                async fn certificates_to_notify(
+                    &self,
+                    now: DateTime<Utc>,
+                    until: DateTime<Utc>,
+                    limit: u32,
+                ) -> Result<Vec<Certificate>, StoreError> {
+                    let rows = sqlx::query_as::<$db, CertificateRow>(sql::CERTIFICATES_TO_NOTIFY)
+                        .bind(now)
+                        .bind(until)
                         .bind(i64::from(limit))
                         .fetch_all(&self.pool)
                         .await

@@ -18,3 +18,8 @@ CREATE INDEX settlement_repairs_repaired ON settlement_repairs (repaired_at);
 -- The day's settlement reads payments and refund journal rows by time.
 CREATE INDEX payments_created ON payments (created_at);
 CREATE INDEX journal_refunds ON journal (at) WHERE kind = 'refund';
+
+-- Pre-expiry notices: the expiry date the owner was last told about. A notice goes out
+-- once per certificate and expiry date (an extension moves the date, so the new one is
+-- announced too); the guarded update that sets it is what makes it exactly once.
+ALTER TABLE certificates ADD COLUMN expiry_noticed_for TEXT;
