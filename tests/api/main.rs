@@ -7,6 +7,7 @@ mod amqp;
 mod bad_input;
 mod concurrency;
 mod expiry;
+mod expiry_notice;
 mod gifts;
 mod helpers;
 mod mms;
