@@ -33,6 +33,10 @@ pub enum Command {
     Migrate,
     /// Check the ledger invariants; exit 1 if any is violated.
     Audit,
+    /// Compare giftgate's charges and refunds of a UTC day with the rails' settlement
+    /// (simulators at GIFTGATE_BILLING_URL / GIFTGATE_PSP_URL, or settlement files);
+    /// exit 1 while mismatches remain.
+    Reconcile(ReconcileArgs),
     /// Load generator: drive a gateway over HTTP and print throughput and latency.
     Bench(BenchArgs),
     /// Run one simulator alone.
@@ -69,6 +73,14 @@ pub struct BenchArgs {
     /// barcode rendering cost.
     #[arg(long)]
     pub mms: bool,
+    /// Reconciliation: generate one day of `--charges` charges on a scratch PostgreSQL
+    /// database of the configured server and the rails' settlement files with planted
+    /// mismatches, then time `giftgate reconcile` of that day.
+    #[arg(long)]
+    pub reconcile: bool,
+    /// Charges of the generated day for `--reconcile`.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub charges: u64,
     /// Messages for the protocol benchmarks.
     #[arg(long, default_value_t = 100_000)]
     pub messages: usize,
@@ -98,6 +110,27 @@ pub struct BenchArgs {
     /// notifications stay committed in the outbox for delivery instances).
     #[arg(long)]
     pub api_only: bool,
+}
+
+/// Options of `giftgate reconcile`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReconcileArgs {
+    /// The UTC day, `YYYY-MM-DD`.
+    #[arg(long)]
+    pub date: chrono::NaiveDate,
+    /// Refund orphan charges (charged at a rail, no giftgate order) through their rail,
+    /// once, journaled as `settlement.repaired`.
+    #[arg(long)]
+    pub repair: bool,
+    /// The carrier's settlement file (CSV, see README) instead of its simulator.
+    #[arg(long, value_name = "FILE")]
+    pub billing_csv: Option<PathBuf>,
+    /// The payment network's settlement file (CSV) instead of its simulator.
+    #[arg(long, value_name = "FILE")]
+    pub psp_csv: Option<PathBuf>,
+    /// Print the report as one JSON document.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The simulators.

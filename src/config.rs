@@ -76,6 +76,9 @@ pub struct Settings {
     pub max_extension_months: u32,
     /// Seconds between runs of the certificate expiry job (extension).
     pub expiry_interval_secs: u64,
+    /// Days before its expiry a certificate's owner is told by SMS (once per expiry
+    /// date); 0 = no notices.
+    pub expiry_notice_days: u32,
     /// Unacknowledged orders one AMQP consumer holds at once (extension).
     pub amqp_prefetch: u16,
     /// Order partitions by MSISDN hash for scale-out (extension; 0 = one queue).
@@ -138,6 +141,7 @@ impl Default for Settings {
             delivery: true,
             max_extension_months: 0,
             expiry_interval_secs: 3600,
+            expiry_notice_days: 30,
             amqp_prefetch: 64,
             amqp_partitions: 0,
             content_provider_url: None,

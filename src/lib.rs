@@ -15,5 +15,6 @@ pub mod delivery;
 pub mod http;
 pub mod relay;
 pub mod secret_key;
+pub mod settlement;
 pub mod startup;
 pub mod telemetry;

@@ -5,3 +5,4 @@ pub mod http;
 pub mod latency;
 pub mod pgbench;
 pub mod protocols;
+pub mod reconcile;

@@ -44,7 +44,7 @@ pub async fn tps(database_url: &str, seconds: u32) -> anyhow::Result<f64> {
     result
 }
 
-async fn run(program: &str, args: &[&str]) -> anyhow::Result<String> {
+pub(crate) async fn run(program: &str, args: &[&str]) -> anyhow::Result<String> {
     let output = Command::new(program)
         .args(args)
         .output()
@@ -60,7 +60,7 @@ async fn run(program: &str, args: &[&str]) -> anyhow::Result<String> {
 }
 
 /// The same server URL with another database name.
-fn with_database(url: &str, database: &str) -> String {
+pub(crate) fn with_database(url: &str, database: &str) -> String {
     let (base, query) = match url.split_once('?') {
         Some((base, query)) => (base, Some(query)),
         None => (url, None),

@@ -9,6 +9,10 @@ use crate::config::Settings;
 
 /// Runs the chosen benchmark.
 pub async fn run(settings: Settings, args: BenchArgs) -> anyhow::Result<ExitCode> {
+    if args.reconcile {
+        crate::bench::reconcile::run_bench(&settings, args.charges).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if args.smpp {
         crate::bench::protocols::smpp(&args).await?;
         return Ok(ExitCode::SUCCESS);

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod bench;
 pub mod demo;
+pub mod reconcile;
 pub mod serve;
 
 use std::process::ExitCode;
@@ -24,6 +25,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCod
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit => audit::run(&settings).await,
+        Command::Reconcile(args) => reconcile::run(&settings, args).await,
         Command::Bench(args) => bench::run(settings, args).await,
         Command::Sim { which } => match which {
             Simulator::Billing { addr } => {

@@ -1,7 +1,9 @@
 //! `CertificateExpiry`: the daily job (a timer; the interval is configurable) that
-//! expires certificates past their `expires_at`. Each expiry is guarded by the
-//! certificate's version, so it happens once even with several instances ticking, and a
-//! restart simply picks up what is still due.
+//! expires certificates past their `expires_at`, then tells the owners of certificates
+//! expiring within the notice window (`GIFTGATE_EXPIRY_NOTICE_DAYS`). Each expiry is
+//! guarded by the certificate's version and each notice by a mark of the expiry it
+//! announced, so both happen once even with several instances ticking, and a restart
+//! simply picks up what is still due.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -54,10 +56,20 @@ impl Handler<ExpireDueCertificates> for CertificateExpiry {
         let work = async move {
             loop {
                 match ledger.expire_due_certificates(500).await {
-                    Ok(0) => return,
+                    Ok(0) => break,
                     Ok(count) => tracing::info!(count, "certificates expired"),
                     Err(error) => {
                         tracing::warn!(%error, "certificate expiry failed; retried next tick");
+                        break;
+                    }
+                }
+            }
+            loop {
+                match ledger.send_expiry_notices(500).await {
+                    Ok(0) => return,
+                    Ok(count) => tracing::info!(count, "pre-expiry notices sent"),
+                    Err(error) => {
+                        tracing::warn!(%error, "pre-expiry notices failed; retried next tick");
                         return;
                     }
                 }

@@ -316,6 +316,40 @@ impl Notices {
         }
     }
 
+    /// To the owner, days before: a certificate expires on `at` with `balance` on it;
+    /// `extendable` adds how to extend it (`EXTEND <code>`).
+    pub fn expiring(
+        &self,
+        code: &CertificateCode,
+        balance: Money,
+        at: DateTime<Utc>,
+        extendable: bool,
+    ) -> String {
+        let date = at.format("%Y-%m-%d");
+        let code_text = code.grouped();
+        let plain = code.as_str();
+        match (self.language, extendable) {
+            (Language::Ko, false) => format!(
+                "[상품권] code {code_text} 유효기간이 {date}에 끝납니다 (잔액 {}).",
+                won(balance)
+            ),
+            (Language::Ko, true) => format!(
+                "[상품권] code {code_text} 유효기간이 {date}에 끝납니다 (잔액 {}). \
+                 3개월 연장: 연장 {plain} (EXTEND {plain})",
+                won(balance)
+            ),
+            (Language::En, false) => format!(
+                "[giftgate] Certificate {code_text} expires on {date} with {} left.",
+                won(balance)
+            ),
+            (Language::En, true) => format!(
+                "[giftgate] Certificate {code_text} expires on {date} with {} left. \
+                 Reply EXTEND {plain} to extend it by 3 months.",
+                won(balance)
+            ),
+        }
+    }
+
     /// To the subscriber: an order could not be carried out.
     pub fn order_failed(&self, what: &str, reason: &str) -> String {
         match self.language {

@@ -9,6 +9,6 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use contents::{ContentSource, ContentSourceError};
 pub use payment::{PaymentError, PaymentRail, PaymentRequest, RailStatus};
 pub use store::{
-    ApiKeyRecord, AuditFacts, Changes, CurrencyTotals, GiftUpdate, KeyKind, OrderUpdate,
-    PaymentUpdate, Store, StoreError,
+    ApiKeyRecord, AuditFacts, Changes, CurrencyTotals, ExpiryNoticeMark, GiftUpdate, KeyKind,
+    OrderUpdate, PaymentUpdate, Store, StoreError,
 };

@@ -13,7 +13,8 @@ use chrono::{DateTime, Utc};
 use crate::domain::{
     Certificate, CertificateCode, ContentId, ContentItem, Gift, GiftId, GiftState, JournalEntry,
     JournalKind, MessageRecord, Money, Msisdn, OrderId, OrderRecord, OrderStatus, OutboxMessage,
-    OutboxRecord, Payment, PaymentState, Product, ProductId, Redemption,
+    OutboxRecord, Payment, PaymentState, Product, ProductId, Redemption, SettlementRecord,
+    SettlementRepair,
 };
 
 /// What went wrong in the store, in domain terms.
@@ -78,6 +79,16 @@ pub struct GiftUpdate {
     pub settled_at: Option<DateTime<Utc>>,
 }
 
+/// A guarded mark that a certificate's owner was told of its coming expiry: applied only
+/// while `expires_at` is still the certificate's expiry and was not announced yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpiryNoticeMark {
+    /// The certificate.
+    pub code: CertificateCode,
+    /// The expiry announced.
+    pub expires_at: DateTime<Utc>,
+}
+
 /// Everything one business step writes, applied in one transaction.
 #[derive(Debug, Clone, Default)]
 pub struct Changes {
@@ -109,6 +120,10 @@ pub struct Changes {
     /// Handset messages to record or move: inserted, or their state, detail and time
     /// replaced; their provider ids are added to those already known.
     pub messages: Vec<MessageRecord>,
+    /// Reconciliation repairs to record (one per rail and order: a second is a conflict).
+    pub settlement_repairs: Vec<SettlementRepair>,
+    /// Pre-expiry notices to mark sent (a second mark of one expiry is a conflict).
+    pub expiry_notices: Vec<ExpiryNoticeMark>,
 }
 
 impl Changes {
@@ -127,6 +142,8 @@ impl Changes {
             && self.journal.is_empty()
             && self.outbox.is_empty()
             && self.messages.is_empty()
+            && self.settlement_repairs.is_empty()
+            && self.expiry_notices.is_empty()
     }
 }
 
@@ -243,6 +260,15 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Vec<Certificate>, StoreError>;
 
+    /// `active` certificates expiring after `now` and at or before `until` whose owner was
+    /// not yet told of that expiry, soonest first.
+    async fn certificates_to_notify(
+        &self,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Certificate>, StoreError>;
+
     /// One gift.
     async fn gift(&self, id: &GiftId) -> Result<Option<Gift>, StoreError>;
     /// Gifts a subscriber sent or received, newest first.
@@ -330,6 +356,15 @@ pub trait Store: Send + Sync + 'static {
         channel: &str,
         provider_id: &str,
     ) -> Result<Option<MessageRecord>, StoreError>;
+
+    /// giftgate's side of the settlement of `[from, to)`, unsorted: every charged (or
+    /// since refunded) payment created then, every refund journaled then (keyed by the
+    /// certificate code), and the charges and refunds of the reconciliation repairs.
+    async fn settlement_records(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<SettlementRecord>, StoreError>;
 
     /// Reads what the conservation audit needs.
     async fn audit_facts(&self) -> Result<AuditFacts, StoreError>;

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod catalog;
 pub mod error;
 pub mod expiry;
+pub mod expiry_notice;
 pub mod extension;
 pub mod gifting;
 pub mod ledger;
@@ -17,8 +18,10 @@ pub mod orders;
 pub mod policy;
 pub mod product_cache;
 pub mod purchase;
+pub mod reconcile;
 pub mod redemption;
 pub mod refund;
+pub mod settlement;
 pub mod wallet;
 
 pub use audit::{AuditReport, audit};

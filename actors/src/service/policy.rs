@@ -24,6 +24,9 @@ pub struct Policy {
     /// How many months past its original validity a certificate may be extended (3 at a
     /// time); 0 = extension not offered.
     pub max_extension_months: u32,
+    /// How many days before its expiry a certificate's owner is told (once per expiry
+    /// date); 0 = no notices.
+    pub expiry_notice_days: u32,
 }
 
 impl Default for Policy {
@@ -37,6 +40,7 @@ impl Default for Policy {
             pin_lock: Duration::minutes(30),
             default_merchant_name: "merchant".to_owned(),
             max_extension_months: 0,
+            expiry_notice_days: 30,
         }
     }
 }

@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 use giftgate_actors::domain::{
     Category, Certificate, CertificateCode, CertificateStatus, ContentId, Currency, Gift, GiftId,
     GiftState, JournalEntry, JournalKind, Money, Msisdn, OrderId, OrderRecord, OrderStatus,
-    OutboxMessage, OutboxRecord, Payment, PaymentState, Product, ProductId, Redemption,
+    OutboxMessage, OutboxRecord, Payment, PaymentState, Product, ProductId, Rail, Redemption,
+    SettlementKind, SettlementRecord, SettlementRepair,
 };
 use giftgate_actors::ports::{ApiKeyRecord, CurrencyTotals, KeyKind, StoreError};
 
@@ -485,5 +486,63 @@ impl ContentSummaryRow {
             created_at: self.created_at,
         };
         Ok((item.try_into()?, size))
+    }
+}
+
+/// A row of the day's settlement (`SETTLEMENT_RECORDS`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct SettlementRow {
+    rail: String,
+    kind: String,
+    order_id: String,
+    refund_key: String,
+    amount_minor: i64,
+    currency: String,
+    reference: Option<String>,
+    payer: Option<String>,
+    at: DateTime<Utc>,
+}
+
+impl TryFrom<SettlementRow> for SettlementRecord {
+    type Error = StoreError;
+    fn try_from(row: SettlementRow) -> Result<Self, StoreError> {
+        Ok(SettlementRecord {
+            rail: parsed("rail", &row.rail, Rail::parse)?,
+            kind: parsed("settlement kind", &row.kind, SettlementKind::parse)?,
+            order_id: row.order_id,
+            refund_key: row.refund_key,
+            amount: money(row.amount_minor, &row.currency)?,
+            rail_reference: row.reference,
+            payer: row.payer,
+            at: row.at,
+        })
+    }
+}
+
+/// A `settlement_repairs` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct SettlementRepairRow {
+    rail: String,
+    order_id: String,
+    reference: String,
+    payer: Option<String>,
+    amount_minor: i64,
+    currency: String,
+    charged_at: DateTime<Utc>,
+    repaired_at: DateTime<Utc>,
+}
+
+impl TryFrom<SettlementRepairRow> for SettlementRepair {
+    type Error = StoreError;
+    fn try_from(row: SettlementRepairRow) -> Result<Self, StoreError> {
+        Ok(SettlementRepair {
+            rail: parsed("rail", &row.rail, Rail::parse)?,
+            order_id: row.order_id,
+            rail_reference: row.reference,
+            payer: row.payer,
+            amount: money(row.amount_minor, &row.currency)?,
+            charged_at: row.charged_at,
+            repaired_at: row.repaired_at,
+        })
     }
 }

@@ -65,6 +65,19 @@ pub(crate) const UPDATE_CERTIFICATE: &str = "UPDATE certificates SET owner = $2,
 
 pub(crate) const CERTIFICATE_EXISTS: &str = "SELECT COUNT(*) FROM certificates WHERE code = $1";
 
+/// Active certificates expiring in `($1, $2]` whose owner was not told of that expiry.
+pub(crate) const CERTIFICATES_TO_NOTIFY: &str = certificates_where!(
+    "WHERE expires_at IS NOT NULL AND expires_at > $1 AND expires_at <= $2 \
+     AND status = 'active' \
+     AND (expiry_noticed_for IS NULL OR expiry_noticed_for <> expires_at) \
+     ORDER BY expires_at, code LIMIT $3"
+);
+
+/// Marks the owner told of the expiry `$2`, once: only while it is still the expiry.
+pub(crate) const MARK_EXPIRY_NOTICE: &str = "UPDATE certificates SET expiry_noticed_for = $2 \
+     WHERE code = $1 AND expires_at = $2 \
+     AND (expiry_noticed_for IS NULL OR expiry_noticed_for <> $2)";
+
 macro_rules! gifts_where {
     ($tail:literal) => {
         concat!(
@@ -249,3 +262,31 @@ pub(crate) const SET_MMS_CAPABLE: &str = "INSERT INTO subscribers (msisdn, joine
      VALUES ($1, $2, $3) ON CONFLICT (msisdn) DO UPDATE SET mms_capable = excluded.mms_capable";
 
 pub(crate) const MMS_CAPABLE: &str = "SELECT mms_capable FROM subscribers WHERE msisdn = $1";
+
+/// giftgate's settlement of `[$1, $2)`: charged payments and journaled refunds (keyed by
+/// certificate code, under the purchase order). Unsorted: the caller sorts in its own
+/// collation.
+pub(crate) const SETTLEMENT_RECORDS: &str = "\
+     SELECT CASE WHEN p.method = 'carrier' THEN 'carrier' ELSE 'psp' END AS rail, \
+            'charge' AS kind, p.order_id AS order_id, '' AS refund_key, \
+            p.amount_minor AS amount_minor, p.currency AS currency, \
+            p.reference AS reference, p.msisdn AS payer, p.created_at AS at \
+       FROM payments p \
+      WHERE p.state IN ('charged', 'refunded') AND p.created_at >= $1 AND p.created_at < $2 \
+     UNION ALL \
+     SELECT CASE WHEN p.method = 'carrier' THEN 'carrier' ELSE 'psp' END, \
+            'refund', c.order_id, j.certificate_code, j.amount_minor, j.currency, \
+            p.reference, p.msisdn, j.at \
+       FROM journal j \
+       JOIN certificates c ON c.code = j.certificate_code \
+       JOIN payments p ON p.order_id = c.order_id \
+      WHERE j.kind = 'refund' AND j.at >= $1 AND j.at < $2";
+
+/// Repairs whose charge or refund falls in `[$1, $2)`.
+pub(crate) const SETTLEMENT_REPAIRS: &str = "SELECT rail, order_id, reference, payer, \
+     amount_minor, currency, charged_at, repaired_at FROM settlement_repairs \
+     WHERE (charged_at >= $1 AND charged_at < $2) OR (repaired_at >= $1 AND repaired_at < $2)";
+
+pub(crate) const INSERT_SETTLEMENT_REPAIR: &str = "INSERT INTO settlement_repairs (rail, \
+     order_id, reference, payer, amount_minor, currency, charged_at, repaired_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";

@@ -22,19 +22,20 @@ macro_rules! impl_store {
             use giftgate_actors::domain::{
                 Certificate, CertificateCode, ContentId, ContentItem, Gift, GiftId, JournalEntry,
                 JournalKind, MessageRecord, Msisdn, OrderId, OrderRecord, OutboxMessage,
-                OutboxRecord, Payment, Product, ProductId, Redemption,
+                OutboxRecord, Payment, Product, ProductId, Redemption, SettlementRecord,
+                SettlementRepair,
             };
             use giftgate_actors::ports::{
-                ApiKeyRecord, AuditFacts, Changes, CurrencyTotals, GiftUpdate, OrderUpdate,
-                PaymentUpdate, Store, StoreError,
+                ApiKeyRecord, AuditFacts, Changes, CurrencyTotals, ExpiryNoticeMark, GiftUpdate,
+                OrderUpdate, PaymentUpdate, Store, StoreError,
             };
             use sqlx::QueryBuilder;
 
             use $crate::error::db_error;
             use $crate::rows::{
                 ApiKeyRow, CertificateRow, ContentRow, ContentSummaryRow, GiftRow, JournalRow,
-                MessageRow, OrderRow, OutboxRow, PaymentRow, ProductRow, RedemptionRow, TotalsRow,
-                codes_text, convert, extras_text,
+                MessageRow, OrderRow, OutboxRow, PaymentRow, ProductRow, RedemptionRow,
+                SettlementRepairRow, SettlementRow, TotalsRow, codes_text, convert, extras_text,
             };
             use $crate::sql;
             use $crate::store_impl::ROWS_PER_INSERT;
@@ -397,6 +398,52 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn insert_settlement_repairs(
+                conn: &mut Conn,
+                repairs: &[SettlementRepair],
+            ) -> Result<(), StoreError> {
+                for repair in repairs {
+                    sqlx::query(sql::INSERT_SETTLEMENT_REPAIR)
+                        .bind(repair.rail.as_str())
+                        .bind(repair.order_id.clone())
+                        .bind(repair.rail_reference.clone())
+                        .bind(repair.payer.clone())
+                        .bind(repair.amount.to_minor_units())
+                        .bind(repair.amount.currency().code())
+                        .bind(repair.charged_at)
+                        .bind(repair.repaired_at)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(db_error)?;
+                }
+                Ok(())
+            }
+
+            async fn mark_expiry_notice(
+                conn: &mut Conn,
+                mark: &ExpiryNoticeMark,
+            ) -> Result<(), StoreError> {
+                let done = sqlx::query(sql::MARK_EXPIRY_NOTICE)
+                    .bind(mark.code.as_str().to_owned())
+                    .bind(mark.expires_at)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                if done.rows_affected() == 1 {
+                    return Ok(());
+                }
+                Err(guard_failed(
+                    conn,
+                    sql::CERTIFICATE_EXISTS,
+                    mark.code.as_str(),
+                    format!(
+                        "expiry {} of certificate {} was announced or moved",
+                        mark.expires_at, mark.code
+                    ),
+                )
+                .await)
+            }
+
             async fn message_with_ids(
                 pool: &sqlx::Pool<$db>,
                 row: Option<MessageRow>,
@@ -485,6 +532,10 @@ macro_rules! impl_store {
                 insert_journal(conn, &changes.journal).await?;
                 insert_outbox(conn, &changes.outbox, now).await?;
                 upsert_messages(conn, &changes.messages).await?;
+                insert_settlement_repairs(conn, &changes.settlement_repairs).await?;
+                for mark in &changes.expiry_notices {
+                    mark_expiry_notice(conn, mark).await?;
+                }
                 Ok(())
             }
 
@@ -640,6 +691,22 @@ macro_rules! impl_store {
                 ) -> Result<Vec<Certificate>, StoreError> {
                     let rows = sqlx::query_as::<$db, CertificateRow>(sql::CERTIFICATES_EXPIRING)
                         .bind(now)
+                        .bind(i64::from(limit))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    convert(rows)
+                }
+
+                async fn certificates_to_notify(
+                    &self,
+                    now: DateTime<Utc>,
+                    until: DateTime<Utc>,
+                    limit: u32,
+                ) -> Result<Vec<Certificate>, StoreError> {
+                    let rows = sqlx::query_as::<$db, CertificateRow>(sql::CERTIFICATES_TO_NOTIFY)
+                        .bind(now)
+                        .bind(until)
                         .bind(i64::from(limit))
                         .fetch_all(&self.pool)
                         .await
@@ -979,6 +1046,36 @@ macro_rules! impl_store {
                         .await
                         .map_err(db_error)?;
                     message_with_ids(&self.pool, row).await
+                }
+
+                async fn settlement_records(
+                    &self,
+                    from: DateTime<Utc>,
+                    to: DateTime<Utc>,
+                ) -> Result<Vec<SettlementRecord>, StoreError> {
+                    let rows = sqlx::query_as::<$db, SettlementRow>(sql::SETTLEMENT_RECORDS)
+                        .bind(from)
+                        .bind(to)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    let mut records: Vec<SettlementRecord> = convert(rows)?;
+                    let repairs =
+                        sqlx::query_as::<$db, SettlementRepairRow>(sql::SETTLEMENT_REPAIRS)
+                            .bind(from)
+                            .bind(to)
+                            .fetch_all(&self.pool)
+                            .await
+                            .map_err(db_error)?;
+                    for repair in convert::<_, SettlementRepair>(repairs)? {
+                        records.extend(
+                            repair
+                                .records()
+                                .into_iter()
+                                .filter(|record| record.at >= from && record.at < to),
+                        );
+                    }
+                    Ok(records)
                 }
 
                 async fn audit_facts(&self) -> Result<AuditFacts, StoreError> {

@@ -7,7 +7,7 @@
 //! | `POST /payment/v3/{endUserId}/transactions/amountReservation/{serverReferenceCode}` | charge (`Charged`) or release (`Released`) the reservation |
 //! | `POST /payment/v3/{endUserId}/transactions/amount` | refund (`Refunded`, with `originalServerReferenceCode`) |
 //! | `GET /payment/v3/{endUserId}/transactions/amount[?clientCorrelator=…][&referenceCode=…]` | look-up: `paymentTransactionList` |
-//! | `GET /sim/transactions` | every record, oldest first, as a JSON array of [`SimTransaction`] |
+//! | `GET /sim/transactions[?date=YYYY-MM-DD]` | every record (of that UTC day), oldest first, as a JSON array of [`SimTransaction`] |
 //!
 //! Refusals are OneAPI `requestError`s: a decline is 400 `POL1000`; an unknown reservation
 //! 404 `SVC0004`; a bad body 400 `SVC0002`; a wrong state 409 `SVC0007`; a correlator reused
@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::NaiveDate;
 use giftgate_actors::domain::msisdn::mask;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -188,8 +189,37 @@ async fn look_up(
     })
 }
 
-async fn all_transactions(state: web::Data<SimState>) -> HttpResponse {
-    HttpResponse::Ok().json(state.ledger.all())
+/// The records' filter.
+#[derive(Debug, Deserialize)]
+struct Day {
+    date: Option<String>,
+}
+
+async fn all_transactions(state: web::Data<SimState>, filter: web::Query<Day>) -> HttpResponse {
+    let day = match filter
+        .date
+        .as_deref()
+        .map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d"))
+    {
+        None => None,
+        Some(Ok(day)) => Some(day),
+        Some(Err(e)) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                RequestError::service(
+                    message_id::INVALID_INPUT,
+                    format!("date must be YYYY-MM-DD: {e}"),
+                ),
+            );
+        }
+    };
+    let records: Vec<SimTransaction> = state
+        .ledger
+        .all()
+        .into_iter()
+        .filter(|t| day.is_none_or(|d| t.created_at.date_naive() == d))
+        .collect();
+    HttpResponse::Ok().json(records)
 }
 
 /// Parses a body and checks its end user is the path's; the error is the answer's text.

@@ -215,5 +215,22 @@ async fn the_records_route_shows_what_the_simulator_recorded() {
     assert_eq!(over_http, sim.transactions());
     assert_eq!(over_http.len(), 2);
     assert_eq!(over_http[1].status, Charged);
+    let today = chrono::Utc::now().date_naive();
+    let of_today: Vec<SimTransaction> = reqwest::get(format!("{url}?date={today}"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(of_today, over_http);
+    let other_day: Vec<SimTransaction> = reqwest::get(format!("{url}?date=2000-01-01"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(other_day.is_empty());
+    let bad_day = reqwest::get(format!("{url}?date=yesterday")).await.unwrap();
+    assert_eq!(bad_day.status(), 400);
     sim.stop().await;
 }

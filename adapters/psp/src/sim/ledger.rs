@@ -60,6 +60,24 @@ pub struct SimPayment {
     pub repeated_requests: u32,
     /// When the authorization was asked for.
     pub created_at: DateTime<Utc>,
+    /// When the capture was applied.
+    #[serde(default)]
+    pub captured_at: Option<DateTime<Utc>>,
+    /// The idempotency key of the capture (`{order_id}:capture` from giftgate).
+    #[serde(default)]
+    pub capture_key: Option<String>,
+}
+
+impl SimPayment {
+    /// Whether the capture or a refund of this payment happened on `day` (UTC): what the
+    /// network's settlement of that day contains.
+    pub fn settled_on(&self, day: chrono::NaiveDate) -> bool {
+        self.captured_at.is_some_and(|at| at.date_naive() == day)
+            || self
+                .refunds
+                .iter()
+                .any(|r| r.created_at.date_naive() == day)
+    }
 }
 
 /// A write to the ledger, parsed from the request.
@@ -145,6 +163,8 @@ struct PaymentRecord {
     token: PaymentToken,
     trigger: Trigger,
     captures: u32,
+    captured_at: Option<DateTime<Utc>>,
+    capture_key: Option<String>,
     repeated_requests: u32,
 }
 
@@ -167,6 +187,8 @@ impl PaymentRecord {
             refunds: p.refunds.clone(),
             repeated_requests: self.repeated_requests,
             created_at: p.created_at,
+            captured_at: self.captured_at,
+            capture_key: self.capture_key.clone(),
         }
     }
 }
@@ -261,7 +283,7 @@ impl Ledger {
                 payment_id,
                 request,
             } => {
-                let answer = capture(&mut books, merchant_id, &payment_id, &request);
+                let answer = capture(&mut books, merchant_id, &payment_id, &request, key);
                 (answer, Some(payment_id))
             }
             Write::Void { payment_id } => {
@@ -408,6 +430,8 @@ fn authorize(
         token: request.token,
         trigger,
         captures: 0,
+        captured_at: None,
+        capture_key: None,
         repeated_requests: 0,
     });
     (
@@ -433,6 +457,7 @@ fn capture(
     merchant_id: &str,
     payment_id: &str,
     request: &CaptureRequest,
+    key: &str,
 ) -> Answer {
     let Some(record) = books.record_mut(merchant_id, payment_id) else {
         return not_found(payment_id);
@@ -475,6 +500,8 @@ fn capture(
             payment.captured_amount = amount;
             payment.decline_code = None;
             record.captures += 1;
+            record.captured_at = Some(Utc::now());
+            record.capture_key = Some(key.to_owned());
             tracing::info!(payment_id, %amount, "psp-sim: captured");
             Answer::json(200, &record.payment)
         }

@@ -283,8 +283,9 @@ struct RecordsQuery {
     date: Option<String>,
 }
 
-/// `GET /sim/payments[?date=YYYY-MM-DD]`: every payment (of that UTC day), oldest first,
-/// with masked tokens; `{"data": [...]}`.
+/// `GET /sim/payments[?date=YYYY-MM-DD]`: every payment (with `date`: those whose
+/// capture or a refund was settled that UTC day), oldest first, with masked tokens;
+/// `{"data": [...]}`.
 async fn sim_payments(state: web::Data<SimState>, query: web::Query<RecordsQuery>) -> HttpResponse {
     let date = match query
         .into_inner()
@@ -305,7 +306,7 @@ async fn sim_payments(state: web::Data<SimState>, query: web::Query<RecordsQuery
         .ledger
         .records()
         .into_iter()
-        .filter(|p| date.is_none_or(|d| p.created_at.date_naive() == d))
+        .filter(|p| date.is_none_or(|d| p.settled_on(d)))
         .collect();
     HttpResponse::Ok().json(serde_json::json!({ "data": data }))
 }

@@ -429,6 +429,8 @@ async fn the_simulator_lists_its_records_for_reconciliation() {
     assert_eq!(records[0]["status"], "captured");
     assert_eq!(records[0]["captured_amount"], "50000");
     assert_eq!(records[0]["token"], "tok_****");
+    assert_eq!(records[0]["capture_key"], "ord-records-1:capture");
+    assert!(records[0]["captured_at"].is_string());
 
     let other_day: serde_json::Value = http
         .get(format!("{}sim/payments?date=2000-01-01", sim.base_url()))

@@ -1,0 +1,146 @@
+//! Pre-expiry notices on the manual clock: one SMS per certificate 30 days before it
+//! expires (balance, date, how to extend), exactly once, and again for the new date after
+//! an extension — on PostgreSQL and SQLite.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+use giftgate_actors::domain::{CertificateCode, Language, OutboxMessage, PinCipher, Region};
+use giftgate_actors::ports::{Clock, ManualClock, PaymentRail, Store};
+use giftgate_actors::service::orders::OrderMeta;
+use giftgate_actors::service::{Ledger, PaymentRails, Policy};
+use giftgate_billing::{BillingConfig, BillingSimulator, OneApiBilling};
+use giftgate_store::testing::TestDatabase;
+use serde_json::json;
+
+use crate::helpers::assert_audit_passes;
+
+/// Moves the manual clock (forward) to `at`.
+fn set(clock: &ManualClock, at: chrono::DateTime<Utc>) {
+    clock.advance(at - clock.now());
+}
+
+/// The texts sent to `to` and the `certificate.expiring` events, in commit order.
+async fn notices(store: &dyn Store, to: &str) -> (Vec<String>, usize) {
+    let outbox = store.outbox_pending(1000).await.unwrap();
+    let texts = outbox
+        .iter()
+        .filter_map(|r| match &r.message {
+            OutboxMessage::Sms(sms) if sms.to == to && sms.text.contains("expires on") => {
+                Some(sms.text.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    let events = outbox
+        .iter()
+        .filter(|r| matches!(&r.message, OutboxMessage::Event { event, .. } if event.event_type == "certificate.expiring"))
+        .count();
+    (texts, events)
+}
+
+async fn owners_are_told_once_before_expiry(database: TestDatabase) {
+    let store: Arc<dyn Store> = giftgate_store::connect(&database.url).await.unwrap();
+    giftgate_actors::service::catalog::seed_sample_catalog(store.as_ref())
+        .await
+        .unwrap();
+    let billing = BillingSimulator::start(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap();
+    let carrier: Arc<dyn PaymentRail> =
+        Arc::new(OneApiBilling::new(BillingConfig::new(billing.base_url())).unwrap());
+    let clock = Arc::new(ManualClock::new(Utc::now()));
+    let ledger = Ledger::new(
+        Arc::clone(&store),
+        PaymentRails {
+            carrier,
+            network: None,
+        },
+        clock.clone(),
+        PinCipher::from_hex(&"0f".repeat(32)).unwrap(),
+        Policy {
+            language: Language::En,
+            max_extension_months: 6,
+            expiry_notice_days: 30,
+            ..Policy::default()
+        },
+    );
+    let order = giftgate_actors::domain::Order::from_value(
+        &json!({"order_id":"n-buy","type":"purchase","msisdn":"01072720000",
+        "product_id":"book-10000","quantity":1,"settlement":{"method":"carrier"}}),
+        Region::KR,
+    )
+    .unwrap();
+    let bought = ledger
+        .place_order(&order, &OrderMeta::default())
+        .await
+        .unwrap();
+    let code = CertificateCode::parse(
+        bought.outcome.unwrap()["certificate_codes"][0]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let certificate = store.certificate(&code).await.unwrap().unwrap();
+    let expires_at = certificate.expires_at.unwrap();
+    let owner = certificate.owner.as_str().to_owned();
+
+    assert_eq!(ledger.send_expiry_notices(100).await.unwrap(), 0);
+    set(
+        &clock,
+        expires_at - Duration::days(30) - Duration::seconds(1),
+    );
+    assert_eq!(
+        ledger.send_expiry_notices(100).await.unwrap(),
+        0,
+        "one second before the window"
+    );
+    set(&clock, expires_at - Duration::days(30));
+    assert_eq!(ledger.send_expiry_notices(100).await.unwrap(), 1);
+    assert_eq!(
+        ledger.send_expiry_notices(100).await.unwrap(),
+        0,
+        "exactly once"
+    );
+    let (texts, events) = notices(store.as_ref(), &owner).await;
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert_eq!(events, 1);
+    let date = expires_at.format("%Y-%m-%d").to_string();
+    assert!(texts[0].contains(&date), "{}", texts[0]);
+    assert!(texts[0].contains("10,000"), "{}", texts[0]);
+    assert!(
+        texts[0].contains(&format!("EXTEND {}", code.as_str())),
+        "{}",
+        texts[0]
+    );
+
+    // Extended: the new expiry is announced 30 days before it, once.
+    let extended = ledger
+        .extend_certificate(&certificate.owner, &code)
+        .await
+        .unwrap();
+    let new_expiry = extended.expires_at.unwrap();
+    assert!(new_expiry > expires_at);
+    assert_eq!(ledger.send_expiry_notices(100).await.unwrap(), 0);
+    set(&clock, new_expiry - Duration::days(29));
+    assert_eq!(ledger.send_expiry_notices(100).await.unwrap(), 1);
+    assert_eq!(ledger.send_expiry_notices(100).await.unwrap(), 0);
+    let (texts, events) = notices(store.as_ref(), &owner).await;
+    assert_eq!((texts.len(), events), (2, 2));
+    assert!(texts[1].contains(&new_expiry.format("%Y-%m-%d").to_string()));
+
+    billing.stop().await;
+    assert_audit_passes(&database.url).await;
+    database.drop().await;
+}
+
+#[actix_web::test]
+async fn owners_are_told_once_before_expiry_on_postgres() {
+    owners_are_told_once_before_expiry(TestDatabase::postgres().await).await;
+}
+
+#[actix_web::test]
+async fn owners_are_told_once_before_expiry_on_sqlite() {
+    owners_are_told_once_before_expiry(TestDatabase::sqlite().await).await;
+}
