@@ -89,6 +89,7 @@ pub fn policy(settings: &Settings) -> anyhow::Result<Policy> {
         monthly_carrier_cap,
         gift_answer_window: chrono::Duration::days(settings.gift_answer_days.max(1)),
         max_extension_months: settings.max_extension_months,
+        refunds: crate::refund_config::refund_rules(settings)?,
         ..Policy::default()
     })
 }

@@ -165,7 +165,9 @@ pub struct ApiKeyRecord {
 }
 
 /// Sums of one currency that the conservation invariant relates (DESIGN.md, Data):
-/// `issued = balances + redeemed − voided + refunded + expired`.
+/// `issued = balances + redeemed − voided + refunded + expired`, and what expired is
+/// either still claimable or was claimed: `expired = expired_unclaimed + expired_refunded
+/// + breakage`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CurrencyTotals {
     /// The currency.
@@ -180,6 +182,12 @@ pub struct CurrencyTotals {
     pub refunded: i64,
     /// Journal: expired.
     pub expired: i64,
+    /// Journal: `expire` rows of certificates still `expired` (not claimed yet).
+    pub expired_unclaimed: i64,
+    /// Journal: paid back from expired value (`expired_refund`).
+    pub expired_refunded: i64,
+    /// Journal: kept from expired value when a claim was paid (`breakage`).
+    pub breakage: i64,
     /// Certificates: sum of balances.
     pub balances: i64,
     /// Certificates: sum of face values.
@@ -194,6 +202,9 @@ pub struct AuditFacts {
     /// Certificates whose balance differs from face − redeemed + voided − refunded −
     /// expired of their own journal rows, or is negative or above face value.
     pub certificates_off_journal: Vec<String>,
+    /// Certificates whose expiry claim does not add up: `expired_refund + breakage`
+    /// differs from what expired, or a claimed certificate is not `refunded`.
+    pub expiry_claims_off_journal: Vec<String>,
     /// Charged payments with neither certificates nor a refund.
     pub charges_without_certificates: Vec<String>,
     /// Certificates whose order has no charged (or refunded) payment.
@@ -276,6 +287,12 @@ pub trait Store: Send + Sync + 'static {
         msisdn: &Msisdn,
         kinds: &[JournalKind],
         limit: u32,
+    ) -> Result<Vec<JournalEntry>, StoreError>;
+
+    /// Every journal row of one certificate, oldest first.
+    async fn certificate_journal(
+        &self,
+        code: &CertificateCode,
     ) -> Result<Vec<JournalEntry>, StoreError>;
 
     /// Applies a change set atomically (see the module docs).

@@ -18,6 +18,8 @@ pub mod policy;
 pub mod purchase;
 pub mod redemption;
 pub mod refund;
+pub mod refund_expired;
+pub mod refund_rules;
 pub mod wallet;
 
 pub use audit::{AuditReport, audit};

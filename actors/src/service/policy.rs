@@ -2,6 +2,7 @@
 
 use chrono::Duration;
 
+use super::refund_rules::RefundRules;
 use crate::domain::{Language, Money, Region};
 
 /// Rules one deployment chooses (configuration fills it; the defaults follow CONTRACT.md).
@@ -24,6 +25,8 @@ pub struct Policy {
     /// How many months past its original validity a certificate may be extended (3 at a
     /// time); 0 = extension not offered.
     pub max_extension_months: u32,
+    /// Who may have a certificate refunded, when, and how much.
+    pub refunds: RefundRules,
 }
 
 impl Default for Policy {
@@ -37,6 +40,7 @@ impl Default for Policy {
             pin_lock: Duration::minutes(30),
             default_merchant_name: "merchant".to_owned(),
             max_extension_months: 0,
+            refunds: RefundRules::default(),
         }
     }
 }

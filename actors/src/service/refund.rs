@@ -1,17 +1,26 @@
-//! Refund of an unused certificate through the way it was paid.
+//! Refund of a certificate through the way it was paid, by the deployment's rules
+//! ([`RefundRules`]): an unused one in full, the remaining balance of a partly used one,
+//! and (`refund_expired.rs`) a share of what lapsed at expiry.
+//!
+//! The right lies with the certificate's holder of record: while a gift is pending that
+//! is its giver (the purchaser, for a first gift), whose refund first withdraws the gift
+//! (the transferee is told); after acceptance it is the transferee.
 //!
 //! The certificate is first marked `refunding` (so nothing can redeem or gift it while
-//! the rail works), then the rail refunds its face value with an idempotent refund key
+//! the rail works), then the rail refunds its balance with an idempotent refund key
 //! (the certificate code), then one commit books the refund: certificate `refunded`,
 //! journal, payment, events and the holder's text. A refused refund puts the
 //! certificate back; an unknown outcome leaves it `refunding` and the order pending, and
 //! resuming the order asks the rail again with the same key.
+//!
+//! [`RefundRules`]: super::refund_rules::RefundRules
 
 use serde_json::json;
 
 use super::error::{Refusal, ServiceError};
 use super::ledger::{Ledger, is_conflict};
 use super::orders::StepOutcome;
+use super::refund_rules::{RefundBasis, refuse_status};
 use crate::domain::{
     Certificate, CertificateCode, CertificateStatus, Event, JournalEntry, JournalKind, Order,
     OrderRecord, OutboxMessage, Payment, PaymentState, Settlement,
@@ -26,22 +35,120 @@ impl Ledger {
         record: &OrderRecord,
         code: &CertificateCode,
     ) -> Result<StepOutcome, ServiceError> {
-        let (certificate, payment) = self.mark_refunding(order, code).await?;
-        let settlement = settlement_of(&payment);
-        let rail = self.rails.for_settlement(&settlement)?.clone();
-        let request = PaymentRequest {
-            order_id: payment.order_id.clone(),
-            payer: payment.msisdn.clone(),
-            settlement,
-            amount: payment.amount,
-            description: format!("refund {}", code.grouped()),
-        };
+        for _ in 0..super::MAX_CONFLICT_RETRIES {
+            let certificate = self
+                .store
+                .certificate(code)
+                .await?
+                .ok_or_else(|| not_held(code))?;
+            if let Some(refusal) = refuse_status(&certificate) {
+                return Err(refusal.into());
+            }
+            match certificate.status {
+                CertificateStatus::Expired => {
+                    return self.claim_expired(order, record, certificate).await;
+                }
+                CertificateStatus::Refunding if certificate.owner == order.msisdn => {
+                    let basis = self.resumed_basis(&certificate);
+                    return self.refund_live(order, record, certificate, basis).await;
+                }
+                _ => {}
+            }
+            self.check_refund_right(order, &certificate).await?;
+            if certificate.expires_at.is_some_and(|at| at <= self.now()) {
+                // Due but not yet expired by the job: expire it now, then claim.
+                self.expire_certificate(code).await?;
+                continue;
+            }
+            if certificate.status == CertificateStatus::PendingGift {
+                if let Some(gift_id) = &certificate.gift_id {
+                    self.withdraw_gift(gift_id).await?;
+                }
+                continue;
+            }
+            if certificate.status != CertificateStatus::Active {
+                return Err(Refusal::new(
+                    "not_refundable",
+                    format!("certificate {} is {}", code.grouped(), certificate.status),
+                )
+                .into());
+            }
+            let together = self
+                .store
+                .certificates_of_order(&certificate.order_id)
+                .await?;
+            let basis = self
+                .policy
+                .refunds
+                .live_refund(&certificate, &together, self.now())?;
+            return self.refund_live(order, record, certificate, basis).await;
+        }
+        Err(ServiceError::Contention(format!("refund of {code}")))
+    }
+
+    /// Refuses anyone but the holder of record, saying who holds the right.
+    async fn check_refund_right(
+        &self,
+        order: &Order,
+        certificate: &Certificate,
+    ) -> Result<(), ServiceError> {
+        if certificate.owner == order.msisdn {
+            return Ok(());
+        }
+        let code = certificate.code.grouped();
+        if let Some(gift_id) = &certificate.gift_id
+            && let Some(gift) = self.store.gift(gift_id).await?
+            && gift.transferee == order.msisdn
+        {
+            return Err(Refusal::new(
+                "not_refundable",
+                format!(
+                    "certificate {code}: the gift is not accepted yet; its giver holds the right to a refund"
+                ),
+            )
+            .into());
+        }
+        if certificate.purchaser == order.msisdn {
+            return Err(Refusal::new(
+                "not_refundable",
+                format!(
+                    "certificate {code} was given away; its holder holds the right to a refund"
+                ),
+            )
+            .into());
+        }
+        Err(not_held(&certificate.code).into())
+    }
+
+    /// Why a refund that was under way when the order stopped is being made.
+    fn resumed_basis(&self, certificate: &Certificate) -> RefundBasis {
+        if certificate.balance != certificate.face_value {
+            RefundBasis::PartlyUsed
+        } else if self.now() < certificate.issued_at + self.policy.refunds.withdrawal_window {
+            RefundBasis::Withdrawal
+        } else {
+            RefundBasis::Unused
+        }
+    }
+
+    /// Refunds what is left on a live (or already `refunding`) certificate.
+    async fn refund_live(
+        &self,
+        order: &Order,
+        record: &OrderRecord,
+        certificate: Certificate,
+        basis: RefundBasis,
+    ) -> Result<StepOutcome, ServiceError> {
+        let code = certificate.code.clone();
+        let (certificate, payment) = self.mark_refunding(order, &certificate).await?;
+        let request = refund_request(&payment, &code);
+        let rail = self.rails.for_settlement(&request.settlement)?.clone();
         let reference = payment.reference.clone().unwrap_or_default();
         match rail
-            .refund(&request, &reference, certificate.face_value, code.as_str())
+            .refund(&request, &reference, certificate.balance, code.as_str())
             .await
         {
-            Ok(()) => self.book_refund(order, record, &certificate).await,
+            Ok(()) => self.book_refund(order, record, &certificate, basis).await,
             Err(PaymentError::Unknown(detail)) => Err(ServiceError::PaymentUnknown(detail)),
             Err(error) => {
                 let restored = Certificate {
@@ -64,20 +171,14 @@ impl Ledger {
     async fn mark_refunding(
         &self,
         order: &Order,
-        code: &CertificateCode,
+        read: &Certificate,
     ) -> Result<(Certificate, Payment), ServiceError> {
+        let code = &read.code;
+        let mut certificate = read.clone();
         for _ in 0..super::MAX_CONFLICT_RETRIES {
-            let certificate = self
-                .store
-                .certificate(code)
-                .await?
-                .filter(|c| c.owner == order.msisdn)
-                .ok_or_else(|| {
-                    Refusal::new(
-                        "certificate_not_found",
-                        format!("you hold no certificate {}", code.grouped()),
-                    )
-                })?;
+            if certificate.owner != order.msisdn {
+                return Err(not_held(code).into());
+            }
             let payment = self
                 .store
                 .payment(&certificate.order_id)
@@ -88,20 +189,13 @@ impl Ledger {
             if certificate.status == CertificateStatus::Refunding {
                 return Ok((certificate, payment));
             }
-            if certificate.status != CertificateStatus::Active {
+            if let Some(refusal) = refuse_status(&certificate) {
+                return Err(refusal.into());
+            }
+            if certificate.status != CertificateStatus::Active || certificate.balance.is_zero() {
                 return Err(Refusal::new(
                     "not_refundable",
                     format!("certificate {} is {}", code.grouped(), certificate.status),
-                )
-                .into());
-            }
-            if certificate.balance != certificate.face_value {
-                return Err(Refusal::new(
-                    "not_refundable",
-                    format!(
-                        "certificate {} has been used; only unused certificates are refunded",
-                        code.grouped()
-                    ),
                 )
                 .into());
             }
@@ -123,7 +217,15 @@ impl Ledger {
                 })
                 .await
             {
-                Err(error) if is_conflict(&error) => continue,
+                Err(error) if is_conflict(&error) => {
+                    // Someone changed it first: decide again on what is stored now.
+                    certificate = self
+                        .store
+                        .certificate(code)
+                        .await?
+                        .ok_or_else(|| not_held(code))?;
+                    continue;
+                }
                 Err(error) => return Err(error),
                 Ok(()) => {
                     return Ok((
@@ -144,6 +246,7 @@ impl Ledger {
         order: &Order,
         record: &OrderRecord,
         certificate: &Certificate,
+        basis: RefundBasis,
     ) -> Result<StepOutcome, ServiceError> {
         for _ in 0..super::MAX_CONFLICT_RETRIES {
             let payment = self
@@ -164,7 +267,7 @@ impl Ledger {
                     )
                 })?;
             let now = self.now();
-            let amount = current.face_value;
+            let amount = current.balance;
             let refunded = payment
                 .refunded
                 .checked_add(amount)
@@ -206,7 +309,7 @@ impl Ledger {
                     .with_msisdn(&current.owner)
                     .with_certificate(&current.code)
                     .with_amount(amount)
-                    .with_reason("refunded", &payment.method),
+                    .with_reason(basis.as_str(), &payment.method),
             ));
             changes.outbox.push(
                 self.sms(
@@ -220,6 +323,7 @@ impl Ledger {
                 "amount": amount.amount().to_string(),
                 "currency": amount.currency().code(),
                 "settlement": payment.method,
+                "basis": basis.as_str(),
             });
             self.complete_order(&mut changes, record, outcome.clone());
             match self.commit(changes).await {
@@ -232,6 +336,25 @@ impl Ledger {
             "refund of {}",
             certificate.code
         )))
+    }
+}
+
+/// A certificate the subscriber does not hold (or that does not exist).
+pub(crate) fn not_held(code: &CertificateCode) -> Refusal {
+    Refusal::new(
+        "certificate_not_found",
+        format!("you hold no certificate {}", code.grouped()),
+    )
+}
+
+/// The rail request refunding (part of) a payment for one certificate.
+pub(crate) fn refund_request(payment: &Payment, code: &CertificateCode) -> PaymentRequest {
+    PaymentRequest {
+        order_id: payment.order_id.clone(),
+        payer: payment.msisdn.clone(),
+        settlement: settlement_of(payment),
+        amount: payment.amount,
+        description: format!("refund {}", code.grouped()),
     }
 }
 

@@ -371,6 +371,9 @@ pub(crate) struct TotalsRow {
     voided: i64,
     refunded: i64,
     expired: i64,
+    expired_unclaimed: i64,
+    expired_refunded: i64,
+    breakage: i64,
     balances: i64,
     face_values: i64,
 }
@@ -384,6 +387,9 @@ impl From<TotalsRow> for CurrencyTotals {
             voided: row.voided,
             refunded: row.refunded,
             expired: row.expired,
+            expired_unclaimed: row.expired_unclaimed,
+            expired_refunded: row.expired_refunded,
+            breakage: row.breakage,
             balances: row.balances,
             face_values: row.face_values,
         }

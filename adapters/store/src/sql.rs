@@ -170,7 +170,13 @@ pub(crate) const AUDIT_TOTALS: &str = "WITH j AS ( \
          CAST(SUM(CASE WHEN kind = 'redeem' THEN amount_minor ELSE 0 END) AS BIGINT) AS redeemed, \
          CAST(SUM(CASE WHEN kind = 'void' THEN amount_minor ELSE 0 END) AS BIGINT) AS voided, \
          CAST(SUM(CASE WHEN kind = 'refund' THEN amount_minor ELSE 0 END) AS BIGINT) AS refunded, \
-         CAST(SUM(CASE WHEN kind = 'expire' THEN amount_minor ELSE 0 END) AS BIGINT) AS expired \
+         CAST(SUM(CASE WHEN kind = 'expire' THEN amount_minor ELSE 0 END) AS BIGINT) AS expired, \
+         CAST(SUM(CASE WHEN kind = 'expire' AND EXISTS (SELECT 1 FROM certificates x \
+           WHERE x.code = journal.certificate_code AND x.status = 'expired') \
+           THEN amount_minor ELSE 0 END) AS BIGINT) AS expired_unclaimed, \
+         CAST(SUM(CASE WHEN kind = 'expired_refund' THEN amount_minor ELSE 0 END) AS BIGINT) \
+           AS expired_refunded, \
+         CAST(SUM(CASE WHEN kind = 'breakage' THEN amount_minor ELSE 0 END) AS BIGINT) AS breakage \
        FROM journal GROUP BY currency), \
      c AS ( \
        SELECT currency, CAST(SUM(balance_minor) AS BIGINT) AS balances, \
@@ -180,7 +186,9 @@ pub(crate) const AUDIT_TOTALS: &str = "WITH j AS ( \
      SELECT k.currency AS currency, \
        COALESCE(j.issued, 0) AS issued, COALESCE(j.redeemed, 0) AS redeemed, \
        COALESCE(j.voided, 0) AS voided, COALESCE(j.refunded, 0) AS refunded, \
-       COALESCE(j.expired, 0) AS expired, COALESCE(c.balances, 0) AS balances, \
+       COALESCE(j.expired, 0) AS expired, COALESCE(j.expired_unclaimed, 0) AS expired_unclaimed, \
+       COALESCE(j.expired_refunded, 0) AS expired_refunded, \
+       COALESCE(j.breakage, 0) AS breakage, COALESCE(c.balances, 0) AS balances, \
        COALESCE(c.face_values, 0) AS face_values \
      FROM k LEFT JOIN j ON j.currency = k.currency LEFT JOIN c ON c.currency = k.currency \
      ORDER BY k.currency";
@@ -196,6 +204,25 @@ pub(crate) const AUDIT_CERTIFICATES_OFF_JOURNAL: &str = "SELECT c.code FROM cert
      WHERE c.balance_minor <> c.face_minor - COALESCE(j.spent, 0) \
        OR c.balance_minor < 0 OR c.balance_minor > c.face_minor \
      ORDER BY c.code";
+
+/// Certificates with an expiry claim (`expired_refund` or `breakage` rows) whose claim
+/// does not add up to what expired, or that are not `refunded` after it.
+pub(crate) const AUDIT_EXPIRY_CLAIMS_OFF_JOURNAL: &str = "SELECT c.code FROM certificates c \
+     JOIN ( \
+       SELECT certificate_code, \
+         CAST(SUM(CASE WHEN kind = 'expire' THEN amount_minor ELSE 0 END) AS BIGINT) AS lapsed, \
+         CAST(SUM(CASE WHEN kind IN ('expired_refund', 'breakage') THEN amount_minor ELSE 0 END) \
+           AS BIGINT) AS claimed, \
+         CAST(SUM(CASE WHEN kind IN ('expired_refund', 'breakage') THEN 1 ELSE 0 END) \
+           AS BIGINT) AS claim_rows \
+       FROM journal GROUP BY certificate_code) j ON j.certificate_code = c.code \
+     WHERE j.claim_rows > 0 AND (j.claimed <> j.lapsed OR c.status <> 'refunded') \
+     ORDER BY c.code";
+
+/// Every journal row of one certificate, oldest first.
+pub(crate) const CERTIFICATE_JOURNAL: &str = "SELECT kind, certificate_code, amount_minor, \
+     currency, msisdn, counterparty, order_id, merchant_id, reference, at FROM journal \
+     WHERE certificate_code = $1 ORDER BY id";
 
 /// Charged payments whose order issued no certificate.
 pub(crate) const AUDIT_CHARGES_WITHOUT_CERTIFICATES: &str = "SELECT p.order_id FROM payments p \

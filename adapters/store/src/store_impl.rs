@@ -712,6 +712,18 @@ macro_rules! impl_store {
                     convert(rows)
                 }
 
+                async fn certificate_journal(
+                    &self,
+                    code: &CertificateCode,
+                ) -> Result<Vec<JournalEntry>, StoreError> {
+                    let rows = sqlx::query_as::<$db, JournalRow>(sql::CERTIFICATE_JOURNAL)
+                        .bind(code.as_str().to_owned())
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    convert(rows)
+                }
+
                 async fn commit(&self, changes: Changes) -> Result<(), StoreError> {
                     if changes.is_empty() {
                         return Ok(());
@@ -943,6 +955,11 @@ macro_rules! impl_store {
                         certificates_off_journal: fetch_strings(
                             &mut tx,
                             sql::AUDIT_CERTIFICATES_OFF_JOURNAL,
+                        )
+                        .await?,
+                        expiry_claims_off_journal: fetch_strings(
+                            &mut tx,
+                            sql::AUDIT_EXPIRY_CLAIMS_OFF_JOURNAL,
                         )
                         .await?,
                         charges_without_certificates: fetch_strings(
