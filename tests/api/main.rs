@@ -13,6 +13,7 @@ mod mms;
 mod payments;
 mod recovery;
 mod redemptions;
+mod refunds;
 mod sessions;
 mod sms;
 mod story;

@@ -20,7 +20,7 @@ use serde_json::json;
 use super::error::{Refusal, ServiceError};
 use super::ledger::{Ledger, is_conflict};
 use super::orders::StepOutcome;
-use super::refund_rules::{RefundBasis, refuse_status};
+use super::refund_rules::{OrderUsage, RefundBasis, refuse_status};
 use crate::domain::{
     Certificate, CertificateCode, CertificateStatus, Event, JournalEntry, JournalKind, Order,
     OrderRecord, OutboxMessage, Payment, PaymentState, Settlement,
@@ -41,9 +41,6 @@ impl Ledger {
                 .certificate(code)
                 .await?
                 .ok_or_else(|| not_held(code))?;
-            if let Some(refusal) = refuse_status(&certificate) {
-                return Err(refusal.into());
-            }
             match certificate.status {
                 CertificateStatus::Expired => {
                     return self.claim_expired(order, record, certificate).await;
@@ -53,6 +50,10 @@ impl Ledger {
                     return self.refund_live(order, record, certificate, basis).await;
                 }
                 _ => {}
+            }
+            let involved = [&certificate.owner, &certificate.purchaser].contains(&&order.msisdn);
+            if let Some(refusal) = refuse_status(&certificate).filter(|_| involved) {
+                return Err(refusal.into());
             }
             self.check_refund_right(order, &certificate).await?;
             if certificate.expires_at.is_some_and(|at| at <= self.now()) {
@@ -73,17 +74,36 @@ impl Ledger {
                 )
                 .into());
             }
-            let together = self
-                .store
-                .certificates_of_order(&certificate.order_id)
-                .await?;
+            let usage = self.order_usage(&certificate).await?;
             let basis = self
                 .policy
                 .refunds
-                .live_refund(&certificate, &together, self.now())?;
+                .live_refund(&certificate, usage, self.now())?;
             return self.refund_live(order, record, certificate, basis).await;
         }
         Err(ServiceError::Contention(format!("refund of {code}")))
+    }
+
+    /// What was used of the certificates bought in the same order as this one, by their
+    /// journals (redeemed less voided).
+    async fn order_usage(&self, certificate: &Certificate) -> Result<OrderUsage, ServiceError> {
+        let mut used = Vec::new();
+        for together in self
+            .store
+            .certificates_of_order(&certificate.order_id)
+            .await?
+        {
+            let mut redeemed = 0;
+            for entry in self.store.certificate_journal(&together.code).await? {
+                match entry.kind {
+                    JournalKind::Redeem => redeemed += entry.amount.to_minor_units(),
+                    JournalKind::Void => redeemed -= entry.amount.to_minor_units(),
+                    _ => {}
+                }
+            }
+            used.push((together, redeemed));
+        }
+        Ok(OrderUsage::of(&used))
     }
 
     /// Refuses anyone but the holder of record, saying who holds the right.

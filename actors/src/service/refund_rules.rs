@@ -126,11 +126,11 @@ pub fn refuse_status(certificate: &Certificate) -> Option<Refusal> {
 
 impl RefundRules {
     /// Whether (and why) an active certificate with value left is refunded now.
-    /// `order_certificates` are the certificates bought in the same order (with it).
+    /// `order_usage` is what was used of the certificates bought in the same order.
     pub fn live_refund(
         &self,
         certificate: &Certificate,
-        order_certificates: &[Certificate],
+        order_usage: OrderUsage,
         now: DateTime<Utc>,
     ) -> Result<RefundBasis, Refusal> {
         let code = certificate.code.grouped();
@@ -162,7 +162,7 @@ impl RefundRules {
         } else {
             rule.used_percent
         };
-        let (used, face) = used_of_order(order_certificates);
+        let OrderUsage { used, face } = order_usage;
         if used * 100 >= face * i64::from(required) {
             return Ok(RefundBasis::PartlyUsed);
         }
@@ -176,24 +176,31 @@ impl RefundRules {
     }
 }
 
-/// Used and face value (minor units) of the certificates bought together that still
-/// count: those neither refunded nor expired.
-fn used_of_order(certificates: &[Certificate]) -> (i64, i64) {
-    certificates
-        .iter()
-        .filter(|c| {
-            !matches!(
-                c.status,
-                CertificateStatus::Refunded | CertificateStatus::Expired
-            )
-        })
-        .fold((0, 0), |(used, face), c| {
-            let face_minor = c.face_value.to_minor_units();
-            (
-                used + face_minor - c.balance.to_minor_units(),
-                face + face_minor,
-            )
-        })
+/// Used and face value (minor units) of the certificates bought together in one order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OrderUsage {
+    /// Value redeemed (less voids).
+    pub used: i64,
+    /// Face value of the certificates that count.
+    pub face: i64,
+}
+
+impl OrderUsage {
+    /// Sums certificates with what each had redeemed (less voids, minor units). An
+    /// expired certificate, or one refunded without having been used, does not count.
+    pub fn of(certificates: &[(Certificate, i64)]) -> OrderUsage {
+        certificates
+            .iter()
+            .filter(|(c, used)| match c.status {
+                CertificateStatus::Expired => false,
+                CertificateStatus::Refunded => *used > 0,
+                _ => true,
+            })
+            .fold(OrderUsage::default(), |sum, (c, used)| OrderUsage {
+                used: sum.used + used,
+                face: sum.face + c.face_value.to_minor_units(),
+            })
+    }
 }
 
 impl ExpiredRefundRule {
@@ -274,6 +281,11 @@ mod tests {
         }
     }
 
+    fn alone(certificate: &Certificate) -> OrderUsage {
+        let used = certificate.face_value.to_minor_units() - certificate.balance.to_minor_units();
+        OrderUsage::of(&[(certificate.clone(), used)])
+    }
+
     fn now() -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000, 0).unwrap()
     }
@@ -283,12 +295,12 @@ mod tests {
         let rules = RefundRules::default();
         let fresh = certificate(10_000, 10_000, 6);
         assert_eq!(
-            rules.live_refund(&fresh, &[fresh.clone()], now()),
+            rules.live_refund(&fresh, alone(&fresh), now()),
             Ok(RefundBasis::Withdrawal)
         );
         let old = certificate(10_000, 10_000, 7);
         assert_eq!(
-            rules.live_refund(&old, &[old.clone()], now()),
+            rules.live_refund(&old, alone(&old), now()),
             Ok(RefundBasis::Unused)
         );
         let strict = RefundRules {
@@ -297,7 +309,7 @@ mod tests {
         };
         assert_eq!(
             strict
-                .live_refund(&old, &[old.clone()], now())
+                .live_refund(&old, alone(&old), now())
                 .unwrap_err()
                 .code,
             "not_refundable"
@@ -309,24 +321,22 @@ mod tests {
         let rules = RefundRules::default();
         let large = certificate(50_000, 20_000, 30);
         assert_eq!(
-            rules.live_refund(&large, &[large.clone()], now()),
+            rules.live_refund(&large, alone(&large), now()),
             Ok(RefundBasis::PartlyUsed)
         );
         let large_short = certificate(50_000, 20_001, 30);
         assert!(
             rules
-                .live_refund(&large_short, &[large_short.clone()], now())
+                .live_refund(&large_short, alone(&large_short), now())
                 .is_err()
         );
         let small = certificate(10_000, 3_000, 30);
-        let refusal = rules
-            .live_refund(&small, &[small.clone()], now())
-            .unwrap_err();
+        let refusal = rules.live_refund(&small, alone(&small), now()).unwrap_err();
         assert!(refusal.detail.contains("80%"), "{refusal}");
         let small_done = certificate(10_000, 2_000, 30);
         assert!(
             rules
-                .live_refund(&small_done, &[small_done.clone()], now())
+                .live_refund(&small_done, alone(&small_done), now())
                 .is_ok()
         );
         let off = RefundRules {
@@ -334,7 +344,7 @@ mod tests {
             ..RefundRules::default()
         };
         assert!(
-            off.live_refund(&small_done, &[small_done.clone()], now())
+            off.live_refund(&small_done, alone(&small_done), now())
                 .is_err()
         );
     }
@@ -342,19 +352,43 @@ mod tests {
     #[test]
     fn usage_counts_over_the_certificates_bought_together() {
         let rules = RefundRules::default();
-        // Two 10,000 certificates: one used up, one untouched = 50 % used together.
+        // Two 10,000 certificates: one used up, one nearly untouched = 55 % used together.
         let mut spent = certificate(10_000, 0, 30);
         spent.status = CertificateStatus::Redeemed;
         let kept = certificate(10_000, 9_000, 30);
-        assert!(
-            rules
-                .live_refund(&kept, &[spent.clone(), kept.clone()], now())
-                .is_err()
-        );
-        let more = certificate(10_000, 3_000, 30);
+        let together = OrderUsage::of(&[(spent.clone(), 10_000), (kept.clone(), 1_000)]);
         assert_eq!(
-            rules.live_refund(&more, &[spent, more.clone()], now()),
+            together,
+            OrderUsage {
+                used: 11_000,
+                face: 20_000
+            }
+        );
+        assert!(rules.live_refund(&kept, together, now()).is_err());
+        let more = certificate(10_000, 3_000, 30);
+        let together = OrderUsage::of(&[(spent.clone(), 10_000), (more.clone(), 7_000)]);
+        assert_eq!(
+            rules.live_refund(&more, together, now()),
             Ok(RefundBasis::PartlyUsed)
+        );
+        // A certificate refunded unused, or expired, does not dilute the share.
+        let mut withdrawn = certificate(10_000, 0, 30);
+        withdrawn.status = CertificateStatus::Refunded;
+        let mut lapsed = certificate(10_000, 0, 30);
+        lapsed.status = CertificateStatus::Expired;
+        let mut partly_refunded = certificate(10_000, 0, 30);
+        partly_refunded.status = CertificateStatus::Refunded;
+        assert_eq!(
+            OrderUsage::of(&[
+                (withdrawn, 0),
+                (lapsed, 4_000),
+                (partly_refunded, 9_000),
+                (more, 7_000)
+            ]),
+            OrderUsage {
+                used: 16_000,
+                face: 20_000
+            }
         );
     }
 

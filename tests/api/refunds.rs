@@ -1,0 +1,357 @@
+//! Refund rules through the running gateway: withdrawal, unused after the withdrawal
+//! period, the remaining balance of a partly used certificate (counted over one order),
+//! who holds the right before and after a gift is accepted, refusal codes, and the claim
+//! on a balance that lapsed at expiry (share paid back, rest booked as breakage).
+
+use chrono::Utc;
+use giftgate_actors::domain::{Certificate, CertificateCode};
+use giftgate_actors::ports::Changes;
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp, eventually};
+
+/// Refund transactions the billing simulator recorded for a subscriber (by the last
+/// digits of the number), as amounts.
+fn carrier_refunds(app: &TestApp, digits: &str) -> Vec<Decimal> {
+    app.gateway()
+        .billing_simulator
+        .as_ref()
+        .unwrap()
+        .transactions()
+        .iter()
+        .filter(|t| t.end_user_id.ends_with(digits) && format!("{:?}", t.status) == "Refunded")
+        .map(|t| t.amount)
+        .collect()
+}
+
+fn refund(order_id: &str, msisdn: &str, code: &str) -> Value {
+    json!({"order_id": order_id, "type": "refund", "msisdn": msisdn, "certificate_code": code})
+}
+
+/// Submits a refund that must fail; answers `(reason, detail)`.
+async fn refused(app: &TestApp, order_id: &str, msisdn: &str, code: &str) -> (String, String) {
+    let (status, answer) = app.order(refund(order_id, msisdn, code)).await;
+    assert_eq!(status, 202, "{answer}");
+    assert_eq!(answer["status"], "failed", "{answer}");
+    (
+        answer["reason"].as_str().unwrap().to_owned(),
+        answer["detail"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+async fn history_kinds(app: &TestApp, msisdn: &str, kind: &str) -> Vec<String> {
+    let (status, answer) = app
+        .get(
+            &format!("/v1/subscribers/{msisdn}/history?kind={kind}"),
+            &app.channel_key,
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    answer["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Lets a certificate's validity run out now (its `expires_at` moved to the present)
+/// and runs the expiry job.
+async fn expire_now(app: &TestApp, code: &str) {
+    let ledger = &app.gateway().ledger;
+    let code = CertificateCode::parse(code).unwrap();
+    let certificate = ledger.store.certificate(&code).await.unwrap().unwrap();
+    ledger
+        .store
+        .commit(Changes {
+            certificates: vec![Certificate {
+                expires_at: Some(Utc::now() - chrono::Duration::seconds(1)),
+                ..certificate
+            }],
+            ..Changes::default()
+        })
+        .await
+        .unwrap();
+    assert!(ledger.expire_due_certificates(100).await.unwrap() >= 1);
+}
+
+/// Buys one certificate, gifts it and has the transferee accept it; answers the code.
+async fn gift_accepted(app: &TestApp, id: &str, giver: &str, to: &str, product: &str) -> String {
+    let code = app
+        .buy(&format!("{id}-buy"), giver, product, 1)
+        .await
+        .remove(0);
+    let gift = app
+        .completed(
+            json!({"order_id": format!("{id}-gift"), "type": "gift", "msisdn": giver,
+            "certificate_codes": [code], "to": to}),
+        )
+        .await;
+    app.completed(
+        json!({"order_id": format!("{id}-accept"), "type": "accept", "msisdn": to,
+        "gift_id": gift["gift_id"]}),
+    )
+    .await;
+    code
+}
+
+#[actix_web::test]
+async fn an_unused_certificate_is_withdrawn_in_full_once_and_a_used_up_one_is_refused() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let codes = app.buy("w-buy", "01061611001", "culture-10000", 2).await;
+    let outcome = app
+        .completed(refund("w-refund", "01061611001", &codes[0]))
+        .await;
+    assert_eq!(outcome["basis"], "withdrawal", "{outcome}");
+    assert_eq!(outcome["amount"], "10000");
+    assert_eq!(outcome["settlement"], "carrier");
+    let (reason, _) = refused(&app, "w-again", "01061611001", &codes[0]).await;
+    assert_eq!(reason, "already_refunded");
+
+    let pin = app.pin("01061611001", &codes[1]).await;
+    let (status, _) = app.redeem(&codes[1], &pin, "10000", "w-use").await;
+    assert_eq!(status, 200);
+    let (reason, _) = refused(&app, "w-used", "01061611001", &codes[1]).await;
+    assert_eq!(reason, "redeemed");
+    let (reason, _) = refused(&app, "w-other", "01061619999", &codes[1]).await;
+    assert_eq!(reason, "certificate_not_found");
+
+    assert_eq!(
+        carrier_refunds(&app, "1061611001"),
+        vec![Decimal::from(10_000)]
+    );
+    assert_eq!(
+        history_kinds(&app, "01061611001", "purchase").await,
+        vec!["refund", "issue", "issue"]
+    );
+    app.finish().await;
+}
+
+#[actix_web::test]
+async fn after_the_withdrawal_period_the_deployments_rule_decides() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| {
+        s.withdrawal_days = 0;
+        s.refund_unused_after_withdrawal = false;
+    })
+    .await;
+    let code = app
+        .buy("late-buy", "01062621001", "book-10000", 1)
+        .await
+        .remove(0);
+    let (reason, detail) = refused(&app, "late-refund", "01062621001", &code).await;
+    assert_eq!(reason, "not_refundable");
+    assert!(detail.contains("withdrawal period"), "{detail}");
+    assert!(carrier_refunds(&app, "1062621001").is_empty());
+    app.finish().await;
+
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| s.withdrawal_days = 0).await;
+    let code = app
+        .buy("late-buy", "01062621001", "book-10000", 1)
+        .await
+        .remove(0);
+    let outcome = app
+        .completed(refund("late-refund", "01062621001", &code))
+        .await;
+    assert_eq!(outcome["basis"], "unused", "{outcome}");
+    assert_eq!(outcome["amount"], "10000");
+    app.finish().await;
+}
+
+#[actix_web::test]
+async fn the_balance_of_a_partly_used_certificate_is_refunded_once_enough_of_the_order_is_used() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let buyer = "01063631001";
+    // Two 10,000 certificates bought together: small faces need 80 % used.
+    let codes = app.buy("p-buy", buyer, "book-10000", 2).await;
+    let pin = app.pin(buyer, &codes[0]).await;
+    assert_eq!(app.redeem(&codes[0], &pin, "9000", "p-use-1").await.0, 200);
+    let (reason, detail) = refused(&app, "p-early", buyer, &codes[0]).await;
+    assert_eq!(reason, "not_refundable");
+    assert!(detail.contains("45%") && detail.contains("80%"), "{detail}");
+
+    let pin = app.pin(buyer, &codes[1]).await;
+    assert_eq!(app.redeem(&codes[1], &pin, "7000", "p-use-2").await.0, 200);
+    // 16,000 of 20,000 used together: the balances are refunded now.
+    let first = app.completed(refund("p-1", buyer, &codes[0])).await;
+    assert_eq!(first["basis"], "partly_used", "{first}");
+    assert_eq!(first["amount"], "1000");
+    let second = app.completed(refund("p-2", buyer, &codes[1])).await;
+    assert_eq!(second["amount"], "3000");
+    assert_eq!(
+        carrier_refunds(&app, "1063631001"),
+        vec![Decimal::from(1_000), Decimal::from(3_000)]
+    );
+    let wallet = app.wallet(buyer).await;
+    assert!(
+        wallet
+            .iter()
+            .all(|c| c["status"] == "refunded" && c["balance"] == "0"),
+        "{wallet:?}"
+    );
+    app.finish().await;
+
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| s.partial_refund = false).await;
+    let code = app.buy("p-buy", buyer, "book-10000", 1).await.remove(0);
+    let pin = app.pin(buyer, &code).await;
+    assert_eq!(app.redeem(&code, &pin, "9000", "p-use").await.0, 200);
+    let (reason, detail) = refused(&app, "p-off", buyer, &code).await;
+    assert_eq!(reason, "not_refundable");
+    assert!(detail.contains("unused certificates only"), "{detail}");
+    app.finish().await;
+}
+
+#[actix_web::test]
+async fn the_giver_holds_the_right_until_acceptance_and_the_holder_after() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let (giver, friend) = ("01064641001", "01064641002");
+    let code = app.buy("g-buy", giver, "culture-10000", 1).await.remove(0);
+    let gift = app
+        .completed(json!({"order_id":"g-gift","type":"gift","msisdn":giver,
+            "certificate_codes":[code],"to":friend}))
+        .await;
+    let (reason, detail) = refused(&app, "g-friend", friend, &code).await;
+    assert_eq!(reason, "not_refundable");
+    assert!(detail.contains("giver holds"), "{detail}");
+    // The purchaser's refund withdraws the pending gift; the transferee is told.
+    let outcome = app.completed(refund("g-refund", giver, &code)).await;
+    assert_eq!(outcome["amount"], "10000");
+    let (_, view) = app
+        .get(
+            &format!("/v1/gifts/{}", gift["gift_id"].as_str().unwrap()),
+            &app.channel_key,
+        )
+        .await;
+    assert_eq!(view["state"], "cancelled", "{view}");
+    let smsc = app.gateway().smsc_simulator.as_ref().unwrap();
+    eventually("the transferee is told", || async {
+        smsc.inbox("+821064641002")
+            .iter()
+            .any(|m| m.text.contains("환불되어 취소"))
+    })
+    .await;
+    let (reason, _) = refused(&app, "g-friend-late", friend, &code).await;
+    assert_eq!(
+        reason, "certificate_not_found",
+        "the transferee never held it"
+    );
+
+    // After acceptance the holder has the right, not the purchaser.
+    let accepted = gift_accepted(&app, "h", giver, friend, "culture-10000").await;
+    let (reason, detail) = refused(&app, "h-giver", giver, &accepted).await;
+    assert_eq!(reason, "not_refundable");
+    assert!(detail.contains("holder holds"), "{detail}");
+    let outcome = app.completed(refund("h-refund", friend, &accepted)).await;
+    assert_eq!(outcome["amount"], "10000");
+    assert_eq!(
+        carrier_refunds(&app, "1064641001").len(),
+        2,
+        "both refunds go back the way they were paid"
+    );
+    app.finish().await;
+}
+
+#[actix_web::test]
+async fn a_rejected_gift_returns_to_the_giver_not_to_the_bank() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let (giver, friend) = ("01065651001", "01065651002");
+    let code = app.buy("r-buy", giver, "book-30000", 1).await.remove(0);
+    let gift = app
+        .completed(json!({"order_id":"r-gift","type":"gift","msisdn":giver,
+            "certificate_codes":[code],"to":friend}))
+        .await;
+    app.completed(
+        json!({"order_id":"r-reject","type":"reject","msisdn":friend,
+        "gift_id":gift["gift_id"]}),
+    )
+    .await;
+    let wallet = app.wallet(giver).await;
+    assert_eq!(wallet.len(), 1);
+    assert_eq!(wallet[0]["status"], "active");
+    assert_eq!(wallet[0]["balance"], "30000");
+    assert!(carrier_refunds(&app, "1065651001").is_empty());
+    app.finish().await;
+}
+
+#[actix_web::test]
+async fn the_holder_claims_an_expired_balance_at_90_percent_and_the_rest_is_breakage() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let (buyer, holder) = ("01066661001", "01066661002");
+    let code = gift_accepted(&app, "e", buyer, holder, "dept-50000").await;
+    let pin = app.pin(holder, &code).await;
+    assert_eq!(app.redeem(&code, &pin, "20000", "e-use").await.0, 200);
+    expire_now(&app, &code).await;
+
+    let (reason, detail) = refused(&app, "e-buyer", buyer, &code).await;
+    assert_eq!(reason, "not_refundable");
+    assert!(detail.contains("holder holds the claim"), "{detail}");
+    let outcome = app.completed(refund("e-claim", holder, &code)).await;
+    assert_eq!(outcome["basis"], "expired", "{outcome}");
+    assert_eq!(outcome["amount"], "27000");
+    assert_eq!(outcome["kept"], "3000");
+    let (reason, _) = refused(&app, "e-again", holder, &code).await;
+    assert_eq!(reason, "already_refunded");
+    assert_eq!(
+        carrier_refunds(&app, "1066661001"),
+        vec![Decimal::from(27_000)]
+    );
+    assert_eq!(
+        history_kinds(&app, holder, "purchase").await,
+        vec!["expired_refund"]
+    );
+    assert_eq!(
+        history_kinds(&app, holder, "usage").await,
+        vec!["breakage", "expire", "redeem"]
+    );
+    let facts = app.gateway().ledger.store.audit_facts().await.unwrap();
+    let krw = &facts.totals[0];
+    assert_eq!(
+        (
+            krw.expired,
+            krw.expired_unclaimed,
+            krw.expired_refunded,
+            krw.breakage
+        ),
+        (30_000, 0, 27_000, 3_000)
+    );
+    app.finish().await;
+}
+
+#[actix_web::test]
+async fn after_the_holders_period_the_purchaser_claims_by_sms_and_large_faces_get_95_percent() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| {
+        s.expired_holder_days = 0;
+        s.language = "en".to_owned();
+    })
+    .await;
+    let (buyer, holder) = ("01067671001", "01067671002");
+    let code = gift_accepted(&app, "l", buyer, holder, "dept-100000").await;
+    expire_now(&app, &code).await;
+    let (reason, detail) = refused(&app, "l-holder", holder, &code).await;
+    assert_eq!(reason, "not_refundable");
+    assert!(detail.contains("purchaser now holds the claim"), "{detail}");
+
+    let smsc = app.gateway().smsc_simulator.as_ref().unwrap();
+    smsc.inject_mo("+821067671001", "1555", &format!("REFUND {code}"))
+        .await
+        .unwrap();
+    eventually("the purchaser's claim is paid and told", || async {
+        smsc.inbox("+821067671001")
+            .iter()
+            .any(|m| m.text.contains("Expired certificate") && m.text.contains("5,000"))
+    })
+    .await;
+    assert_eq!(
+        carrier_refunds(&app, "1067671001"),
+        vec![Decimal::from(95_000)]
+    );
+    app.finish().await;
+
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| s.expired_refund_years = 0).await;
+    let code = app.buy("n-buy", buyer, "book-10000", 1).await.remove(0);
+    expire_now(&app, &code).await;
+    let (reason, detail) = refused(&app, "n-claim", buyer, &code).await;
+    assert_eq!(reason, "not_refundable");
+    assert!(detail.contains("claim period"), "{detail}");
+    app.finish().await;
+}
