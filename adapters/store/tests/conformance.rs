@@ -38,6 +38,9 @@ conformance!(
     products_are_upserted_and_read,
     api_keys_are_stored_once,
     audit_is_clean_after_issue_redeem_void_refund_expire,
+    expiry_claims_balance_against_what_expired,
+    audit_detects_an_expiry_claim_that_does_not_add_up,
+    certificate_journal_lists_one_certificates_rows_oldest_first,
     audit_detects_a_tampered_balance,
     audit_detects_charges_and_certificates_without_each_other,
     ping_answers,
@@ -1072,6 +1075,138 @@ async fn audit_is_clean_after_issue_redeem_void_refund_expire(ctx: Ctx) {
     assert!(facts.charges_without_certificates.is_empty(), "{facts:?}");
     assert!(facts.certificates_without_charge.is_empty(), "{facts:?}");
     assert_eq!((facts.certificate_count, facts.journal_rows), (2, 7));
+}
+
+/// Expires a certificate's whole balance (journal `expire`, status `expired`).
+async fn expire_all(store: &Arc<dyn Store>, certificate: &giftgate_actors::domain::Certificate) {
+    let current = store.certificate(&certificate.code).await.unwrap().unwrap();
+    let mut expired = current.clone();
+    expired.balance = krw(0);
+    expired.status = CertificateStatus::Expired;
+    store
+        .commit(Changes {
+            certificates: vec![expired],
+            journal: vec![entry(JournalKind::Expire, &current, current.balance)],
+            ..Changes::default()
+        })
+        .await
+        .unwrap();
+}
+
+/// Claims an expired certificate: `paid` back, `kept` as breakage, status `refunded`.
+fn claim_changes(expired: &giftgate_actors::domain::Certificate, paid: i64, kept: i64) -> Changes {
+    let mut refunded = expired.clone();
+    refunded.status = CertificateStatus::Refunded;
+    Changes {
+        certificates: vec![refunded],
+        journal: vec![
+            entry(JournalKind::ExpiredRefund, expired, krw(paid)),
+            entry(JournalKind::Breakage, expired, krw(kept)),
+        ],
+        ..Changes::default()
+    }
+}
+
+async fn expiry_claims_balance_against_what_expired(ctx: Ctx) {
+    let owner = msisdn(1);
+    let a = issue(&ctx.store, 1, &owner, krw(50_000)).await;
+    let b = issue(&ctx.store, 2, &owner, krw(30_000)).await;
+    expire_all(&ctx.store, &a).await;
+    expire_all(&ctx.store, &b).await;
+    let facts = ctx.store.audit_facts().await.unwrap();
+    let t = &facts.totals[0];
+    assert_eq!(
+        (
+            t.expired,
+            t.expired_unclaimed,
+            t.expired_refunded,
+            t.breakage
+        ),
+        (80_000, 80_000, 0, 0)
+    );
+
+    let expired_a = ctx.store.certificate(&a.code).await.unwrap().unwrap();
+    ctx.store
+        .commit(claim_changes(&expired_a, 45_000, 5_000))
+        .await
+        .unwrap();
+    // The claim is guarded by the certificate's version: a second one conflicts.
+    assert!(is_conflict(
+        &ctx.store
+            .commit(claim_changes(&expired_a, 45_000, 5_000))
+            .await
+    ));
+    let facts = ctx.store.audit_facts().await.unwrap();
+    let t = &facts.totals[0];
+    assert_eq!(
+        (
+            t.expired,
+            t.expired_unclaimed,
+            t.expired_refunded,
+            t.breakage
+        ),
+        (80_000, 30_000, 45_000, 5_000)
+    );
+    assert_eq!(
+        t.issued,
+        t.balances + t.redeemed - t.voided + t.refunded + t.expired
+    );
+    assert!(facts.expiry_claims_off_journal.is_empty(), "{facts:?}");
+    assert!(facts.certificates_off_journal.is_empty(), "{facts:?}");
+    let history = ctx
+        .store
+        .journal_of(
+            &owner,
+            &[JournalKind::ExpiredRefund, JournalKind::Breakage],
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 2);
+}
+
+async fn audit_detects_an_expiry_claim_that_does_not_add_up(ctx: Ctx) {
+    let owner = msisdn(1);
+    let a = issue(&ctx.store, 1, &owner, krw(50_000)).await;
+    expire_all(&ctx.store, &a).await;
+    let expired_a = ctx.store.certificate(&a.code).await.unwrap().unwrap();
+    ctx.store
+        .commit(claim_changes(&expired_a, 45_000, 5_001))
+        .await
+        .unwrap();
+    let facts = ctx.store.audit_facts().await.unwrap();
+    assert_eq!(facts.expiry_claims_off_journal, vec![a.code.to_string()]);
+    let t = &facts.totals[0];
+    assert_ne!(
+        t.expired,
+        t.expired_unclaimed + t.expired_refunded + t.breakage
+    );
+}
+
+async fn certificate_journal_lists_one_certificates_rows_oldest_first(ctx: Ctx) {
+    let owner = msisdn(1);
+    let a = issue(&ctx.store, 1, &owner, krw(50_000)).await;
+    let b = issue(&ctx.store, 2, &owner, krw(30_000)).await;
+    ctx.store
+        .commit(redemption_changes(&a, "r1", "m_1", "k1", krw(20_000)))
+        .await
+        .unwrap();
+    let rows = ctx.store.certificate_journal(&a.code).await.unwrap();
+    let kinds: Vec<_> = rows.iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, vec![JournalKind::Issue, JournalKind::Redeem]);
+    assert!(rows.iter().all(|r| r.certificate_code == a.code));
+    assert_eq!(rows[1].amount, krw(20_000));
+    assert_eq!(
+        ctx.store.certificate_journal(&b.code).await.unwrap().len(),
+        1
+    );
+    assert!(
+        ctx.store
+            .certificate_journal(&code(99))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn audit_detects_a_tampered_balance(ctx: Ctx) {
