@@ -253,6 +253,7 @@ impl ExpiredRefundRule {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::domain::{CertificateCode, Currency, OrderId, ProductId};
