@@ -355,3 +355,29 @@ async fn after_the_holders_period_the_purchaser_claims_by_sms_and_large_faces_ge
     assert!(detail.contains("claim period"), "{detail}");
     app.finish().await;
 }
+
+#[actix_web::test]
+async fn a_carrier_refusing_the_refund_leaves_the_certificate_and_its_claim_intact() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    // The billing simulator refuses every refund of numbers ending 0004 (month closed).
+    let buyer = "01068680004";
+    let codes = app.buy("c-buy", buyer, "culture-10000", 2).await;
+    let (reason, detail) = refused(&app, "c-refund", buyer, &codes[0]).await;
+    assert_eq!(reason, "refund_refused");
+    assert!(detail.contains("POL0254"), "{detail}");
+    let wallet = app.wallet(buyer).await;
+    let first = wallet.iter().find(|c| c["code"] == codes[0]).unwrap();
+    assert_eq!(first["status"], "active", "{first}");
+    assert_eq!(first["balance"], "10000");
+
+    expire_now(&app, &codes[1]).await;
+    let (reason, _) = refused(&app, "c-claim", buyer, &codes[1]).await;
+    assert_eq!(reason, "refund_refused");
+    let wallet = app.wallet(buyer).await;
+    let second = wallet.iter().find(|c| c["code"] == codes[1]).unwrap();
+    assert_eq!(second["status"], "expired", "still claimable: {second}");
+    assert!(carrier_refunds(&app, "1068680004").is_empty());
+    let facts = app.gateway().ledger.store.audit_facts().await.unwrap();
+    assert_eq!(facts.totals[0].expired_unclaimed, 10_000);
+    app.finish().await;
+}

@@ -549,6 +549,9 @@ fn classify_refusal(status: StatusCode, body: &[u8]) -> CallFailure {
         return CallFailure::Uncertain(format!("billing answered HTTP {status}: {detail}"));
     }
     match oneapi {
+        Some(envelope) if status.is_client_error() && envelope.error.is_refund_not_allowed() => {
+            CallFailure::Refused(PaymentError::NotSupported(detail))
+        }
         Some(envelope) if status.is_client_error() => {
             let reason = if envelope.error.is_decline() {
                 REASON_DECLINED
@@ -712,6 +715,15 @@ mod tests {
         assert!(matches!(
             classify_refusal(StatusCode::NOT_FOUND, b"<html>nope</html>"),
             CallFailure::Refused(PaymentError::Unavailable(_))
+        ));
+    }
+
+    #[test]
+    fn a_refund_the_carrier_will_not_make_is_not_supported() {
+        let closed = br#"{"requestError":{"policyException":{"messageId":"POL0254","text":"Refund not allowed: the billing month of the charge has closed"}}}"#;
+        assert!(matches!(
+            classify_refusal(StatusCode::FORBIDDEN, closed),
+            CallFailure::Refused(PaymentError::NotSupported(ref detail)) if detail.contains("month")
         ));
     }
 }

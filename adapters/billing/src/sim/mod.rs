@@ -172,7 +172,7 @@ pub async fn run_standalone(addr: SocketAddr) -> Result<(), SimError> {
     tracing::info!(
         base_url = %handle.base_url(),
         records = %format!("http://{}/sim/transactions", handle.local_addr()),
-        "billing simulator ready; end users ending 0001 decline, 0002 time out once, 0003 answer 500"
+        "billing simulator ready; end users ending 0001 decline, 0002 time out once, 0003 answer 500, 0004 refuse refunds"
     );
     tokio::select! {
         result = handle.wait() => result,

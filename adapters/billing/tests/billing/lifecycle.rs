@@ -101,6 +101,29 @@ async fn a_full_refund_leaves_the_order_refunded() {
 }
 
 #[tokio::test]
+async fn a_refund_after_the_billing_month_closed_is_not_supported_and_refunds_nothing() {
+    let sim = simulator().await;
+    let billing = client(&sim);
+    let request = order("ord-month-closed", "010-1234-0004", "50000");
+
+    let reference = billing.reserve(&request).await.unwrap();
+    billing.charge(&request, &reference).await.unwrap();
+    let refused = billing
+        .refund(&request, &reference, won("50000"), "cert-a")
+        .await;
+    assert!(
+        matches!(refused, Err(PaymentError::NotSupported(ref why)) if why.contains("POL0254")),
+        "{refused:?}"
+    );
+    assert!(records(&sim, "ord-month-closed", Refunded).is_empty());
+    assert_eq!(
+        billing.status(&request).await.unwrap(),
+        RailStatus::Charged { reference }
+    );
+    sim.stop().await;
+}
+
+#[tokio::test]
 async fn partial_refunds_add_up_once_each_and_never_exceed_the_charge() {
     let sim = simulator().await;
     let billing = client(&sim);
