@@ -381,3 +381,56 @@ async fn a_carrier_refusing_the_refund_leaves_the_certificate_and_its_claim_inta
     assert_eq!(facts.totals[0].expired_unclaimed, 10_000);
     app.finish().await;
 }
+
+#[actix_web::test]
+async fn a_card_balance_is_refunded_in_part_through_the_payment_network() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let buyer = "01069691234";
+    let outcome = app
+        .completed(json!({"order_id":"k-buy","type":"purchase","msisdn":buyer,
+            "product_id":"dept-50000","settlement":{"method":"card","token":"tok_ok"}}))
+        .await;
+    let code = outcome["certificate_codes"][0].as_str().unwrap().to_owned();
+    let pin = app.pin(buyer, &code).await;
+    assert_eq!(app.redeem(&code, &pin, "30000", "k-use").await.0, 200);
+    // 60 % of a 50,000 face value is used: the 20,000 left go back to the card.
+    let refund = app.completed(refund("k-refund", buyer, &code)).await;
+    assert_eq!(refund["basis"], "partly_used", "{refund}");
+    assert_eq!(refund["settlement"], "card");
+    assert_eq!(refund["amount"], "20000");
+    let payments = app.gateway().psp_simulator.as_ref().unwrap().payments();
+    let refunded: Vec<Decimal> = payments.iter().map(|p| p.refunded_amount).collect();
+    assert_eq!(refunded, vec![Decimal::from(20_000)], "{payments:?}");
+    app.finish().await;
+}
+
+#[actix_web::test]
+async fn a_certificate_past_its_validity_is_expired_first_when_its_refund_is_asked() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let buyer = "01069695678";
+    let code = app.buy("d-buy", buyer, "book-10000", 1).await.remove(0);
+    let ledger = &app.gateway().ledger;
+    let parsed = CertificateCode::parse(&code).unwrap();
+    let certificate = ledger.store.certificate(&parsed).await.unwrap().unwrap();
+    ledger
+        .store
+        .commit(Changes {
+            certificates: vec![Certificate {
+                expires_at: Some(Utc::now() - chrono::Duration::seconds(1)),
+                ..certificate
+            }],
+            ..Changes::default()
+        })
+        .await
+        .unwrap();
+    // The expiry job has not run yet: the refund order expires it, then claims.
+    let outcome = app.completed(refund("d-refund", buyer, &code)).await;
+    assert_eq!(outcome["basis"], "expired", "{outcome}");
+    assert_eq!(outcome["amount"], "9000");
+    assert_eq!(outcome["kept"], "1000");
+    assert_eq!(
+        history_kinds(&app, buyer, "usage").await,
+        vec!["breakage", "expire"]
+    );
+    app.finish().await;
+}
