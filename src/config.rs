@@ -131,6 +131,9 @@ pub struct Settings {
     /// Days after expiry during which the holder has the claim, then the purchaser
     /// (extension).
     pub expired_holder_days: u32,
+    /// Where refunds go that the carrier refuses: `bank` (transfer to the account the
+    /// subscriber gives; queued until then) or `none` (refused) (extension).
+    pub refund_fallback: String,
 }
 
 impl Default for Settings {
@@ -190,6 +193,7 @@ impl Default for Settings {
             expired_refund_large_above: 50_000,
             expired_refund_years: 5,
             expired_holder_days: 180,
+            refund_fallback: "bank".to_owned(),
         }
     }
 }

@@ -3,7 +3,9 @@
 
 use anyhow::ensure;
 use chrono::Duration;
-use giftgate_actors::service::refund_rules::{ExpiredRefundRule, PartialRefundRule, RefundRules};
+use giftgate_actors::service::refund_rules::{
+    ExpiredRefundRule, PartialRefundRule, RefundFallback, RefundRules,
+};
 use rust_decimal::Decimal;
 
 use crate::config::Settings;
@@ -30,7 +32,13 @@ pub fn refund_rules(settings: &Settings) -> anyhow::Result<RefundRules> {
     ] {
         ensure!(percent <= 100, "{name} must be at most 100, not {percent}");
     }
+    let fallback = match settings.refund_fallback.as_str() {
+        "bank" => RefundFallback::Bank,
+        "none" => RefundFallback::Off,
+        other => anyhow::bail!("GIFTGATE_REFUND_FALLBACK must be bank or none, not {other:?}"),
+    };
     Ok(RefundRules {
+        fallback,
         withdrawal_window: Duration::days(i64::from(settings.withdrawal_days)),
         unused_after_withdrawal: settings.refund_unused_after_withdrawal,
         partial: settings.partial_refund.then(|| PartialRefundRule {
@@ -67,5 +75,19 @@ mod tests {
         };
         let error = refund_rules(&settings).unwrap_err().to_string();
         assert!(error.contains("GIFTGATE_EXPIRED_REFUND_PERCENT"), "{error}");
+    }
+
+    #[test]
+    fn the_fallback_is_bank_or_none() {
+        let none = Settings {
+            refund_fallback: "none".into(),
+            ..Settings::default()
+        };
+        assert_eq!(refund_rules(&none).unwrap().fallback, RefundFallback::Off);
+        let points = Settings {
+            refund_fallback: "points".into(),
+            ..Settings::default()
+        };
+        assert!(refund_rules(&points).is_err());
     }
 }

@@ -171,19 +171,21 @@ impl Gateway {
                 (simulator.base_url().to_owned(), Some(simulator))
             }
         };
-        let network: Arc<dyn PaymentRail> = Arc::new(
+        let psp = Arc::new(
             PspClient::new(PspConfig {
                 request_timeout: Duration::from_millis(settings.psp_timeout_ms.max(100)),
                 ..PspConfig::new(psp_url, "giftgate")
             })
             .context("payment network client")?,
         );
+        let network: Arc<dyn PaymentRail> = psp.clone();
         let rails = PaymentRails {
             carrier,
             network: Some(network),
         };
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let mut ledger = Ledger::new(Arc::clone(&store), rails, clock, pins, policy(&settings)?);
+        let mut ledger = Ledger::new(Arc::clone(&store), rails, clock, pins, policy(&settings)?)
+            .with_payout(psp);
         if let Some(template) = &settings.content_provider_url {
             let source = crate::content_provider::HttpContentSource::new(
                 template,

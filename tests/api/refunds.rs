@@ -9,7 +9,7 @@ use giftgate_actors::ports::Changes;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, eventually};
+use crate::helpers::{Backend, TestApp, eventually, test_settings};
 
 /// Refund transactions the billing simulator recorded for a subscriber (by the last
 /// digits of the number), as amounts.
@@ -357,8 +357,8 @@ async fn after_the_holders_period_the_purchaser_claims_by_sms_and_large_faces_ge
 }
 
 #[actix_web::test]
-async fn a_carrier_refusing_the_refund_leaves_the_certificate_and_its_claim_intact() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
+async fn without_a_fallback_a_carrier_refusal_leaves_the_certificate_and_its_claim_intact() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| s.refund_fallback = "none".to_owned()).await;
     // The billing simulator refuses every refund of numbers ending 0004 (month closed).
     let buyer = "01068680004";
     let codes = app.buy("c-buy", buyer, "culture-10000", 2).await;
@@ -432,5 +432,142 @@ async fn a_certificate_past_its_validity_is_expired_first_when_its_refund_is_ask
         history_kinds(&app, buyer, "usage").await,
         vec!["breakage", "expire"]
     );
+    app.finish().await;
+}
+
+async fn order_status(app: &TestApp, order_id: &str) -> Value {
+    app.get(&format!("/v1/orders/{order_id}"), &app.channel_key)
+        .await
+        .1
+}
+
+async fn completed_eventually(app: &TestApp, order_id: &str) -> Value {
+    eventually(&format!("order {order_id} to complete"), || async {
+        order_status(app, order_id).await["status"] == "completed"
+    })
+    .await;
+    order_status(app, order_id).await["outcome"].clone()
+}
+
+#[actix_web::test]
+async fn a_refund_the_carrier_refuses_is_queued_and_paid_by_bank_transfer_once_across_a_restart() {
+    let database = giftgate_store::testing::TestDatabase::postgres().await;
+    let billing =
+        giftgate_billing::BillingSimulator::start(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .unwrap();
+    let psp = giftgate_psp::PspSimulator::start(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap();
+    let mut settings = test_settings(&database.url);
+    settings.billing_url = Some(billing.base_url());
+    settings.psp_url = Some(psp.base_url().to_owned());
+    // Numbers ending 0004: the billing simulator refuses refunds (month closed).
+    let buyer = "01068690004";
+    let mut first = TestApp::on(settings.clone()).await;
+    let codes = first.buy("q-buy", buyer, "culture-10000", 2).await;
+    let (status, answer) = first.order(refund("q-refund", buyer, &codes[0])).await;
+    assert_eq!(status, 202);
+    assert_eq!(
+        answer["status"], "pending",
+        "queued, waiting for an account: {answer}"
+    );
+    let queued = first
+        .gateway()
+        .ledger
+        .store
+        .queued_refund(&CertificateCode::parse(&codes[0]).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(queued.state.as_str(), "queued");
+    assert!(queued.refused_by.contains("POL0254"), "{queued:?}");
+    let smsc = first.gateway().smsc_simulator.as_ref().unwrap();
+    eventually("the buyer is asked for an account", || async {
+        smsc.inbox("+821068690004")
+            .iter()
+            .any(|m| m.text.contains("계좌를 등록"))
+    })
+    .await;
+    let wallet = first.wallet(buyer).await;
+    let held = wallet.iter().find(|c| c["code"] == codes[0]).unwrap();
+    assert_eq!(held["status"], "refunding", "{held}");
+    first.stop_gateway().await;
+
+    // While the gateway is down the account arrives (another instance took it); the
+    // recovery timer pays the queued refund when the gateway starts again.
+    let store = giftgate_store::connect(&database.url).await.unwrap();
+    store
+        .set_refund_account(
+            &giftgate_actors::domain::RefundAccount {
+                msisdn: giftgate_actors::domain::Msisdn::from_e164_unchecked("+821068690004"),
+                bank: "KB".to_owned(),
+                account: "123-456-7890".to_owned(),
+                holder: "Kim".to_owned(),
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    let mut app = TestApp::on(settings).await;
+    let outcome = completed_eventually(&app, "q-refund").await;
+    assert_eq!(outcome["settlement"], "bank", "{outcome}");
+    assert_eq!(outcome["amount"], "10000");
+
+    // An expiry claim the carrier refuses goes to the account at once.
+    expire_now(&app, &codes[1]).await;
+    let claim = app.completed(refund("q-claim", buyer, &codes[1])).await;
+    assert_eq!(claim["settlement"], "bank", "{claim}");
+    assert_eq!(claim["amount"], "9000");
+    assert_eq!(claim["kept"], "1000");
+    let (reason, _) = refused(&app, "q-again", buyer, &codes[0]).await;
+    assert_eq!(reason, "already_refunded");
+
+    // A subscriber who registers the account after the refusal is paid right away.
+    let late = "01069690004";
+    let code = app.buy("q-late-buy", late, "book-10000", 1).await.remove(0);
+    let (_, answer) = app.order(refund("q-late", late, &code)).await;
+    assert_eq!(answer["status"], "pending", "{answer}");
+    let (status, registered) = app
+        .post(
+            &format!("/v1/subscribers/{late}/refund-account"),
+            &app.channel_key,
+            json!({"bank": "Shinhan", "account": "110-222-333333", "holder": "Lee"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{registered}");
+    assert_eq!(registered["queued_refunds"], 1);
+    let outcome = completed_eventually(&app, "q-late").await;
+    assert_eq!(outcome["settlement"], "bank", "{outcome}");
+
+    let transfers: Vec<(String, Decimal)> = psp
+        .transfers()
+        .iter()
+        .map(|t| (t.account.clone(), t.amount))
+        .collect();
+    assert_eq!(
+        transfers,
+        vec![
+            ("123-456-7890".to_owned(), Decimal::from(10_000)),
+            ("123-456-7890".to_owned(), Decimal::from(9_000)),
+            ("110-222-333333".to_owned(), Decimal::from(10_000)),
+        ],
+        "each queued refund is paid exactly once"
+    );
+    assert!(
+        billing
+            .transactions()
+            .iter()
+            .all(|t| format!("{:?}", t.status) != "Refunded"),
+        "the carrier refunded nothing"
+    );
+    assert_eq!(
+        history_kinds(&app, buyer, "purchase").await,
+        vec!["expired_refund", "refund", "issue", "issue"]
+    );
+    app.stop_gateway().await;
+    billing.stop().await;
+    psp.stop().await;
+    app.database = Some(database);
     app.finish().await;
 }

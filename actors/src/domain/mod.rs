@@ -10,6 +10,7 @@ pub mod notice;
 pub mod order;
 pub mod pin;
 pub mod records;
+pub mod refund_queue;
 
 pub use catalog::{Category, Product};
 pub use certificate_code::CertificateCode;
@@ -21,3 +22,4 @@ pub use notice::{Language, Notices};
 pub use order::{GiftSpec, Order, OrderError, OrderKind, Settlement};
 pub use pin::{Pin, PinCipher};
 pub use records::*;
+pub use refund_queue::{QueuedRefund, QueuedRefundState, RefundAccount};

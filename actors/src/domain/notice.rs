@@ -325,6 +325,37 @@ impl Notices {
         }
     }
 
+    /// To the payee: the carrier would not refund; the refund waits for a bank transfer.
+    pub fn refund_queued(
+        &self,
+        code: &CertificateCode,
+        amount: Money,
+        has_account: bool,
+    ) -> String {
+        match (self.language, has_account) {
+            (Language::Ko, true) => format!(
+                "[상품권] code {} 환불 {}: 통신요금 환불이 불가하여 등록하신 계좌로 이체합니다.",
+                code.grouped(),
+                won(amount)
+            ),
+            (Language::Ko, false) => format!(
+                "[상품권] code {} 환불 {}: 통신요금 환불이 불가합니다. 환불받을 계좌를 등록해 주세요.",
+                code.grouped(),
+                won(amount)
+            ),
+            (Language::En, true) => format!(
+                "[giftgate] Refund of {} for certificate {}: the phone bill cannot be refunded; it goes to your bank account.",
+                won(amount),
+                code.grouped()
+            ),
+            (Language::En, false) => format!(
+                "[giftgate] Refund of {} for certificate {}: the phone bill cannot be refunded; please register a bank account for it.",
+                won(amount),
+                code.grouped()
+            ),
+        }
+    }
+
     /// To the owner: a certificate expired with what was left on it.
     pub fn expired(&self, code: &CertificateCode, lapsed: Money) -> String {
         match self.language {

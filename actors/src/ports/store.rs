@@ -13,7 +13,8 @@ use chrono::{DateTime, Utc};
 use crate::domain::{
     Certificate, CertificateCode, ContentId, ContentItem, Gift, GiftId, GiftState, JournalEntry,
     JournalKind, MessageRecord, Money, Msisdn, OrderId, OrderRecord, OrderStatus, OutboxMessage,
-    OutboxRecord, Payment, PaymentState, Product, ProductId, Redemption,
+    OutboxRecord, Payment, PaymentState, Product, ProductId, QueuedRefund, Redemption,
+    RefundAccount,
 };
 
 /// What went wrong in the store, in domain terms.
@@ -109,6 +110,10 @@ pub struct Changes {
     /// Handset messages to record or move: inserted, or their state, detail and time
     /// replaced; their provider ids are added to those already known.
     pub messages: Vec<MessageRecord>,
+    /// Refunds to queue for the fallback rail (the certificate must have none yet).
+    pub queued_refunds: Vec<QueuedRefund>,
+    /// Queued refunds (by certificate) now paid: guarded, each must still be `queued`.
+    pub paid_refunds: Vec<CertificateCode>,
 }
 
 impl Changes {
@@ -127,6 +132,8 @@ impl Changes {
             && self.journal.is_empty()
             && self.outbox.is_empty()
             && self.messages.is_empty()
+            && self.queued_refunds.is_empty()
+            && self.paid_refunds.is_empty()
     }
 }
 
@@ -294,6 +301,22 @@ pub trait Store: Send + Sync + 'static {
         &self,
         code: &CertificateCode,
     ) -> Result<Vec<JournalEntry>, StoreError>;
+
+    /// The queued (or paid) fallback refund of a certificate.
+    async fn queued_refund(
+        &self,
+        code: &CertificateCode,
+    ) -> Result<Option<QueuedRefund>, StoreError>;
+    /// Refunds still queued for a payee, oldest first.
+    async fn queued_refunds_of(&self, payee: &Msisdn) -> Result<Vec<QueuedRefund>, StoreError>;
+    /// Records (or replaces) a subscriber's refund bank account.
+    async fn set_refund_account(
+        &self,
+        account: &RefundAccount,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// A subscriber's refund bank account.
+    async fn refund_account(&self, msisdn: &Msisdn) -> Result<Option<RefundAccount>, StoreError>;
 
     /// Applies a change set atomically (see the module docs).
     async fn commit(&self, changes: Changes) -> Result<(), StoreError>;

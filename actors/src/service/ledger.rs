@@ -59,6 +59,8 @@ pub struct Ledger {
     pub policy: Policy,
     /// An external content provider for extras the contents database lacks.
     pub content_source: Option<Arc<dyn crate::ports::ContentSource>>,
+    /// The bank-transfer rail refunds fall back to when the carrier refuses them.
+    pub payout: Option<Arc<dyn crate::ports::PayoutRail>>,
 }
 
 impl Ledger {
@@ -77,7 +79,14 @@ impl Ledger {
             pins,
             policy,
             content_source: None,
+            payout: None,
         }
+    }
+
+    /// Adds the bank-transfer rail for refund fallbacks.
+    pub fn with_payout(mut self, payout: Arc<dyn crate::ports::PayoutRail>) -> Self {
+        self.payout = Some(payout);
+        self
     }
 
     /// Adds an external content provider.

@@ -19,6 +19,7 @@ pub mod purchase;
 pub mod redemption;
 pub mod refund;
 pub mod refund_expired;
+pub mod refund_fallback;
 pub mod refund_rules;
 pub mod wallet;
 

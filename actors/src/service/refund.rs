@@ -20,10 +20,10 @@ use serde_json::json;
 use super::error::{Refusal, ServiceError};
 use super::ledger::{Ledger, is_conflict};
 use super::orders::StepOutcome;
-use super::refund_rules::{OrderUsage, RefundBasis, refuse_status};
+use super::refund_rules::{OrderUsage, RefundBasis, RefundFallback, refuse_status};
 use crate::domain::{
-    Certificate, CertificateCode, CertificateStatus, Event, JournalEntry, JournalKind, Order,
-    OrderRecord, OutboxMessage, Payment, PaymentState, Settlement,
+    Certificate, CertificateCode, CertificateStatus, Event, JournalEntry, JournalKind, Money,
+    Order, OrderRecord, OutboxMessage, Payment, PaymentState, QueuedRefund, Settlement,
 };
 use crate::ports::{Changes, PaymentError, PaymentRequest, PaymentUpdate};
 
@@ -161,6 +161,9 @@ impl Ledger {
     ) -> Result<StepOutcome, ServiceError> {
         let code = certificate.code.clone();
         let (certificate, payment) = self.mark_refunding(order, &certificate).await?;
+        if let Some(queued) = self.still_queued(&code).await? {
+            return self.pay_queued(order, record, queued).await;
+        }
         let request = refund_request(&payment, &code);
         let rail = self.rails.for_settlement(&request.settlement)?.clone();
         let reference = payment.reference.clone().unwrap_or_default();
@@ -168,8 +171,27 @@ impl Ledger {
             .refund(&request, &reference, certificate.balance, code.as_str())
             .await
         {
-            Ok(()) => self.book_refund(order, record, &certificate, basis).await,
+            Ok(()) => {
+                self.book_refund(order, record, &certificate, basis, None)
+                    .await
+            }
             Err(PaymentError::Unknown(detail)) => Err(ServiceError::PaymentUnknown(detail)),
+            Err(PaymentError::NotSupported(why))
+                if self.policy.refunds.fallback == RefundFallback::Bank =>
+            {
+                let queued = self.queued_refund_of(
+                    order,
+                    &certificate,
+                    &order.msisdn,
+                    (
+                        certificate.balance,
+                        Money::zero(certificate.balance.currency()),
+                    ),
+                    basis.as_str(),
+                    why,
+                );
+                self.queue_refund(order, record, queued).await
+            }
             Err(error) => {
                 let restored = Certificate {
                     status: CertificateStatus::Active,
@@ -261,12 +283,15 @@ impl Ledger {
         Err(ServiceError::Contention(format!("certificate {code}")))
     }
 
-    async fn book_refund(
+    /// Books a refund the rail made: by the original rail, or by the fallback rail of a
+    /// queued refund (which is marked paid in the same commit).
+    pub(crate) async fn book_refund(
         &self,
         order: &Order,
         record: &OrderRecord,
         certificate: &Certificate,
         basis: RefundBasis,
+        fallback: Option<&QueuedRefund>,
     ) -> Result<StepOutcome, ServiceError> {
         for _ in 0..super::MAX_CONFLICT_RETRIES {
             let payment = self
@@ -288,6 +313,7 @@ impl Ledger {
                 })?;
             let now = self.now();
             let amount = current.balance;
+            let method = fallback.map_or_else(|| payment.method.clone(), |q| q.rail.clone());
             let refunded = payment
                 .refunded
                 .checked_add(amount)
@@ -318,9 +344,13 @@ impl Ledger {
                     counterparty: None,
                     order_id: Some(order.order_id.clone()),
                     merchant_id: None,
-                    reference: Some(payment.method.clone()),
+                    reference: Some(method.clone()),
                     at: now,
                 }],
+                paid_refunds: fallback
+                    .map(|q| q.certificate_code.clone())
+                    .into_iter()
+                    .collect(),
                 ..Changes::default()
             };
             changes.outbox.push(OutboxMessage::event(
@@ -329,20 +359,17 @@ impl Ledger {
                     .with_msisdn(&current.owner)
                     .with_certificate(&current.code)
                     .with_amount(amount)
-                    .with_reason(basis.as_str(), &payment.method),
+                    .with_reason(basis.as_str(), &method),
             ));
-            changes.outbox.push(
-                self.sms(
-                    current.owner.as_str(),
-                    self.notices()
-                        .refunded(&current.code, amount, &payment.method),
-                ),
-            );
+            changes.outbox.push(self.sms(
+                current.owner.as_str(),
+                self.notices().refunded(&current.code, amount, &method),
+            ));
             let outcome = json!({
                 "certificate_code": current.code.as_str(),
                 "amount": amount.amount().to_string(),
                 "currency": amount.currency().code(),
-                "settlement": payment.method,
+                "settlement": method,
                 "basis": basis.as_str(),
             });
             self.complete_order(&mut changes, record, outcome.clone());

@@ -17,18 +17,21 @@ use super::error::{Refusal, ServiceError};
 use super::ledger::{Ledger, is_conflict};
 use super::orders::StepOutcome;
 use super::refund::{not_held, refund_request};
-use super::refund_rules::refuse_status;
+use super::refund_rules::{RefundFallback, refuse_status};
 use crate::domain::{
     Certificate, CertificateStatus, Event, JournalEntry, JournalKind, Money, Msisdn, Order,
-    OrderRecord, OutboxMessage, PaymentState,
+    OrderRecord, OutboxMessage, PaymentState, QueuedRefund,
 };
 use crate::ports::{Changes, PaymentError, PaymentUpdate};
 
 /// What an expiry claim pays and keeps.
-struct Claim {
-    claimant: Msisdn,
-    paid: Money,
-    kept: Money,
+pub(crate) struct Claim {
+    /// Who is paid.
+    pub(crate) claimant: Msisdn,
+    /// What is paid back.
+    pub(crate) paid: Money,
+    /// What is kept as breakage.
+    pub(crate) kept: Money,
 }
 
 impl Ledger {
@@ -39,6 +42,11 @@ impl Ledger {
         record: &OrderRecord,
         certificate: Certificate,
     ) -> Result<StepOutcome, ServiceError> {
+        // A claim already queued for the fallback rail is paid as queued (its claimant
+        // was decided when it was queued).
+        if let Some(queued) = self.still_queued(&certificate.code).await? {
+            return self.pay_queued(order, record, queued).await;
+        }
         let claim = self.expiry_claim(order, &certificate).await?;
         let code = &certificate.code;
         let payment = self
@@ -63,12 +71,25 @@ impl Ledger {
                 Err(PaymentError::Unknown(detail)) => {
                     return Err(ServiceError::PaymentUnknown(detail));
                 }
+                Err(PaymentError::NotSupported(why))
+                    if self.policy.refunds.fallback == RefundFallback::Bank =>
+                {
+                    let queued = self.queued_refund_of(
+                        order,
+                        &certificate,
+                        &claim.claimant,
+                        (claim.paid, claim.kept),
+                        "expired",
+                        why,
+                    );
+                    return self.queue_refund(order, record, queued).await;
+                }
                 Err(error) => {
                     return Err(Refusal::new("refund_refused", error.to_string()).into());
                 }
             }
         }
-        self.book_expiry_claim(order, record, certificate, &claim)
+        self.book_expiry_claim(order, record, certificate, &claim, None)
             .await
     }
 
@@ -117,12 +138,15 @@ impl Ledger {
         })
     }
 
-    async fn book_expiry_claim(
+    /// Books a paid expiry claim: by the original rail, or by the fallback rail of a
+    /// queued refund (marked paid in the same commit).
+    pub(crate) async fn book_expiry_claim(
         &self,
         order: &Order,
         record: &OrderRecord,
         read: Certificate,
         claim: &Claim,
+        fallback: Option<&QueuedRefund>,
     ) -> Result<StepOutcome, ServiceError> {
         let mut certificate = read;
         for _ in 0..super::MAX_CONFLICT_RETRIES {
@@ -135,6 +159,7 @@ impl Ledger {
                 .await?
                 .ok_or_else(|| Refusal::new("not_refundable", "the certificate has no payment"))?;
             let now = self.now();
+            let method = fallback.map_or_else(|| payment.method.clone(), |q| q.rail.clone());
             let refunded = payment
                 .refunded
                 .checked_add(claim.paid)
@@ -152,7 +177,7 @@ impl Ledger {
                 counterparty: None,
                 order_id: Some(order.order_id.clone()),
                 merchant_id: None,
-                reference: Some(payment.method.clone()),
+                reference: Some(method.clone()),
                 at: now,
             };
             let mut changes = Changes {
@@ -168,6 +193,10 @@ impl Ledger {
                     ..certificate.clone()
                 }],
                 journal: vec![row(JournalKind::ExpiredRefund, claim.paid)],
+                paid_refunds: fallback
+                    .map(|q| q.certificate_code.clone())
+                    .into_iter()
+                    .collect(),
                 ..Changes::default()
             };
             if !claim.kept.is_zero() {
@@ -179,23 +208,25 @@ impl Ledger {
                     .with_msisdn(&claim.claimant)
                     .with_certificate(&certificate.code)
                     .with_amount(claim.paid)
-                    .with_reason("expired", &payment.method),
+                    .with_reason("expired", &method),
             ));
-            changes.outbox.push(self.sms(
-                claim.claimant.as_str(),
-                self.notices().expired_refunded(
-                    &certificate.code,
-                    claim.paid,
-                    claim.kept,
-                    &payment.method,
+            changes.outbox.push(
+                self.sms(
+                    claim.claimant.as_str(),
+                    self.notices().expired_refunded(
+                        &certificate.code,
+                        claim.paid,
+                        claim.kept,
+                        &method,
+                    ),
                 ),
-            ));
+            );
             let outcome = json!({
                 "certificate_code": certificate.code.as_str(),
                 "amount": claim.paid.amount().to_string(),
                 "kept": claim.kept.amount().to_string(),
                 "currency": claim.paid.currency().code(),
-                "settlement": payment.method,
+                "settlement": method,
                 "basis": "expired",
             });
             self.complete_order(&mut changes, record, outcome.clone());

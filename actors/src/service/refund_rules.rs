@@ -22,6 +22,18 @@ pub struct RefundRules {
     pub partial: Option<PartialRefundRule>,
     /// The claim on a balance that lapsed at expiry.
     pub after_expiry: ExpiredRefundRule,
+    /// Where a refund goes when the carrier will not make it (billing month closed,
+    /// unsupported).
+    pub fallback: RefundFallback,
+}
+
+/// The fallback rail for refunds the carrier refuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundFallback {
+    /// None: the refund order fails `refund_refused`.
+    Off,
+    /// Bank transfer to an account the payee gives (queued until then).
+    Bank,
 }
 
 impl Default for RefundRules {
@@ -31,6 +43,7 @@ impl Default for RefundRules {
             unused_after_withdrawal: true,
             partial: Some(PartialRefundRule::default()),
             after_expiry: ExpiredRefundRule::default(),
+            fallback: RefundFallback::Bank,
         }
     }
 }
@@ -104,6 +117,16 @@ impl RefundBasis {
             RefundBasis::Withdrawal => "withdrawal",
             RefundBasis::Unused => "unused",
             RefundBasis::PartlyUsed => "partly_used",
+        }
+    }
+
+    /// Reads the name back (`expired` is not a live basis).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "withdrawal" => Some(RefundBasis::Withdrawal),
+            "unused" => Some(RefundBasis::Unused),
+            "partly_used" => Some(RefundBasis::PartlyUsed),
+            _ => None,
         }
     }
 }

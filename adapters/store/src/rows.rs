@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 use giftgate_actors::domain::{
     Category, Certificate, CertificateCode, CertificateStatus, ContentId, Currency, Gift, GiftId,
     GiftState, JournalEntry, JournalKind, Money, Msisdn, OrderId, OrderRecord, OrderStatus,
-    OutboxMessage, OutboxRecord, Payment, PaymentState, Product, ProductId, Redemption,
+    OutboxMessage, OutboxRecord, Payment, PaymentState, Product, ProductId, QueuedRefund,
+    QueuedRefundState, Redemption, RefundAccount,
 };
 use giftgate_actors::ports::{ApiKeyRecord, CurrencyTotals, KeyKind, StoreError};
 
@@ -491,5 +492,60 @@ impl ContentSummaryRow {
             created_at: self.created_at,
         };
         Ok((item.try_into()?, size))
+    }
+}
+
+/// A `refund_queue` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct QueuedRefundRow {
+    certificate_code: String,
+    order_id: String,
+    payee: String,
+    amount_minor: i64,
+    kept_minor: i64,
+    currency: String,
+    basis: String,
+    rail: String,
+    state: String,
+    refused_by: String,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<QueuedRefundRow> for QueuedRefund {
+    type Error = StoreError;
+    fn try_from(row: QueuedRefundRow) -> Result<Self, StoreError> {
+        Ok(QueuedRefund {
+            certificate_code: CertificateCode::parse(&row.certificate_code)
+                .map_err(|e| corrupt("certificate_code", e))?,
+            order_id: order_id(&row.order_id)?,
+            payee: Msisdn::from_e164_unchecked(row.payee),
+            amount: money(row.amount_minor, &row.currency)?,
+            kept: money(row.kept_minor, &row.currency)?,
+            basis: row.basis,
+            rail: row.rail,
+            state: parsed("refund queue state", &row.state, QueuedRefundState::parse)?,
+            refused_by: row.refused_by,
+            created_at: row.created_at,
+        })
+    }
+}
+
+/// A `refund_accounts` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct RefundAccountRow {
+    msisdn: String,
+    bank: String,
+    account: String,
+    holder: String,
+}
+
+impl From<RefundAccountRow> for RefundAccount {
+    fn from(row: RefundAccountRow) -> Self {
+        RefundAccount {
+            msisdn: Msisdn::from_e164_unchecked(row.msisdn),
+            bank: row.bank,
+            account: row.account,
+            holder: row.holder,
+        }
     }
 }

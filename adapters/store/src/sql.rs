@@ -276,3 +276,36 @@ pub(crate) const SET_MMS_CAPABLE: &str = "INSERT INTO subscribers (msisdn, joine
      VALUES ($1, $2, $3) ON CONFLICT (msisdn) DO UPDATE SET mms_capable = excluded.mms_capable";
 
 pub(crate) const MMS_CAPABLE: &str = "SELECT mms_capable FROM subscribers WHERE msisdn = $1";
+
+pub(crate) const INSERT_QUEUED_REFUND: &str = "INSERT INTO refund_queue (certificate_code, \
+     order_id, payee, amount_minor, kept_minor, currency, basis, rail, state, refused_by, \
+     created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)";
+
+pub(crate) const PAY_QUEUED_REFUND: &str = "UPDATE refund_queue SET state = 'paid', \
+     updated_at = $2 WHERE certificate_code = $1 AND state = 'queued'";
+
+pub(crate) const QUEUED_REFUND_EXISTS: &str =
+    "SELECT COUNT(*) FROM refund_queue WHERE certificate_code = $1";
+
+macro_rules! queued_refunds_where {
+    ($tail:literal) => {
+        concat!(
+            "SELECT certificate_code, order_id, payee, amount_minor, kept_minor, currency, \
+             basis, rail, state, refused_by, created_at FROM refund_queue ",
+            $tail
+        )
+    };
+}
+
+pub(crate) const QUEUED_REFUND: &str = queued_refunds_where!("WHERE certificate_code = $1");
+pub(crate) const QUEUED_REFUNDS_OF: &str = queued_refunds_where!(
+    "WHERE payee = $1 AND state = 'queued' ORDER BY created_at, certificate_code"
+);
+
+pub(crate) const UPSERT_REFUND_ACCOUNT: &str = "INSERT INTO refund_accounts \
+     (msisdn, bank, account, holder, updated_at) VALUES ($1, $2, $3, $4, $5) \
+     ON CONFLICT (msisdn) DO UPDATE SET bank = excluded.bank, account = excluded.account, \
+     holder = excluded.holder, updated_at = excluded.updated_at";
+
+pub(crate) const REFUND_ACCOUNT: &str =
+    "SELECT msisdn, bank, account, holder FROM refund_accounts WHERE msisdn = $1";

@@ -22,7 +22,7 @@ macro_rules! impl_store {
             use giftgate_actors::domain::{
                 Certificate, CertificateCode, ContentId, ContentItem, Gift, GiftId, JournalEntry,
                 JournalKind, MessageRecord, Msisdn, OrderId, OrderRecord, OutboxMessage,
-                OutboxRecord, Payment, Product, ProductId, Redemption,
+                OutboxRecord, Payment, Product, ProductId, QueuedRefund, Redemption, RefundAccount,
             };
             use giftgate_actors::ports::{
                 ApiKeyRecord, AuditFacts, Changes, CurrencyTotals, GiftUpdate, OrderUpdate,
@@ -33,8 +33,8 @@ macro_rules! impl_store {
             use $crate::error::db_error;
             use $crate::rows::{
                 ApiKeyRow, CertificateRow, ContentRow, ContentSummaryRow, GiftRow, JournalRow,
-                MessageRow, OrderRow, OutboxRow, PaymentRow, ProductRow, RedemptionRow, TotalsRow,
-                codes_text, convert, extras_text,
+                MessageRow, OrderRow, OutboxRow, PaymentRow, ProductRow, QueuedRefundRow,
+                RedemptionRow, RefundAccountRow, TotalsRow, codes_text, convert, extras_text,
             };
             use $crate::sql;
             use $crate::store_impl::ROWS_PER_INSERT;
@@ -397,6 +397,54 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn insert_queued_refunds(
+                conn: &mut Conn,
+                refunds: &[QueuedRefund],
+                now: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                for refund in refunds {
+                    sqlx::query(sql::INSERT_QUEUED_REFUND)
+                        .bind(refund.certificate_code.as_str().to_owned())
+                        .bind(refund.order_id.as_str().to_owned())
+                        .bind(refund.payee.as_str().to_owned())
+                        .bind(refund.amount.to_minor_units())
+                        .bind(refund.kept.to_minor_units())
+                        .bind(refund.amount.currency().code())
+                        .bind(refund.basis.clone())
+                        .bind(refund.rail.clone())
+                        .bind(refund.state.as_str())
+                        .bind(refund.refused_by.clone())
+                        .bind(now)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(db_error)?;
+                }
+                Ok(())
+            }
+
+            async fn pay_queued_refund(
+                conn: &mut Conn,
+                code: &CertificateCode,
+                now: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let done = sqlx::query(sql::PAY_QUEUED_REFUND)
+                    .bind(code.as_str().to_owned())
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                if done.rows_affected() == 1 {
+                    return Ok(());
+                }
+                Err(guard_failed(
+                    conn,
+                    sql::QUEUED_REFUND_EXISTS,
+                    code.as_str(),
+                    format!("the queued refund of {code} is no longer queued"),
+                )
+                .await)
+            }
+
             async fn message_with_ids(
                 pool: &sqlx::Pool<$db>,
                 row: Option<MessageRow>,
@@ -437,6 +485,10 @@ macro_rules! impl_store {
                 }
                 for update in &changes.orders {
                     update_order(conn, update, now).await?;
+                }
+                insert_queued_refunds(conn, &changes.queued_refunds, now).await?;
+                for code in &changes.paid_refunds {
+                    pay_queued_refund(conn, code, now).await?;
                 }
                 insert_journal(conn, &changes.journal).await?;
                 insert_outbox(conn, &changes.outbox, now).await?;
@@ -722,6 +774,60 @@ macro_rules! impl_store {
                         .await
                         .map_err(db_error)?;
                     convert(rows)
+                }
+
+                async fn queued_refund(
+                    &self,
+                    code: &CertificateCode,
+                ) -> Result<Option<QueuedRefund>, StoreError> {
+                    sqlx::query_as::<$db, QueuedRefundRow>(sql::QUEUED_REFUND)
+                        .bind(code.as_str().to_owned())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?
+                        .map(QueuedRefund::try_from)
+                        .transpose()
+                }
+
+                async fn queued_refunds_of(
+                    &self,
+                    payee: &Msisdn,
+                ) -> Result<Vec<QueuedRefund>, StoreError> {
+                    let rows = sqlx::query_as::<$db, QueuedRefundRow>(sql::QUEUED_REFUNDS_OF)
+                        .bind(payee.as_str().to_owned())
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    convert(rows)
+                }
+
+                async fn set_refund_account(
+                    &self,
+                    account: &RefundAccount,
+                    now: DateTime<Utc>,
+                ) -> Result<(), StoreError> {
+                    sqlx::query(sql::UPSERT_REFUND_ACCOUNT)
+                        .bind(account.msisdn.as_str().to_owned())
+                        .bind(account.bank.clone())
+                        .bind(account.account.clone())
+                        .bind(account.holder.clone())
+                        .bind(now)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(())
+                }
+
+                async fn refund_account(
+                    &self,
+                    msisdn: &Msisdn,
+                ) -> Result<Option<RefundAccount>, StoreError> {
+                    Ok(sqlx::query_as::<$db, RefundAccountRow>(sql::REFUND_ACCOUNT)
+                        .bind(msisdn.as_str().to_owned())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?
+                        .map(RefundAccount::from))
                 }
 
                 async fn commit(&self, changes: Changes) -> Result<(), StoreError> {
