@@ -515,8 +515,7 @@ impl TryFrom<QueuedRefundRow> for QueuedRefund {
     type Error = StoreError;
     fn try_from(row: QueuedRefundRow) -> Result<Self, StoreError> {
         Ok(QueuedRefund {
-            certificate_code: CertificateCode::parse(&row.certificate_code)
-                .map_err(|e| corrupt("certificate_code", e))?,
+            certificate_code: CertificateCode::from_stored(row.certificate_code),
             order_id: order_id(&row.order_id)?,
             payee: Msisdn::from_e164_unchecked(row.payee),
             amount: money(row.amount_minor, &row.currency)?,

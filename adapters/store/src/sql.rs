@@ -279,7 +279,7 @@ pub(crate) const MMS_CAPABLE: &str = "SELECT mms_capable FROM subscribers WHERE 
 
 pub(crate) const INSERT_QUEUED_REFUND: &str = "INSERT INTO refund_queue (certificate_code, \
      order_id, payee, amount_minor, kept_minor, currency, basis, rail, state, refused_by, \
-     created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)";
+     created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 
 pub(crate) const PAY_QUEUED_REFUND: &str = "UPDATE refund_queue SET state = 'paid', \
      updated_at = $2 WHERE certificate_code = $1 AND state = 'queued'";

@@ -414,6 +414,7 @@ macro_rules! impl_store {
                         .bind(refund.rail.clone())
                         .bind(refund.state.as_str())
                         .bind(refund.refused_by.clone())
+                        .bind(refund.created_at)
                         .bind(now)
                         .execute(&mut *conn)
                         .await
