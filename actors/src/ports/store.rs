@@ -212,6 +212,10 @@ pub struct AuditFacts {
     /// Certificates whose expiry claim does not add up: `expired_refund + breakage`
     /// differs from what expired, or a claimed certificate is not `refunded`.
     pub expiry_claims_off_journal: Vec<String>,
+    /// Queued refunds that disagree with the ledger: paid without their journal row (or
+    /// with the certificate not `refunded`), or still queued for a certificate that is
+    /// neither `refunding` nor `expired`.
+    pub refund_queue_off_journal: Vec<String>,
     /// Charged payments with neither certificates nor a refund.
     pub charges_without_certificates: Vec<String>,
     /// Certificates whose order has no charged (or refunded) payment.

@@ -2,7 +2,7 @@
 //! `issued = balances + redeemed − voided + refunded + expired`, and what expired is still
 //! claimable or was claimed, `expired = expired_unclaimed + expired_refunded + breakage`;
 //! every certificate's balance agrees with its own journal, and so does every expiry
-//! claim; every confirmed charge maps to certificates or a refund, and every certificate
+//! claim and every refund queued for the fallback rail; every confirmed charge maps to certificates or a refund, and every certificate
 //! to a confirmed charge.
 
 use std::fmt;
@@ -76,6 +76,11 @@ pub fn check(facts: AuditFacts) -> AuditReport {
     for code in &facts.expiry_claims_off_journal {
         violations.push(format!(
             "certificate {code}: expiry claim disagrees with what expired"
+        ));
+    }
+    for code in &facts.refund_queue_off_journal {
+        violations.push(format!(
+            "certificate {code}: its queued refund disagrees with the ledger"
         ));
     }
     for order in &facts.charges_without_certificates {
@@ -153,6 +158,7 @@ mod tests {
             }],
             certificates_off_journal: vec![],
             expiry_claims_off_journal: vec![],
+            refund_queue_off_journal: vec![],
             charges_without_certificates: vec![],
             certificates_without_charge: vec![],
             certificate_count: 3,

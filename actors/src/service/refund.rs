@@ -79,7 +79,11 @@ impl Ledger {
                 .policy
                 .refunds
                 .live_refund(&certificate, usage, self.now())?;
-            return self.refund_live(order, record, certificate, basis).await;
+            match self.refund_live(order, record, certificate, basis).await {
+                // Changed since the rules were applied (a redemption won): decide again.
+                Err(error) if is_conflict(&error) => continue,
+                other => return other,
+            }
         }
         Err(ServiceError::Contention(format!("refund of {code}")))
     }
@@ -209,78 +213,61 @@ impl Ledger {
         }
     }
 
-    /// Marks the certificate `refunding` (or finds it already so, when resuming).
+    /// Marks the certificate `refunding` (or finds it already so, when resuming). The
+    /// update names the version the rules were applied to: a lost race answers the
+    /// conflict, and the caller reads and decides again.
     async fn mark_refunding(
         &self,
         order: &Order,
-        read: &Certificate,
+        certificate: &Certificate,
     ) -> Result<(Certificate, Payment), ServiceError> {
-        let code = &read.code;
-        let mut certificate = read.clone();
-        for _ in 0..super::MAX_CONFLICT_RETRIES {
-            if certificate.owner != order.msisdn {
-                return Err(not_held(code).into());
-            }
-            let payment = self
-                .store
-                .payment(&certificate.order_id)
-                .await?
-                .ok_or_else(|| {
-                    Refusal::new("not_refundable", "the certificate has no payment to refund")
-                })?;
-            if certificate.status == CertificateStatus::Refunding {
-                return Ok((certificate, payment));
-            }
-            if let Some(refusal) = refuse_status(&certificate) {
-                return Err(refusal.into());
-            }
-            if certificate.status != CertificateStatus::Active || certificate.balance.is_zero() {
-                return Err(Refusal::new(
-                    "not_refundable",
-                    format!("certificate {} is {}", code.grouped(), certificate.status),
-                )
-                .into());
-            }
-            if payment.state != PaymentState::Charged {
-                return Err(Refusal::new(
-                    "not_refundable",
-                    format!("its payment is {}", payment.state),
-                )
-                .into());
-            }
-            let refunding = Certificate {
-                status: CertificateStatus::Refunding,
-                ..certificate.clone()
-            };
-            match self
-                .commit(Changes {
-                    certificates: vec![refunding.clone()],
-                    ..Changes::default()
-                })
-                .await
-            {
-                Err(error) if is_conflict(&error) => {
-                    // Someone changed it first: decide again on what is stored now.
-                    certificate = self
-                        .store
-                        .certificate(code)
-                        .await?
-                        .ok_or_else(|| not_held(code))?;
-                    continue;
-                }
-                Err(error) => return Err(error),
-                Ok(()) => {
-                    return Ok((
-                        Certificate {
-                            version: refunding.version + 1,
-                            ..refunding
-                        },
-                        payment,
-                    ));
-                }
-            }
+        let code = &certificate.code;
+        if certificate.owner != order.msisdn {
+            return Err(not_held(code).into());
         }
-        Err(ServiceError::Contention(format!("certificate {code}")))
+        let payment = self
+            .store
+            .payment(&certificate.order_id)
+            .await?
+            .ok_or_else(|| {
+                Refusal::new("not_refundable", "the certificate has no payment to refund")
+            })?;
+        if certificate.status == CertificateStatus::Refunding {
+            return Ok((certificate.clone(), payment));
+        }
+        if let Some(refusal) = refuse_status(certificate) {
+            return Err(refusal.into());
+        }
+        if certificate.status != CertificateStatus::Active || certificate.balance.is_zero() {
+            return Err(Refusal::new(
+                "not_refundable",
+                format!("certificate {} is {}", code.grouped(), certificate.status),
+            )
+            .into());
+        }
+        if payment.state != PaymentState::Charged {
+            return Err(Refusal::new(
+                "not_refundable",
+                format!("its payment is {}", payment.state),
+            )
+            .into());
+        }
+        let refunding = Certificate {
+            status: CertificateStatus::Refunding,
+            ..certificate.clone()
+        };
+        self.commit(Changes {
+            certificates: vec![refunding.clone()],
+            ..Changes::default()
+        })
+        .await?;
+        Ok((
+            Certificate {
+                version: refunding.version + 1,
+                ..refunding
+            },
+            payment,
+        ))
     }
 
     /// Books a refund the rail made: by the original rail, or by the fallback rail of a

@@ -219,6 +219,16 @@ pub(crate) const AUDIT_EXPIRY_CLAIMS_OFF_JOURNAL: &str = "SELECT c.code FROM cer
      WHERE j.claim_rows > 0 AND (j.claimed <> j.lapsed OR c.status <> 'refunded') \
      ORDER BY c.code";
 
+/// Queued refunds that disagree with the certificate or the journal.
+pub(crate) const AUDIT_REFUND_QUEUE_OFF_JOURNAL: &str = "SELECT q.certificate_code \
+     FROM refund_queue q JOIN certificates c ON c.code = q.certificate_code \
+     WHERE (q.state = 'paid' AND (c.status <> 'refunded' OR NOT EXISTS ( \
+         SELECT 1 FROM journal j WHERE j.certificate_code = q.certificate_code \
+           AND j.kind IN ('refund', 'expired_refund') AND j.amount_minor = q.amount_minor \
+           AND j.reference = q.rail))) \
+       OR (q.state = 'queued' AND c.status NOT IN ('refunding', 'expired')) \
+     ORDER BY q.certificate_code";
+
 /// Every journal row of one certificate, oldest first.
 pub(crate) const CERTIFICATE_JOURNAL: &str = "SELECT kind, certificate_code, amount_minor, \
      currency, msisdn, counterparty, order_id, merchant_id, reference, at FROM journal \

@@ -1069,6 +1069,11 @@ macro_rules! impl_store {
                             sql::AUDIT_EXPIRY_CLAIMS_OFF_JOURNAL,
                         )
                         .await?,
+                        refund_queue_off_journal: fetch_strings(
+                            &mut tx,
+                            sql::AUDIT_REFUND_QUEUE_OFF_JOURNAL,
+                        )
+                        .await?,
                         charges_without_certificates: fetch_strings(
                             &mut tx,
                             sql::AUDIT_CHARGES_WITHOUT_CERTIFICATES,

@@ -42,6 +42,7 @@ conformance!(
     audit_detects_an_expiry_claim_that_does_not_add_up,
     certificate_journal_lists_one_certificates_rows_oldest_first,
     a_refund_is_queued_once_and_paid_once,
+    the_audit_accepts_a_queued_refund_paid_and_booked,
     refund_accounts_are_replaced_and_read,
     audit_detects_a_tampered_balance,
     audit_detects_charges_and_certificates_without_each_other,
@@ -1290,6 +1291,57 @@ async fn a_refund_is_queued_once_and_paid_once(ctx: Ctx) {
             })
             .await
     ));
+    // A: paid without its journal row; B: queued while its certificate is still active.
+    let facts = ctx.store.audit_facts().await.unwrap();
+    assert_eq!(
+        facts.refund_queue_off_journal,
+        vec![a.code.to_string(), b.code.to_string()]
+    );
+}
+
+async fn the_audit_accepts_a_queued_refund_paid_and_booked(ctx: Ctx) {
+    let owner = msisdn(1);
+    let a = issue(&ctx.store, 1, &owner, krw(10_000)).await;
+    let mut refunding = a.clone();
+    refunding.status = CertificateStatus::Refunding;
+    let mut row = queued(&a);
+    row.amount = krw(10_000);
+    row.kept = krw(0);
+    row.basis = "unused".to_owned();
+    ctx.store
+        .commit(Changes {
+            certificates: vec![refunding],
+            queued_refunds: vec![row],
+            ..Changes::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        ctx.store
+            .audit_facts()
+            .await
+            .unwrap()
+            .refund_queue_off_journal
+            .is_empty()
+    );
+    let current = ctx.store.certificate(&a.code).await.unwrap().unwrap();
+    let mut refunded = current.clone();
+    refunded.status = CertificateStatus::Refunded;
+    refunded.balance = krw(0);
+    let mut booked = entry(JournalKind::Refund, &a, krw(10_000));
+    booked.reference = Some("bank".to_owned());
+    ctx.store
+        .commit(Changes {
+            certificates: vec![refunded],
+            journal: vec![booked],
+            paid_refunds: vec![a.code.clone()],
+            ..Changes::default()
+        })
+        .await
+        .unwrap();
+    let facts = ctx.store.audit_facts().await.unwrap();
+    assert!(facts.refund_queue_off_journal.is_empty(), "{facts:?}");
+    assert!(facts.certificates_off_journal.is_empty(), "{facts:?}");
 }
 
 async fn refund_accounts_are_replaced_and_read(ctx: Ctx) {
