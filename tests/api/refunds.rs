@@ -528,6 +528,17 @@ async fn a_refund_the_carrier_refuses_is_queued_and_paid_by_bank_transfer_once_a
     let code = app.buy("q-late-buy", late, "book-10000", 1).await.remove(0);
     let (_, answer) = app.order(refund("q-late", late, &code)).await;
     assert_eq!(answer["status"], "pending", "{answer}");
+    let (status, bad) = app
+        .post(
+            &format!("/v1/subscribers/{late}/refund-account"),
+            &app.channel_key,
+            json!({"bank": "Shinhan", "account": "not a number", "holder": "Lee"}),
+        )
+        .await;
+    assert_eq!(
+        (status, bad["error"].as_str()),
+        (422, Some("invalid_account"))
+    );
     let (status, registered) = app
         .post(
             &format!("/v1/subscribers/{late}/refund-account"),
