@@ -125,6 +125,8 @@ pub struct Settings {
     pub expired_refund_large_percent: u32,
     /// Face values above this get `expired_refund_large_percent` (extension).
     pub expired_refund_large_above: u64,
+    /// Percent of an expired balance paid when taken as carrier points (extension).
+    pub expired_refund_points_percent: u32,
     /// Years from purchase during which an expired balance can be claimed; 0 = never
     /// (extension).
     pub expired_refund_years: u32,
@@ -132,7 +134,8 @@ pub struct Settings {
     /// (extension).
     pub expired_holder_days: u32,
     /// Where refunds go that the carrier refuses: `bank` (transfer to the account the
-    /// subscriber gives; queued until then) or `none` (refused) (extension).
+    /// subscriber gives; queued until then), `points` (carrier points) or `none`
+    /// (refused) (extension).
     pub refund_fallback: String,
 }
 
@@ -191,6 +194,7 @@ impl Default for Settings {
             expired_refund_percent: 90,
             expired_refund_large_percent: 95,
             expired_refund_large_above: 50_000,
+            expired_refund_points_percent: 100,
             expired_refund_years: 5,
             expired_holder_days: 180,
             refund_fallback: "bank".to_owned(),

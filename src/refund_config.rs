@@ -29,13 +29,20 @@ pub fn refund_rules(settings: &Settings) -> anyhow::Result<RefundRules> {
             "GIFTGATE_EXPIRED_REFUND_LARGE_PERCENT",
             settings.expired_refund_large_percent,
         ),
+        (
+            "GIFTGATE_EXPIRED_REFUND_POINTS_PERCENT",
+            settings.expired_refund_points_percent,
+        ),
     ] {
         ensure!(percent <= 100, "{name} must be at most 100, not {percent}");
     }
     let fallback = match settings.refund_fallback.as_str() {
         "bank" => RefundFallback::Bank,
+        "points" => RefundFallback::Points,
         "none" => RefundFallback::Off,
-        other => anyhow::bail!("GIFTGATE_REFUND_FALLBACK must be bank or none, not {other:?}"),
+        other => {
+            anyhow::bail!("GIFTGATE_REFUND_FALLBACK must be bank, points or none, not {other:?}")
+        }
     };
     Ok(RefundRules {
         fallback,
@@ -50,6 +57,7 @@ pub fn refund_rules(settings: &Settings) -> anyhow::Result<RefundRules> {
             percent: settings.expired_refund_percent,
             large_face_percent: settings.expired_refund_large_percent,
             large_face_above: Decimal::from(settings.expired_refund_large_above),
+            points_percent: settings.expired_refund_points_percent,
             claim_years: settings.expired_refund_years,
             holder_window: Duration::days(i64::from(settings.expired_holder_days)),
         },
@@ -78,7 +86,7 @@ mod tests {
     }
 
     #[test]
-    fn the_fallback_is_bank_or_none() {
+    fn the_fallback_is_bank_points_or_none() {
         let none = Settings {
             refund_fallback: "none".into(),
             ..Settings::default()
@@ -88,6 +96,14 @@ mod tests {
             refund_fallback: "points".into(),
             ..Settings::default()
         };
-        assert!(refund_rules(&points).is_err());
+        assert_eq!(
+            refund_rules(&points).unwrap().fallback,
+            RefundFallback::Points
+        );
+        let moon = Settings {
+            refund_fallback: "moon".into(),
+            ..Settings::default()
+        };
+        assert!(refund_rules(&moon).is_err());
     }
 }

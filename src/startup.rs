@@ -159,8 +159,8 @@ impl Gateway {
             request_timeout: Duration::from_millis(settings.billing_timeout_ms.max(100)),
             ..BillingConfig::new(billing_url)
         };
-        let carrier: Arc<dyn PaymentRail> =
-            Arc::new(OneApiBilling::new(billing_config).context("billing client")?);
+        let billing = Arc::new(OneApiBilling::new(billing_config).context("billing client")?);
+        let carrier: Arc<dyn PaymentRail> = billing.clone();
         let (psp_url, psp_simulator) = match &settings.psp_url {
             Some(url) => (url.clone(), None),
             None => {
@@ -185,7 +185,8 @@ impl Gateway {
         };
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let mut ledger = Ledger::new(Arc::clone(&store), rails, clock, pins, policy(&settings)?)
-            .with_payout(psp);
+            .with_payout(psp)
+            .with_points(billing);
         if let Some(template) = &settings.content_provider_url {
             let source = crate::content_provider::HttpContentSource::new(
                 template,

@@ -582,3 +582,47 @@ async fn a_refund_the_carrier_refuses_is_queued_and_paid_by_bank_transfer_once_a
     app.database = Some(database);
     app.finish().await;
 }
+
+#[actix_web::test]
+async fn an_expired_balance_taken_as_carrier_points_is_paid_in_full() {
+    let app = TestApp::spawn_with(Backend::Postgres, |s| {
+        s.refund_fallback = "points".to_owned()
+    })
+    .await;
+    let buyer = "01060601234";
+    let code = app.buy("pt-buy", buyer, "dept-50000", 1).await.remove(0);
+    let pin = app.pin(buyer, &code).await;
+    assert_eq!(app.redeem(&code, &pin, "20000", "pt-use").await.0, 200);
+    expire_now(&app, &code).await;
+    let (status, bad) = app
+        .order(json!({"order_id":"pt-bad","type":"refund","msisdn":buyer,
+            "certificate_code":code,"to":"moon"}))
+        .await;
+    assert_eq!(
+        (status, bad["error"].as_str()),
+        (400, Some("invalid_refund_target"))
+    );
+    let claim = app
+        .completed(json!({"order_id":"pt-claim","type":"refund","msisdn":buyer,
+            "certificate_code":code,"to":"points"}))
+        .await;
+    assert_eq!(claim["settlement"], "points", "{claim}");
+    assert_eq!(claim["amount"], "30000", "100 % as points");
+    assert_eq!(claim["kept"], "0");
+    let billing = app.gateway().billing_simulator.as_ref().unwrap();
+    let credited: Vec<Decimal> = billing.points_credits().iter().map(|c| c.amount).collect();
+    assert_eq!(credited, vec![Decimal::from(30_000)]);
+
+    // With the points fallback a refund the carrier refuses is credited as points at once.
+    let closed = "01060600004";
+    let code = app
+        .buy("pt-closed", closed, "book-10000", 1)
+        .await
+        .remove(0);
+    let refund = app.completed(refund("pt-refund", closed, &code)).await;
+    assert_eq!(refund["settlement"], "points", "{refund}");
+    assert_eq!(refund["amount"], "10000");
+    assert_eq!(billing.points_credits().len(), 2);
+    assert!(carrier_refunds(&app, "1060600004").is_empty());
+    app.finish().await;
+}

@@ -61,6 +61,8 @@ pub struct Ledger {
     pub content_source: Option<Arc<dyn crate::ports::ContentSource>>,
     /// The bank-transfer rail refunds fall back to when the carrier refuses them.
     pub payout: Option<Arc<dyn crate::ports::PayoutRail>>,
+    /// The carrier's points, for refunds taken as points.
+    pub points: Option<Arc<dyn crate::ports::PointsRail>>,
 }
 
 impl Ledger {
@@ -80,7 +82,14 @@ impl Ledger {
             policy,
             content_source: None,
             payout: None,
+            points: None,
         }
+    }
+
+    /// Adds the carrier-points rail.
+    pub fn with_points(mut self, points: Arc<dyn crate::ports::PointsRail>) -> Self {
+        self.points = Some(points);
+        self
     }
 
     /// Adds the bank-transfer rail for refund fallbacks.

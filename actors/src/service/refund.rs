@@ -23,7 +23,7 @@ use super::orders::StepOutcome;
 use super::refund_rules::{OrderUsage, RefundBasis, RefundFallback, refuse_status};
 use crate::domain::{
     Certificate, CertificateCode, CertificateStatus, Event, JournalEntry, JournalKind, Money,
-    Order, OrderRecord, OutboxMessage, Payment, PaymentState, QueuedRefund, Settlement,
+    Order, OrderKind, OrderRecord, OutboxMessage, Payment, PaymentState, QueuedRefund, Settlement,
 };
 use crate::ports::{Changes, PaymentError, PaymentRequest, PaymentUpdate};
 
@@ -168,6 +168,19 @@ impl Ledger {
         if let Some(queued) = self.still_queued(&code).await? {
             return self.pay_queued(order, record, queued).await;
         }
+        if wants_points(order) {
+            return match self
+                .credit_refund_points(&code, &order.msisdn, certificate.balance)
+                .await
+            {
+                Ok(()) => {
+                    self.book_refund(order, record, &certificate, basis, Via::Points)
+                        .await
+                }
+                Err(ServiceError::Refused(refusal)) => Ok(restored(certificate, refusal)),
+                Err(error) => Err(error),
+            };
+        }
         let request = refund_request(&payment, &code);
         let rail = self.rails.for_settlement(&request.settlement)?.clone();
         let reference = payment.reference.clone().unwrap_or_default();
@@ -176,12 +189,12 @@ impl Ledger {
             .await
         {
             Ok(()) => {
-                self.book_refund(order, record, &certificate, basis, None)
+                self.book_refund(order, record, &certificate, basis, Via::Original)
                     .await
             }
             Err(PaymentError::Unknown(detail)) => Err(ServiceError::PaymentUnknown(detail)),
             Err(PaymentError::NotSupported(why))
-                if self.policy.refunds.fallback == RefundFallback::Bank =>
+                if self.policy.refunds.fallback != RefundFallback::Off =>
             {
                 let queued = self.queued_refund_of(
                     order,
@@ -196,20 +209,10 @@ impl Ledger {
                 );
                 self.queue_refund(order, record, queued).await
             }
-            Err(error) => {
-                let restored = Certificate {
-                    status: CertificateStatus::Active,
-                    ..certificate
-                };
-                let refusal = Refusal::new("refund_refused", error.to_string());
-                Ok(StepOutcome::Refused(
-                    refusal,
-                    Box::new(Changes {
-                        certificates: vec![restored],
-                        ..Changes::default()
-                    }),
-                ))
-            }
+            Err(error) => Ok(restored(
+                certificate,
+                Refusal::new("refund_refused", error.to_string()),
+            )),
         }
     }
 
@@ -278,7 +281,7 @@ impl Ledger {
         record: &OrderRecord,
         certificate: &Certificate,
         basis: RefundBasis,
-        fallback: Option<&QueuedRefund>,
+        via: Via<'_>,
     ) -> Result<StepOutcome, ServiceError> {
         for _ in 0..super::MAX_CONFLICT_RETRIES {
             let payment = self
@@ -300,7 +303,7 @@ impl Ledger {
                 })?;
             let now = self.now();
             let amount = current.balance;
-            let method = fallback.map_or_else(|| payment.method.clone(), |q| q.rail.clone());
+            let method = via.method(&payment);
             let refunded = payment
                 .refunded
                 .checked_add(amount)
@@ -334,10 +337,7 @@ impl Ledger {
                     reference: Some(method.clone()),
                     at: now,
                 }],
-                paid_refunds: fallback
-                    .map(|q| q.certificate_code.clone())
-                    .into_iter()
-                    .collect(),
+                paid_refunds: via.paid(),
                 ..Changes::default()
             };
             changes.outbox.push(OutboxMessage::event(
@@ -371,6 +371,65 @@ impl Ledger {
             certificate.code
         )))
     }
+}
+
+/// A refused refund: the failed order puts the `refunding` certificate back to active.
+fn restored(certificate: Certificate, refusal: Refusal) -> StepOutcome {
+    let active = Certificate {
+        status: CertificateStatus::Active,
+        ..certificate
+    };
+    StepOutcome::Refused(
+        refusal,
+        Box::new(Changes {
+            certificates: vec![active],
+            ..Changes::default()
+        }),
+    )
+}
+
+/// How a refund was paid, for its booking.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Via<'a> {
+    /// Through the rail that took the payment.
+    Original,
+    /// As carrier points.
+    Points,
+    /// By the fallback rail of a queued refund (marked paid with the booking).
+    Queued(&'a QueuedRefund),
+}
+
+impl Via<'_> {
+    /// The settlement name booked (journal reference, event, outcome).
+    pub(crate) fn method(&self, payment: &Payment) -> String {
+        match self {
+            Via::Original => payment.method.clone(),
+            Via::Points => POINTS.to_owned(),
+            Via::Queued(queued) => queued.rail.clone(),
+        }
+    }
+
+    /// The queued refund to mark paid, if any.
+    pub(crate) fn paid(&self) -> Vec<CertificateCode> {
+        match self {
+            Via::Queued(queued) => vec![queued.certificate_code.clone()],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The carrier points' name in the journal, events and queue.
+pub(crate) const POINTS: &str = "points";
+
+/// Whether a refund order asks for carrier points.
+pub(crate) fn wants_points(order: &Order) -> bool {
+    matches!(
+        order.kind,
+        OrderKind::Refund {
+            to_points: true,
+            ..
+        }
+    )
 }
 
 /// A certificate the subscriber does not hold (or that does not exist).

@@ -16,11 +16,11 @@ use serde_json::json;
 use super::error::{Refusal, ServiceError};
 use super::ledger::{Ledger, is_conflict};
 use super::orders::StepOutcome;
-use super::refund::{not_held, refund_request};
+use super::refund::{Via, not_held, refund_request, wants_points};
 use super::refund_rules::{RefundFallback, refuse_status};
 use crate::domain::{
     Certificate, CertificateStatus, Event, JournalEntry, JournalKind, Money, Msisdn, Order,
-    OrderRecord, OutboxMessage, PaymentState, QueuedRefund,
+    OrderRecord, OutboxMessage, PaymentState,
 };
 use crate::ports::{Changes, PaymentError, PaymentUpdate};
 
@@ -61,6 +61,13 @@ impl Ledger {
             )
             .into());
         }
+        if wants_points(order) {
+            self.credit_refund_points(code, &claim.claimant, claim.paid)
+                .await?;
+            return self
+                .book_expiry_claim(order, record, certificate, &claim, Via::Points)
+                .await;
+        }
         if !claim.paid.is_zero() {
             let request = refund_request(&payment, code);
             let rail = self.rails.for_settlement(&request.settlement)?.clone();
@@ -72,7 +79,7 @@ impl Ledger {
                     return Err(ServiceError::PaymentUnknown(detail));
                 }
                 Err(PaymentError::NotSupported(why))
-                    if self.policy.refunds.fallback == RefundFallback::Bank =>
+                    if self.policy.refunds.fallback != RefundFallback::Off =>
                 {
                     let queued = self.queued_refund_of(
                         order,
@@ -89,7 +96,7 @@ impl Ledger {
                 }
             }
         }
-        self.book_expiry_claim(order, record, certificate, &claim, None)
+        self.book_expiry_claim(order, record, certificate, &claim, Via::Original)
             .await
     }
 
@@ -130,7 +137,7 @@ impl Ledger {
             )
             .into());
         }
-        let (paid, kept) = rule.payout(certificate.face_value, lapsed)?;
+        let (paid, kept) = rule.payout(certificate.face_value, lapsed, wants_points(order))?;
         Ok(Claim {
             claimant: claimant.clone(),
             paid,
@@ -146,7 +153,7 @@ impl Ledger {
         record: &OrderRecord,
         read: Certificate,
         claim: &Claim,
-        fallback: Option<&QueuedRefund>,
+        via: Via<'_>,
     ) -> Result<StepOutcome, ServiceError> {
         let mut certificate = read;
         for _ in 0..super::MAX_CONFLICT_RETRIES {
@@ -159,7 +166,7 @@ impl Ledger {
                 .await?
                 .ok_or_else(|| Refusal::new("not_refundable", "the certificate has no payment"))?;
             let now = self.now();
-            let method = fallback.map_or_else(|| payment.method.clone(), |q| q.rail.clone());
+            let method = via.method(&payment);
             let refunded = payment
                 .refunded
                 .checked_add(claim.paid)
@@ -193,10 +200,7 @@ impl Ledger {
                     ..certificate.clone()
                 }],
                 journal: vec![row(JournalKind::ExpiredRefund, claim.paid)],
-                paid_refunds: fallback
-                    .map(|q| q.certificate_code.clone())
-                    .into_iter()
-                    .collect(),
+                paid_refunds: via.paid(),
                 ..Changes::default()
             };
             if !claim.kept.is_zero() {

@@ -10,14 +10,15 @@
 use super::error::{Refusal, ServiceError};
 use super::ledger::{Ledger, is_conflict};
 use super::orders::StepOutcome;
-use super::refund::not_held;
+use super::refund::{POINTS, Via, not_held};
 use super::refund_expired::Claim;
 use super::refund_rules::RefundBasis;
+use super::refund_rules::RefundFallback;
 use crate::domain::{
     Certificate, CertificateCode, Event, Money, Msisdn, Order, OrderRecord, OutboxMessage,
     QueuedRefund, QueuedRefundState, RefundAccount,
 };
-use crate::ports::{Changes, PaymentError, Payout};
+use crate::ports::{Changes, PaymentError, Payout, PointsCredit};
 
 /// The fallback rail's name in the queue, the journal and events.
 const BANK: &str = "bank";
@@ -52,7 +53,10 @@ impl Ledger {
             amount,
             kept,
             basis: basis.to_owned(),
-            rail: BANK.to_owned(),
+            rail: match self.policy.refunds.fallback {
+                RefundFallback::Points => POINTS.to_owned(),
+                RefundFallback::Bank | RefundFallback::Off => BANK.to_owned(),
+            },
             state: QueuedRefundState::Queued,
             refused_by,
             created_at: self.now(),
@@ -67,7 +71,8 @@ impl Ledger {
         queued: QueuedRefund,
     ) -> Result<StepOutcome, ServiceError> {
         let code = queued.certificate_code.clone();
-        let has_account = self.store.refund_account(&queued.payee).await?.is_some();
+        let has_account =
+            queued.rail == POINTS || self.store.refund_account(&queued.payee).await?.is_some();
         let now = self.now();
         let changes = Changes {
             queued_refunds: vec![queued.clone()],
@@ -78,7 +83,7 @@ impl Ledger {
                         .with_msisdn(&queued.payee)
                         .with_certificate(&code)
                         .with_amount(queued.amount)
-                        .with_reason(BANK, &queued.refused_by),
+                        .with_reason(&queued.rail, &queued.refused_by),
                 ),
                 self.sms(
                     queued.payee.as_str(),
@@ -88,7 +93,7 @@ impl Ledger {
             ],
             ..Changes::default()
         };
-        tracing::info!(certificate = %code, refused_by = %queued.refused_by, "carrier refused the refund; queued for bank transfer");
+        tracing::info!(certificate = %code, rail = %queued.rail, refused_by = %queued.refused_by, "carrier refused the refund; queued for the fallback");
         match self.commit(changes).await {
             Ok(()) => self.pay_queued(order, record, queued).await,
             Err(error) if is_conflict(&error) => match self.still_queued(&code).await? {
@@ -116,13 +121,54 @@ impl Ledger {
             return Err(Refusal::new(
                 "refund_pending",
                 format!(
-                    "a refund of {} is already queued for bank transfer (order {})",
+                    "a refund of {} is already queued for the fallback rail (order {})",
                     code.grouped(),
                     queued.order_id
                 ),
             )
             .into());
         }
+        if queued.rail == POINTS {
+            // A refused credit keeps the refund queued; the timer tries again.
+            self.credit_refund_points(code, &queued.payee, queued.amount)
+                .await
+                .map_err(|error| match error {
+                    ServiceError::Refused(refusal) => ServiceError::RefundQueued(refusal.detail),
+                    other => other,
+                })?;
+        } else {
+            self.transfer_queued(&queued).await?;
+        }
+        let certificate = self
+            .store
+            .certificate(code)
+            .await?
+            .ok_or_else(|| not_held(code))?;
+        if queued.basis == "expired" {
+            let claim = Claim {
+                claimant: queued.payee.clone(),
+                paid: queued.amount,
+                kept: queued.kept,
+            };
+            return self
+                .book_expiry_claim(order, record, certificate, &claim, Via::Queued(&queued))
+                .await;
+        }
+        let basis = RefundBasis::parse(&queued.basis).ok_or_else(|| {
+            Refusal::new(
+                "not_refundable",
+                format!("queued refund of {code} has an unknown basis"),
+            )
+        })?;
+        self.book_refund(order, record, &certificate, basis, Via::Queued(&queued))
+            .await
+    }
+}
+
+impl Ledger {
+    /// Pays a queued refund by bank transfer (idempotent on `{code}:bank`).
+    async fn transfer_queued(&self, queued: &QueuedRefund) -> Result<(), ServiceError> {
+        let code = &queued.certificate_code;
         let Some(account) = self.store.refund_account(&queued.payee).await? else {
             return Err(ServiceError::RefundQueued(format!(
                 "refund of {code} waits for a bank account of {}",
@@ -153,33 +199,39 @@ impl Ledger {
                 }
             }
         }
-        let certificate = self
-            .store
-            .certificate(code)
-            .await?
-            .ok_or_else(|| not_held(code))?;
-        if queued.basis == "expired" {
-            let claim = Claim {
-                claimant: queued.payee.clone(),
-                paid: queued.amount,
-                kept: queued.kept,
-            };
-            return self
-                .book_expiry_claim(order, record, certificate, &claim, Some(&queued))
-                .await;
-        }
-        let basis = RefundBasis::parse(&queued.basis).ok_or_else(|| {
-            Refusal::new(
-                "not_refundable",
-                format!("queued refund of {code} has an unknown basis"),
-            )
-        })?;
-        self.book_refund(order, record, &certificate, basis, Some(&queued))
-            .await
+        Ok(())
     }
-}
 
-impl Ledger {
+    /// Credits a refund to the payee's carrier points (idempotent on `{code}:points`).
+    pub(crate) async fn credit_refund_points(
+        &self,
+        code: &CertificateCode,
+        payee: &Msisdn,
+        amount: Money,
+    ) -> Result<(), ServiceError> {
+        let Some(points) = &self.points else {
+            return Err(Refusal::new(
+                "refund_refused",
+                "this deployment has no carrier points rail",
+            )
+            .into());
+        };
+        if amount.is_zero() {
+            return Ok(());
+        }
+        let credit = PointsCredit {
+            key: format!("{}:{POINTS}", code.as_str()),
+            msisdn: payee.clone(),
+            amount,
+            reference: code.as_str().to_owned(),
+        };
+        match points.credit_points(&credit).await {
+            Ok(()) => Ok(()),
+            Err(PaymentError::Unknown(detail)) => Err(ServiceError::PaymentUnknown(detail)),
+            Err(error) => Err(Refusal::new("refund_refused", error.to_string()).into()),
+        }
+    }
+
     /// Records the bank account a subscriber gives for refunds; answers the refunds
     /// queued for them, whose orders can now be resumed.
     pub async fn set_refund_account(

@@ -34,6 +34,8 @@ pub enum RefundFallback {
     Off,
     /// Bank transfer to an account the payee gives (queued until then).
     Bank,
+    /// Credited to the payee's carrier points.
+    Points,
 }
 
 impl Default for RefundRules {
@@ -80,6 +82,8 @@ pub struct ExpiredRefundRule {
     /// Face values above this (in the certificate's currency) get `large_face_percent`
     /// (50,000).
     pub large_face_above: Decimal,
+    /// Share paid back when the claimant takes it as carrier points (100).
+    pub points_percent: u32,
     /// Years from purchase during which the claim can be made (5); 0 = no claim.
     pub claim_years: u32,
     /// How long after expiry the holder has the claim before it passes to the
@@ -93,6 +97,7 @@ impl Default for ExpiredRefundRule {
             percent: 90,
             large_face_percent: 95,
             large_face_above: Decimal::from(50_000),
+            points_percent: 100,
             claim_years: 5,
             holder_window: Duration::days(180),
         }
@@ -257,9 +262,16 @@ impl ExpiredRefundRule {
     }
 
     /// What is paid back of a lapsed balance and what is kept as breakage (the payout is
-    /// rounded down to the currency's minor unit).
-    pub fn payout(&self, face_value: Money, lapsed: Money) -> Result<(Money, Money), Refusal> {
-        let percent = if face_value.amount() > self.large_face_above {
+    /// rounded down to the currency's minor unit); `as_points` = taken as carrier points.
+    pub fn payout(
+        &self,
+        face_value: Money,
+        lapsed: Money,
+        as_points: bool,
+    ) -> Result<(Money, Money), Refusal> {
+        let percent = if as_points {
+            self.points_percent
+        } else if face_value.amount() > self.large_face_above {
             self.large_face_percent
         } else {
             self.percent
@@ -420,12 +432,16 @@ mod tests {
     fn expired_balances_pay_90_or_95_percent_rounded_down() {
         let rule = ExpiredRefundRule::default();
         assert_eq!(
-            rule.payout(krw(50_000), krw(7_001)).unwrap(),
+            rule.payout(krw(50_000), krw(7_001), false).unwrap(),
             (krw(6_300), krw(701))
         );
         assert_eq!(
-            rule.payout(krw(100_000), krw(100_000)).unwrap(),
+            rule.payout(krw(100_000), krw(100_000), false).unwrap(),
             (krw(95_000), krw(5_000))
+        );
+        assert_eq!(
+            rule.payout(krw(100_000), krw(100_000), true).unwrap(),
+            (krw(100_000), krw(0))
         );
     }
 

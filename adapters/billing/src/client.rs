@@ -54,8 +54,8 @@ pub const REASON_REJECTED: &str = "billing_rejected";
 /// The carrier billing rail: GSMA OneAPI Payment over HTTP.
 #[derive(Debug, Clone)]
 pub struct OneApiBilling {
-    http: reqwest::Client,
-    base: Url,
+    pub(crate) http: reqwest::Client,
+    pub(crate) base: Url,
     config: BillingConfig,
     connect_policy: RetryPolicy,
     lookup_policy: RetryPolicy,
@@ -165,7 +165,7 @@ impl OneApiBilling {
         })
     }
 
-    fn url(&self, segments: &[&str]) -> Url {
+    pub(crate) fn url(&self, segments: &[&str]) -> Url {
         let mut url = self.base.clone();
         // `parse_base_url` refused URLs that cannot take path segments, so this always
         // succeeds; the `if let` keeps the failure silent rather than panicking.

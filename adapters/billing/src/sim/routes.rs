@@ -42,6 +42,8 @@ pub struct SimState {
     pub ledger: Arc<Ledger>,
     /// How long the first answer of a `…0002` charge is held back.
     pub slow_answer: Duration,
+    /// Carrier points credited.
+    pub points: Arc<super::points::PointsLedger>,
 }
 
 /// Registers the routes.
@@ -58,7 +60,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
                     web::post().to(settle),
                 )
                 .route("/{end_user}/transactions/amount", web::post().to(refund))
-                .route("/{end_user}/transactions/amount", web::get().to(look_up)),
+                .route("/{end_user}/transactions/amount", web::get().to(look_up))
+                .route("/{end_user}/points", web::post().to(super::points::credit))
+                .route("/{end_user}/points", web::get().to(super::points::list)),
         )
         .route("/sim/transactions", web::get().to(all_transactions));
 }

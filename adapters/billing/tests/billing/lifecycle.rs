@@ -240,3 +240,23 @@ async fn the_records_route_shows_what_the_simulator_recorded() {
     assert_eq!(over_http[1].status, Charged);
     sim.stop().await;
 }
+
+#[tokio::test]
+async fn carrier_points_are_credited_once_per_key() {
+    use giftgate_actors::ports::{PointsCredit, PointsRail};
+    let sim = simulator().await;
+    let billing = client(&sim);
+    let credit = PointsCredit {
+        key: "4111111111111111:points".to_owned(),
+        msisdn: giftgate_actors::domain::Msisdn::from_e164_unchecked("+821012345678"),
+        amount: won("30000"),
+        reference: "4111111111111111".to_owned(),
+    };
+    billing.credit_points(&credit).await.unwrap();
+    billing.credit_points(&credit).await.unwrap();
+    let credits = sim.points_credits();
+    assert_eq!(credits.len(), 1, "a replay credits nothing more");
+    assert_eq!(credits[0].amount, dec!(30000));
+    assert!(credits[0].end_user_id.ends_with("821012345678"));
+    sim.stop().await;
+}
