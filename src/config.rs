@@ -106,6 +106,40 @@ pub struct Settings {
     pub mm7_vasp_id: String,
     /// MM7 VASID (extension).
     pub mm7_vas_id: String,
+    /// Days after purchase within which an unused certificate is refunded in full
+    /// (withdrawal; extension).
+    pub withdrawal_days: u32,
+    /// Whether an unused certificate stays refundable in full after the withdrawal
+    /// period (extension; the standard terms: yes).
+    pub refund_unused_after_withdrawal: bool,
+    /// Whether the remaining balance of a partly used certificate is refunded once
+    /// enough is used (extension).
+    pub partial_refund: bool,
+    /// Percent of the face value (over one order's certificates) that must be used
+    /// before the balance is refunded (extension).
+    pub partial_refund_used_percent: u32,
+    /// The percent for face values up to `partial_refund_small_face` (extension).
+    pub partial_refund_small_used_percent: u32,
+    /// Face values up to this count as small for the partial refund (extension).
+    pub partial_refund_small_face: u64,
+    /// Percent of an expired balance paid back on claim (extension).
+    pub expired_refund_percent: u32,
+    /// The percent for face values above `expired_refund_large_above` (extension).
+    pub expired_refund_large_percent: u32,
+    /// Face values above this get `expired_refund_large_percent` (extension).
+    pub expired_refund_large_above: u64,
+    /// Percent of an expired balance paid when taken as carrier points (extension).
+    pub expired_refund_points_percent: u32,
+    /// Years from purchase during which an expired balance can be claimed; 0 = never
+    /// (extension).
+    pub expired_refund_years: u32,
+    /// Days after expiry during which the holder has the claim, then the purchaser
+    /// (extension).
+    pub expired_holder_days: u32,
+    /// Where refunds go that the carrier refuses: `bank` (transfer to the account the
+    /// subscriber gives; queued until then), `points` (carrier points) or `none`
+    /// (refused) (extension).
+    pub refund_fallback: String,
 }
 
 impl Default for Settings {
@@ -155,6 +189,19 @@ impl Default for Settings {
             mm7_password: None,
             mm7_vasp_id: "giftgate".to_owned(),
             mm7_vas_id: "giftgate".to_owned(),
+            withdrawal_days: 7,
+            refund_unused_after_withdrawal: true,
+            partial_refund: true,
+            partial_refund_used_percent: 60,
+            partial_refund_small_used_percent: 80,
+            partial_refund_small_face: 10_000,
+            expired_refund_percent: 90,
+            expired_refund_large_percent: 95,
+            expired_refund_large_above: 50_000,
+            expired_refund_points_percent: 100,
+            expired_refund_years: 5,
+            expired_holder_days: 180,
+            refund_fallback: "bank".to_owned(),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod config;
 pub mod content_provider;
 pub mod delivery;
 pub mod http;
+pub mod refund_config;
 pub mod relay;
 pub mod secret_key;
 pub mod settlement;

@@ -90,6 +90,7 @@ pub fn policy(settings: &Settings) -> anyhow::Result<Policy> {
         gift_answer_window: chrono::Duration::days(settings.gift_answer_days.max(1)),
         max_extension_months: settings.max_extension_months,
         expiry_notice_days: settings.expiry_notice_days,
+        refunds: crate::refund_config::refund_rules(settings)?,
         ..Policy::default()
     })
 }
@@ -159,8 +160,8 @@ impl Gateway {
             request_timeout: Duration::from_millis(settings.billing_timeout_ms.max(100)),
             ..BillingConfig::new(billing_url)
         };
-        let carrier: Arc<dyn PaymentRail> =
-            Arc::new(OneApiBilling::new(billing_config).context("billing client")?);
+        let billing = Arc::new(OneApiBilling::new(billing_config).context("billing client")?);
+        let carrier: Arc<dyn PaymentRail> = billing.clone();
         let (psp_url, psp_simulator) = match &settings.psp_url {
             Some(url) => (url.clone(), None),
             None => {
@@ -171,19 +172,22 @@ impl Gateway {
                 (simulator.base_url().to_owned(), Some(simulator))
             }
         };
-        let network: Arc<dyn PaymentRail> = Arc::new(
+        let psp = Arc::new(
             PspClient::new(PspConfig {
                 request_timeout: Duration::from_millis(settings.psp_timeout_ms.max(100)),
                 ..PspConfig::new(psp_url, "giftgate")
             })
             .context("payment network client")?,
         );
+        let network: Arc<dyn PaymentRail> = psp.clone();
         let rails = PaymentRails {
             carrier,
             network: Some(network),
         };
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let mut ledger = Ledger::new(Arc::clone(&store), rails, clock, pins, policy(&settings)?);
+        let mut ledger = Ledger::new(Arc::clone(&store), rails, clock, pins, policy(&settings)?)
+            .with_payout(psp)
+            .with_points(billing);
         if let Some(template) = &settings.content_provider_url {
             let source = crate::content_provider::HttpContentSource::new(
                 template,

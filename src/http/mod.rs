@@ -9,6 +9,7 @@ pub mod keys;
 pub mod openapi;
 pub mod orders;
 pub mod redemptions;
+pub mod refund_account;
 pub mod state;
 pub mod subscribers;
 
@@ -60,6 +61,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route(
                     "/subscribers/{msisdn}/history",
                     web::get().to(subscribers::history),
+                )
+                .route(
+                    "/subscribers/{msisdn}/refund-account",
+                    web::post().to(refund_account::put_refund_account),
                 )
                 .route("/gifts/{gift_id}", web::get().to(subscribers::gift))
                 .route(

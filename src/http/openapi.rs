@@ -4,7 +4,9 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, catalog, contents, error, health, orders, redemptions, subscribers};
+use super::{
+    admin, catalog, contents, error, health, orders, redemptions, refund_account, subscribers,
+};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -15,11 +17,12 @@ use super::{admin, catalog, contents, error, health, orders, redemptions, subscr
         catalog::products, contents::list, contents::upload, contents::barcode_png, contents::barcode_svg,
         subscribers::certificates, subscribers::gifts, subscribers::history,
         subscribers::gift, subscribers::confirm_gift, subscribers::extend,
+        refund_account::put_refund_account,
         redemptions::redeem, redemptions::void, redemptions::balance,
         admin::create_merchant, admin::create_channel, admin::put_product, admin::put_handset,
         health::healthz, health::readyz, health::metrics,
     ),
-    components(schemas(error::ErrorBody, redemptions::RedeemBody, admin::NameBody, admin::ProductBody, admin::HandsetBody, subscribers::ExtendBody)),
+    components(schemas(error::ErrorBody, redemptions::RedeemBody, admin::NameBody, admin::ProductBody, admin::HandsetBody, subscribers::ExtendBody, refund_account::RefundAccountBody)),
     modifiers(&BearerSchemes)
 )]
 pub struct ApiDoc;

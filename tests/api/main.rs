@@ -15,6 +15,7 @@ mod payments;
 mod reconcile;
 mod recovery;
 mod redemptions;
+mod refunds;
 mod sessions;
 mod sms;
 mod story;

@@ -37,7 +37,7 @@ fn psp_url(app: &TestApp) -> String {
 
 /// Runs the real `giftgate reconcile --date today --json …` on the test's database and
 /// simulators; answers the exit code and the JSON report.
-async fn reconcile(app: &TestApp, extra: &[&str]) -> (i32, Value) {
+pub(crate) async fn reconcile(app: &TestApp, extra: &[&str]) -> (i32, Value) {
     let output: Output = tokio::process::Command::new(env!("CARGO_BIN_EXE_giftgate"))
         .args(["reconcile", "--json", "--date", &today().to_string()])
         .args(extra)

@@ -10,6 +10,7 @@ pub mod notice;
 pub mod order;
 pub mod pin;
 pub mod records;
+pub mod refund_queue;
 pub mod settlement;
 
 pub use catalog::{Category, Product};
@@ -22,4 +23,5 @@ pub use notice::{Language, Notices};
 pub use order::{GiftSpec, Order, OrderError, OrderKind, Settlement};
 pub use pin::{Pin, PinCipher};
 pub use records::*;
+pub use refund_queue::{QueuedRefund, QueuedRefundState, RefundAccount};
 pub use settlement::{REPAIR_REFUND_KEY, Rail, SettlementKind, SettlementRecord, SettlementRepair};

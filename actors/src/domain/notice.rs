@@ -285,6 +285,77 @@ impl Notices {
         }
     }
 
+    /// To the claimant: the refundable share of an expired certificate's balance was
+    /// paid back; the rest is kept under the terms.
+    pub fn expired_refunded(
+        &self,
+        code: &CertificateCode,
+        paid: Money,
+        kept: Money,
+        method: &str,
+    ) -> String {
+        match self.language {
+            Language::Ko => format!(
+                "[상품권] code {} 유효기간 경과 잔액 환불 {} ({}), 약관에 따른 공제 {}.",
+                code.grouped(),
+                won(paid),
+                method_ko(method),
+                won(kept)
+            ),
+            Language::En => format!(
+                "[giftgate] Expired certificate {} refunded: {} to your {method}; {} kept under the terms.",
+                code.grouped(),
+                won(paid),
+                won(kept)
+            ),
+        }
+    }
+
+    /// To the transferee: the giver withdrew a gift before it was accepted (refunded).
+    pub fn gift_withdrawn(&self, giver: &str, total: Money) -> String {
+        match self.language {
+            Language::Ko => format!(
+                "[상품권] {giver}님이 보낸 선물({})이 환불되어 취소되었습니다.",
+                won(total)
+            ),
+            Language::En => format!(
+                "[giftgate] {giver} withdrew the gift ({}) before you accepted it; it was refunded.",
+                won(total)
+            ),
+        }
+    }
+
+    /// To the payee: the carrier would not refund; the refund waits for a bank transfer.
+    pub fn refund_queued(
+        &self,
+        code: &CertificateCode,
+        amount: Money,
+        has_account: bool,
+    ) -> String {
+        match (self.language, has_account) {
+            (Language::Ko, true) => format!(
+                "[상품권] code {} 환불 {}: 통신요금 환불이 불가하여 등록하신 계좌로 이체합니다.",
+                code.grouped(),
+                won(amount)
+            ),
+            (Language::Ko, false) => format!(
+                "[상품권] code {} 환불 {}: 통신요금 환불이 불가합니다. 환불받을 계좌를 등록해 주세요.",
+                code.grouped(),
+                won(amount)
+            ),
+            (Language::En, true) => format!(
+                "[giftgate] Refund of {} for certificate {}: the phone bill cannot be refunded; it goes to your bank account.",
+                won(amount),
+                code.grouped()
+            ),
+            (Language::En, false) => format!(
+                "[giftgate] Refund of {} for certificate {}: the phone bill cannot be refunded; please register a bank account for it.",
+                won(amount),
+                code.grouped()
+            ),
+        }
+    }
+
     /// To the owner: a certificate expired with what was left on it.
     pub fn expired(&self, code: &CertificateCode, lapsed: Money) -> String {
         match self.language {

@@ -92,11 +92,28 @@ pub enum OrderKind {
         /// The gift.
         gift_id: GiftId,
     },
-    /// Refund an unused certificate through the way it was paid.
+    /// Refund a certificate through the way it was paid (or as carrier points).
     Refund {
         /// The certificate.
         certificate_code: CertificateCode,
+        /// `"to": "points"`: credited to the holder's carrier points instead (an expired
+        /// balance is then paid in full).
+        #[serde(
+            rename = "to",
+            skip_serializing_if = "is_false",
+            serialize_with = "points_target"
+        )]
+        to_points: bool,
     },
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+/// Writes `to_points` as the schema's `"to": "points"`.
+fn points_target<S: serde::Serializer>(_: &bool, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str("points")
 }
 
 impl OrderKind {
@@ -179,6 +196,7 @@ impl Order {
             },
             "refund" => OrderKind::Refund {
                 certificate_code: fields.certificate_code("certificate_code")?,
+                to_points: fields.refund_to_points()?,
             },
             other => {
                 return Err(OrderError::new(
@@ -292,6 +310,17 @@ impl<'a> Fields<'a> {
             other => Err(OrderError::new(
                 "invalid_settlement",
                 format!("settlement method {other:?}; expected carrier, card or bank"),
+            )),
+        }
+    }
+
+    fn refund_to_points(&self) -> Result<bool, OrderError> {
+        match self.object.get("to") {
+            None | Some(Value::Null) => Ok(false),
+            Some(Value::String(to)) if to == "points" => Ok(true),
+            Some(_) => Err(OrderError::new(
+                "invalid_refund_target",
+                "\"to\" is \"points\" or absent (the way it was paid)",
             )),
         }
     }
@@ -510,5 +539,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!(parse(order.to_json()).unwrap(), order);
+        let points = parse(
+            json!({"order_id":"o-4","type":"refund","msisdn":"01012345678",
+            "certificate_code":"4111111111111111","to":"points"}),
+        )
+        .unwrap();
+        assert_eq!(points.to_json()["to"], "points");
+        assert_eq!(parse(points.to_json()).unwrap(), points);
+        let bad = json!({"order_id":"o-5","type":"refund","msisdn":"01012345678",
+            "certificate_code":"4111111111111111","to":"moon"});
+        assert_eq!(parse(bad).unwrap_err().code, "invalid_refund_target");
     }
 }

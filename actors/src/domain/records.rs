@@ -115,6 +115,11 @@ stored_enum!(
         Refund => "refund",
         /// Value lapsed at expiry.
         Expire => "expire",
+        /// Part of a lapsed balance paid back to the claimant after expiry (drawn from
+        /// the value booked as `expire`, not from the certificate's balance).
+        ExpiredRefund => "expired_refund",
+        /// The part of a lapsed balance kept by the issuer when an expiry claim is paid.
+        Breakage => "breakage",
         /// Ownership moved to a transferee (no value change).
         GiftOut => "gift_out",
         /// Ownership returned to the giver (reject or gift expiry; no value change).

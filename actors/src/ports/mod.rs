@@ -3,11 +3,15 @@
 pub mod clock;
 pub mod contents;
 pub mod payment;
+pub mod payout;
+pub mod points;
 pub mod store;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use contents::{ContentSource, ContentSourceError};
 pub use payment::{PaymentError, PaymentRail, PaymentRequest, RailStatus};
+pub use payout::{Payout, PayoutRail};
+pub use points::{PointsCredit, PointsRail};
 pub use store::{
     ApiKeyRecord, AuditFacts, Changes, CurrencyTotals, ExpiryNoticeMark, GiftUpdate, KeyKind,
     OrderUpdate, PaymentUpdate, Store, StoreError,

@@ -13,8 +13,8 @@ use chrono::{DateTime, Utc};
 use crate::domain::{
     Certificate, CertificateCode, ContentId, ContentItem, Gift, GiftId, GiftState, JournalEntry,
     JournalKind, MessageRecord, Money, Msisdn, OrderId, OrderRecord, OrderStatus, OutboxMessage,
-    OutboxRecord, Payment, PaymentState, Product, ProductId, Redemption, SettlementRecord,
-    SettlementRepair,
+    OutboxRecord, Payment, PaymentState, Product, ProductId, QueuedRefund, Redemption,
+    RefundAccount, SettlementRecord, SettlementRepair,
 };
 
 /// What went wrong in the store, in domain terms.
@@ -124,6 +124,10 @@ pub struct Changes {
     pub settlement_repairs: Vec<SettlementRepair>,
     /// Pre-expiry notices to mark sent (a second mark of one expiry is a conflict).
     pub expiry_notices: Vec<ExpiryNoticeMark>,
+    /// Refunds to queue for the fallback rail (the certificate must have none yet).
+    pub queued_refunds: Vec<QueuedRefund>,
+    /// Queued refunds (by certificate) now paid: guarded, each must still be `queued`.
+    pub paid_refunds: Vec<CertificateCode>,
 }
 
 impl Changes {
@@ -144,6 +148,8 @@ impl Changes {
             && self.messages.is_empty()
             && self.settlement_repairs.is_empty()
             && self.expiry_notices.is_empty()
+            && self.queued_refunds.is_empty()
+            && self.paid_refunds.is_empty()
     }
 }
 
@@ -182,7 +188,9 @@ pub struct ApiKeyRecord {
 }
 
 /// Sums of one currency that the conservation invariant relates (DESIGN.md, Data):
-/// `issued = balances + redeemed − voided + refunded + expired`.
+/// `issued = balances + redeemed − voided + refunded + expired`, and what expired is
+/// either still claimable or was claimed: `expired = expired_unclaimed + expired_refunded
+/// + breakage`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CurrencyTotals {
     /// The currency.
@@ -197,6 +205,12 @@ pub struct CurrencyTotals {
     pub refunded: i64,
     /// Journal: expired.
     pub expired: i64,
+    /// Journal: `expire` rows of certificates still `expired` (not claimed yet).
+    pub expired_unclaimed: i64,
+    /// Journal: paid back from expired value (`expired_refund`).
+    pub expired_refunded: i64,
+    /// Journal: kept from expired value when a claim was paid (`breakage`).
+    pub breakage: i64,
     /// Certificates: sum of balances.
     pub balances: i64,
     /// Certificates: sum of face values.
@@ -211,6 +225,13 @@ pub struct AuditFacts {
     /// Certificates whose balance differs from face − redeemed + voided − refunded −
     /// expired of their own journal rows, or is negative or above face value.
     pub certificates_off_journal: Vec<String>,
+    /// Certificates whose expiry claim does not add up: `expired_refund + breakage`
+    /// differs from what expired, or a claimed certificate is not `refunded`.
+    pub expiry_claims_off_journal: Vec<String>,
+    /// Queued refunds that disagree with the ledger: paid without their journal row (or
+    /// with the certificate not `refunded`), or still queued for a certificate that is
+    /// neither `refunding` nor `expired`.
+    pub refund_queue_off_journal: Vec<String>,
     /// Charged payments with neither certificates nor a refund.
     pub charges_without_certificates: Vec<String>,
     /// Certificates whose order has no charged (or refunded) payment.
@@ -303,6 +324,28 @@ pub trait Store: Send + Sync + 'static {
         kinds: &[JournalKind],
         limit: u32,
     ) -> Result<Vec<JournalEntry>, StoreError>;
+
+    /// Every journal row of one certificate, oldest first.
+    async fn certificate_journal(
+        &self,
+        code: &CertificateCode,
+    ) -> Result<Vec<JournalEntry>, StoreError>;
+
+    /// The queued (or paid) fallback refund of a certificate.
+    async fn queued_refund(
+        &self,
+        code: &CertificateCode,
+    ) -> Result<Option<QueuedRefund>, StoreError>;
+    /// Refunds still queued for a payee, oldest first.
+    async fn queued_refunds_of(&self, payee: &Msisdn) -> Result<Vec<QueuedRefund>, StoreError>;
+    /// Records (or replaces) a subscriber's refund bank account.
+    async fn set_refund_account(
+        &self,
+        account: &RefundAccount,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// A subscriber's refund bank account.
+    async fn refund_account(&self, msisdn: &Msisdn) -> Result<Option<RefundAccount>, StoreError>;
 
     /// Applies a change set atomically (see the module docs).
     async fn commit(&self, changes: Changes) -> Result<(), StoreError>;

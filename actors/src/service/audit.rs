@@ -1,7 +1,9 @@
 //! The conservation audit (DESIGN.md, Data): for every currency,
-//! `issued = balances + redeemed − voided + refunded + expired`; every certificate's
-//! balance agrees with its own journal; every confirmed charge maps to certificates or a
-//! refund, and every certificate to a confirmed charge.
+//! `issued = balances + redeemed − voided + refunded + expired`, and what expired is still
+//! claimable or was claimed, `expired = expired_unclaimed + expired_refunded + breakage`;
+//! every certificate's balance agrees with its own journal, and so does every expiry
+//! claim and every refund queued for the fallback rail; every confirmed charge maps to certificates or a refund, and every certificate
+//! to a confirmed charge.
 
 use std::fmt;
 
@@ -48,6 +50,17 @@ pub fn check(facts: AuditFacts) -> AuditReport {
                 totals.expired
             ));
         }
+        let claims = totals.expired_unclaimed + totals.expired_refunded + totals.breakage;
+        if totals.expired != claims {
+            violations.push(format!(
+                "{}: expired {} != unclaimed {} + refunded after expiry {} + breakage {} (= {claims})",
+                totals.currency,
+                totals.expired,
+                totals.expired_unclaimed,
+                totals.expired_refunded,
+                totals.breakage
+            ));
+        }
         if totals.issued != totals.face_values {
             violations.push(format!(
                 "{}: issued {} != face values of certificates {}",
@@ -58,6 +71,16 @@ pub fn check(facts: AuditFacts) -> AuditReport {
     for code in &facts.certificates_off_journal {
         violations.push(format!(
             "certificate {code}: balance disagrees with its journal"
+        ));
+    }
+    for code in &facts.expiry_claims_off_journal {
+        violations.push(format!(
+            "certificate {code}: expiry claim disagrees with what expired"
+        ));
+    }
+    for code in &facts.refund_queue_off_journal {
+        violations.push(format!(
+            "certificate {code}: its queued refund disagrees with the ledger"
         ));
     }
     for order in &facts.charges_without_certificates {
@@ -87,6 +110,9 @@ impl fmt::Display for AuditReport {
             voided,
             refunded,
             expired,
+            expired_unclaimed,
+            expired_refunded,
+            breakage,
             balances,
             ..
         } in &self.facts.totals
@@ -94,6 +120,10 @@ impl fmt::Display for AuditReport {
             writeln!(
                 f,
                 "{currency}: issued {issued} = balances {balances} + redeemed {redeemed} - voided {voided} + refunded {refunded} + expired {expired}"
+            )?;
+            writeln!(
+                f,
+                "{currency}: expired {expired} = unclaimed {expired_unclaimed} + refunded after expiry {expired_refunded} + breakage {breakage}"
             )?;
         }
         if self.violations.is_empty() {
@@ -118,12 +148,17 @@ mod tests {
                 issued: 100_000,
                 redeemed: 30_000,
                 voided: 10_000,
-                refunded: 50_000,
-                expired: 0,
+                refunded: 40_000,
+                expired: 10_000,
+                expired_unclaimed: 0,
+                expired_refunded: 9_000,
+                breakage: 1_000,
                 balances,
                 face_values: 100_000,
             }],
             certificates_off_journal: vec![],
+            expiry_claims_off_journal: vec![],
+            refund_queue_off_journal: vec![],
             charges_without_certificates: vec![],
             certificates_without_charge: vec![],
             certificate_count: 3,
@@ -141,5 +176,14 @@ mod tests {
         let report = check(facts(29_999));
         assert_eq!(report.violations.len(), 1);
         assert!(report.to_string().contains("VIOLATION"));
+    }
+
+    #[test]
+    fn an_expiry_claim_paying_more_than_expired_is_a_violation() {
+        let mut facts = facts(30_000);
+        facts.totals[0].breakage = 1_001;
+        let report = check(facts);
+        assert_eq!(report.violations.len(), 1, "{report}");
+        assert!(report.violations[0].contains("breakage"));
     }
 }

@@ -37,6 +37,10 @@ pub enum ServiceError {
     /// A payment's outcome is not known yet; the order stays pending and moves no money.
     #[error("payment outcome unknown: {0}")]
     PaymentUnknown(String),
+    /// A refund the original rail refused waits in the durable refund queue for its
+    /// fallback (e.g. the payee's bank account); the order stays pending until paid.
+    #[error("refund queued: {0}")]
+    RefundQueued(String),
     /// The step kept losing races to other writers.
     #[error("too much contention on {0}")]
     Contention(String),
@@ -58,6 +62,7 @@ impl ServiceError {
             ServiceError::Refused(refusal) => refusal.code,
             ServiceError::Store(_) => "store_unavailable",
             ServiceError::PaymentUnknown(_) => "payment_pending",
+            ServiceError::RefundQueued(_) => "refund_queued",
             ServiceError::Contention(_) => "contention",
         }
     }

@@ -27,6 +27,8 @@ pub enum GiftReturn {
     Expired,
     /// The giver cancelled before it was sent.
     Cancelled,
+    /// The giver had it refunded before the transferee accepted.
+    Withdrawn,
 }
 
 impl Ledger {
@@ -425,6 +427,30 @@ impl Ledger {
         Err(ServiceError::Contention(format!("gift {gift_id}")))
     }
 
+    /// Withdraws a gift its giver is having refunded: a sent gift is cancelled and its
+    /// transferee told, one still waiting for the giver's check is cancelled quietly.
+    /// Answers `false` when it was no longer pending.
+    pub(crate) async fn withdraw_gift(&self, gift_id: &GiftId) -> Result<bool, ServiceError> {
+        for _ in 0..super::MAX_CONFLICT_RETRIES {
+            let Some(gift) = self.store.gift(gift_id).await? else {
+                return Ok(false);
+            };
+            let how = match gift.state {
+                GiftState::Sent => GiftReturn::Withdrawn,
+                GiftState::AwaitingConfirmation => GiftReturn::Cancelled,
+                _ => return Ok(false),
+            };
+            let mut changes = Changes::default();
+            self.return_gift(&mut changes, &gift, how).await?;
+            match self.commit(changes).await {
+                Err(error) if is_conflict(&error) => continue,
+                Err(error) => return Err(error),
+                Ok(()) => return Ok(true),
+            }
+        }
+        Err(ServiceError::Contention(format!("gift {gift_id}")))
+    }
+
     /// The giver's check of a gift that waits for it (`YES`, or `POST /v1/gifts/{id}/confirm`):
     /// the gift is sent now.
     pub async fn confirm_gift(
@@ -526,7 +552,9 @@ impl Ledger {
         let (state, event_type) = match how {
             GiftReturn::Rejected => (GiftState::Rejected, "gift.rejected"),
             GiftReturn::Expired => (GiftState::Expired, "gift.expired"),
-            GiftReturn::Cancelled => (GiftState::Cancelled, "gift.cancelled"),
+            GiftReturn::Cancelled | GiftReturn::Withdrawn => {
+                (GiftState::Cancelled, "gift.cancelled")
+            }
         };
         changes.gifts.push(GiftUpdate {
             gift_id: gift.id.clone(),
@@ -534,7 +562,12 @@ impl Ledger {
             state,
             settled_at: Some(now),
         });
-        if how != GiftReturn::Cancelled {
+        if how == GiftReturn::Withdrawn {
+            changes.outbox.push(self.sms(
+                gift.transferee.as_str(),
+                self.notices().gift_withdrawn(gift.giver.as_str(), total),
+            ));
+        } else if how != GiftReturn::Cancelled {
             changes.outbox.push(self.sms(
                 gift.giver.as_str(),
                 self.notices().gift_returned(

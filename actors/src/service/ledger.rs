@@ -62,6 +62,10 @@ pub struct Ledger {
     pub content_source: Option<Arc<dyn crate::ports::ContentSource>>,
     /// Products read recently (see [`ProductCache`]).
     products: ProductCache,
+    /// The bank-transfer rail refunds fall back to when the carrier refuses them.
+    pub payout: Option<Arc<dyn crate::ports::PayoutRail>>,
+    /// The carrier's points, for refunds taken as points.
+    pub points: Option<Arc<dyn crate::ports::PointsRail>>,
 }
 
 impl Ledger {
@@ -81,7 +85,21 @@ impl Ledger {
             policy,
             content_source: None,
             products: ProductCache::default(),
+            payout: None,
+            points: None,
         }
+    }
+
+    /// Adds the carrier-points rail.
+    pub fn with_points(mut self, points: Arc<dyn crate::ports::PointsRail>) -> Self {
+        self.points = Some(points);
+        self
+    }
+
+    /// Adds the bank-transfer rail for refund fallbacks.
+    pub fn with_payout(mut self, payout: Arc<dyn crate::ports::PayoutRail>) -> Self {
+        self.payout = Some(payout);
+        self
     }
 
     /// Adds an external content provider.

@@ -21,6 +21,9 @@ pub mod purchase;
 pub mod reconcile;
 pub mod redemption;
 pub mod refund;
+pub mod refund_expired;
+pub mod refund_fallback;
+pub mod refund_rules;
 pub mod settlement;
 pub mod wallet;
 

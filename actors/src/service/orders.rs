@@ -107,7 +107,9 @@ impl Ledger {
             } => self.gift(order, &record, certificate_codes, spec).await,
             OrderKind::Accept { gift_id } => self.accept_gift(order, &record, gift_id).await,
             OrderKind::Reject { gift_id } => self.reject_gift(order, &record, gift_id).await,
-            OrderKind::Refund { certificate_code } => {
+            OrderKind::Refund {
+                certificate_code, ..
+            } => {
                 self.refund_certificate(order, &record, certificate_code)
                     .await
             }

@@ -2,6 +2,7 @@
 
 use chrono::Duration;
 
+use super::refund_rules::RefundRules;
 use crate::domain::{Language, Money, Region};
 
 /// Rules one deployment chooses (configuration fills it; the defaults follow CONTRACT.md).
@@ -27,6 +28,8 @@ pub struct Policy {
     /// How many days before its expiry a certificate's owner is told (once per expiry
     /// date); 0 = no notices.
     pub expiry_notice_days: u32,
+    /// Who may have a certificate refunded, when, and how much.
+    pub refunds: RefundRules,
 }
 
 impl Default for Policy {
@@ -41,6 +44,7 @@ impl Default for Policy {
             default_merchant_name: "merchant".to_owned(),
             max_extension_months: 0,
             expiry_notice_days: 30,
+            refunds: RefundRules::default(),
         }
     }
 }

@@ -8,9 +8,9 @@ use crate::domain::{Certificate, Gift, JournalEntry, JournalKind, Msisdn, Pin};
 /// Which history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HistoryKind {
-    /// Purchases and refunds.
+    /// Purchases and refunds (also of expired balances).
     Purchase,
-    /// Redemptions, voids and expiries.
+    /// Redemptions, voids, expiries and what was kept of expired balances.
     Usage,
     /// Gifts sent, accepted and returned.
     Gift,
@@ -30,8 +30,17 @@ impl HistoryKind {
     /// The journal kinds it shows.
     pub fn journal_kinds(&self) -> &'static [JournalKind] {
         match self {
-            HistoryKind::Purchase => &[JournalKind::Issue, JournalKind::Refund],
-            HistoryKind::Usage => &[JournalKind::Redeem, JournalKind::Void, JournalKind::Expire],
+            HistoryKind::Purchase => &[
+                JournalKind::Issue,
+                JournalKind::Refund,
+                JournalKind::ExpiredRefund,
+            ],
+            HistoryKind::Usage => &[
+                JournalKind::Redeem,
+                JournalKind::Void,
+                JournalKind::Expire,
+                JournalKind::Breakage,
+            ],
             HistoryKind::Gift => &[
                 JournalKind::GiftOut,
                 JournalKind::GiftAccept,

@@ -54,8 +54,8 @@ pub const REASON_REJECTED: &str = "billing_rejected";
 /// The carrier billing rail: GSMA OneAPI Payment over HTTP.
 #[derive(Debug, Clone)]
 pub struct OneApiBilling {
-    http: reqwest::Client,
-    base: Url,
+    pub(crate) http: reqwest::Client,
+    pub(crate) base: Url,
     config: BillingConfig,
     connect_policy: RetryPolicy,
     lookup_policy: RetryPolicy,
@@ -165,7 +165,7 @@ impl OneApiBilling {
         })
     }
 
-    fn url(&self, segments: &[&str]) -> Url {
+    pub(crate) fn url(&self, segments: &[&str]) -> Url {
         let mut url = self.base.clone();
         // `parse_base_url` refused URLs that cannot take path segments, so this always
         // succeeds; the `if let` keeps the failure silent rather than panicking.
@@ -549,6 +549,9 @@ fn classify_refusal(status: StatusCode, body: &[u8]) -> CallFailure {
         return CallFailure::Uncertain(format!("billing answered HTTP {status}: {detail}"));
     }
     match oneapi {
+        Some(envelope) if status.is_client_error() && envelope.error.is_refund_not_allowed() => {
+            CallFailure::Refused(PaymentError::NotSupported(detail))
+        }
         Some(envelope) if status.is_client_error() => {
             let reason = if envelope.error.is_decline() {
                 REASON_DECLINED
@@ -712,6 +715,15 @@ mod tests {
         assert!(matches!(
             classify_refusal(StatusCode::NOT_FOUND, b"<html>nope</html>"),
             CallFailure::Refused(PaymentError::Unavailable(_))
+        ));
+    }
+
+    #[test]
+    fn a_refund_the_carrier_will_not_make_is_not_supported() {
+        let closed = br#"{"requestError":{"policyException":{"messageId":"POL0254","text":"Refund not allowed: the billing month of the charge has closed"}}}"#;
+        assert!(matches!(
+            classify_refusal(StatusCode::FORBIDDEN, closed),
+            CallFailure::Refused(PaymentError::NotSupported(ref detail)) if detail.contains("month")
         ));
     }
 }

@@ -23,6 +23,7 @@ pub mod client;
 pub mod config;
 pub mod correlator;
 pub mod error;
+pub mod points;
 pub mod retry;
 pub mod sim;
 pub mod wire;

@@ -179,6 +179,13 @@ impl RequestError {
         }
     }
 
+    /// Whether the carrier refuses to refund (`POL0254`: month closed or unsupported).
+    pub fn is_refund_not_allowed(&self) -> bool {
+        self.policy_exception
+            .as_ref()
+            .is_some_and(|e| e.message_id == message_id::REFUND_NOT_ALLOWED)
+    }
+
     /// Whether the carrier declined the payment itself (any policy exception, or the
     /// service exception for insufficient credit) rather than the request's form.
     pub fn is_decline(&self) -> bool {
@@ -225,6 +232,9 @@ impl ExceptionDetail {
 pub mod message_id {
     /// Policy: the subscriber's credit does not cover the amount.
     pub const INSUFFICIENT_CREDIT: &str = "POL1000";
+    /// Policy: the carrier does not refund this charge (its billing month has closed, or
+    /// refunds are not supported); nothing was refunded.
+    pub const REFUND_NOT_ALLOWED: &str = "POL0254";
     /// Service: the charging operation failed and was not applied (a decline).
     pub const CHARGING_FAILED: &str = "SVC0270";
     /// Service: a value in the request is invalid (names the part in the text).

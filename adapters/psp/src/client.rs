@@ -154,7 +154,7 @@ impl PspError {
     }
 
     /// The port's view of a failure that is not ambiguous.
-    fn into_payment_error(self) -> PaymentError {
+    pub(crate) fn into_payment_error(self) -> PaymentError {
         match self {
             PspError::Declined { code, message } => declined(&code, message),
             PspError::Rejected {
@@ -276,7 +276,7 @@ impl PspClient {
     }
 
     /// One HTTP exchange: sends, reads the whole answer and decodes it or its error body.
-    async fn exchange<T: DeserializeOwned>(
+    pub(crate) async fn exchange<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
@@ -447,7 +447,7 @@ fn error_answer(status: StatusCode, body: &[u8]) -> PspError {
 }
 
 /// Percent-encodes a query value (order ids are `[A-Za-z0-9._:-]`, but be safe).
-fn encode_query(value: &str) -> String {
+pub(crate) fn encode_query(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {

@@ -39,6 +39,7 @@
 pub mod client;
 pub mod retry;
 pub mod sim;
+pub mod transfer;
 pub mod wire;
 
 pub use client::{PspClient, PspConfig, PspError};

@@ -9,8 +9,9 @@ use chrono::{DateTime, Utc};
 use giftgate_actors::domain::{
     Category, Certificate, CertificateCode, CertificateStatus, ContentId, Currency, Gift, GiftId,
     GiftState, JournalEntry, JournalKind, Money, Msisdn, OrderId, OrderRecord, OrderStatus,
-    OutboxMessage, OutboxRecord, Payment, PaymentState, Product, ProductId, Rail, Redemption,
-    SettlementKind, SettlementRecord, SettlementRepair,
+    OutboxMessage, OutboxRecord, Payment, PaymentState, Product, ProductId, QueuedRefund,
+    QueuedRefundState, Rail, Redemption, RefundAccount, SettlementKind, SettlementRecord,
+    SettlementRepair,
 };
 use giftgate_actors::ports::{ApiKeyRecord, CurrencyTotals, KeyKind, StoreError};
 
@@ -372,6 +373,9 @@ pub(crate) struct TotalsRow {
     voided: i64,
     refunded: i64,
     expired: i64,
+    expired_unclaimed: i64,
+    expired_refunded: i64,
+    breakage: i64,
     balances: i64,
     face_values: i64,
 }
@@ -385,6 +389,9 @@ impl From<TotalsRow> for CurrencyTotals {
             voided: row.voided,
             refunded: row.refunded,
             expired: row.expired,
+            expired_unclaimed: row.expired_unclaimed,
+            expired_refunded: row.expired_refunded,
+            breakage: row.breakage,
             balances: row.balances,
             face_values: row.face_values,
         }
@@ -544,5 +551,59 @@ impl TryFrom<SettlementRepairRow> for SettlementRepair {
             charged_at: row.charged_at,
             repaired_at: row.repaired_at,
         })
+    }
+}
+
+/// A `refund_queue` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct QueuedRefundRow {
+    certificate_code: String,
+    order_id: String,
+    payee: String,
+    amount_minor: i64,
+    kept_minor: i64,
+    currency: String,
+    basis: String,
+    rail: String,
+    state: String,
+    refused_by: String,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<QueuedRefundRow> for QueuedRefund {
+    type Error = StoreError;
+    fn try_from(row: QueuedRefundRow) -> Result<Self, StoreError> {
+        Ok(QueuedRefund {
+            certificate_code: CertificateCode::from_stored(row.certificate_code),
+            order_id: order_id(&row.order_id)?,
+            payee: Msisdn::from_e164_unchecked(row.payee),
+            amount: money(row.amount_minor, &row.currency)?,
+            kept: money(row.kept_minor, &row.currency)?,
+            basis: row.basis,
+            rail: row.rail,
+            state: parsed("refund queue state", &row.state, QueuedRefundState::parse)?,
+            refused_by: row.refused_by,
+            created_at: row.created_at,
+        })
+    }
+}
+
+/// A `refund_accounts` row.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct RefundAccountRow {
+    msisdn: String,
+    bank: String,
+    account: String,
+    holder: String,
+}
+
+impl From<RefundAccountRow> for RefundAccount {
+    fn from(row: RefundAccountRow) -> Self {
+        RefundAccount {
+            msisdn: Msisdn::from_e164_unchecked(row.msisdn),
+            bank: row.bank,
+            account: row.account,
+            holder: row.holder,
+        }
     }
 }

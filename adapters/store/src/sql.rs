@@ -183,7 +183,13 @@ pub(crate) const AUDIT_TOTALS: &str = "WITH j AS ( \
          CAST(SUM(CASE WHEN kind = 'redeem' THEN amount_minor ELSE 0 END) AS BIGINT) AS redeemed, \
          CAST(SUM(CASE WHEN kind = 'void' THEN amount_minor ELSE 0 END) AS BIGINT) AS voided, \
          CAST(SUM(CASE WHEN kind = 'refund' THEN amount_minor ELSE 0 END) AS BIGINT) AS refunded, \
-         CAST(SUM(CASE WHEN kind = 'expire' THEN amount_minor ELSE 0 END) AS BIGINT) AS expired \
+         CAST(SUM(CASE WHEN kind = 'expire' THEN amount_minor ELSE 0 END) AS BIGINT) AS expired, \
+         CAST(SUM(CASE WHEN kind = 'expire' AND EXISTS (SELECT 1 FROM certificates x \
+           WHERE x.code = journal.certificate_code AND x.status = 'expired') \
+           THEN amount_minor ELSE 0 END) AS BIGINT) AS expired_unclaimed, \
+         CAST(SUM(CASE WHEN kind = 'expired_refund' THEN amount_minor ELSE 0 END) AS BIGINT) \
+           AS expired_refunded, \
+         CAST(SUM(CASE WHEN kind = 'breakage' THEN amount_minor ELSE 0 END) AS BIGINT) AS breakage \
        FROM journal GROUP BY currency), \
      c AS ( \
        SELECT currency, CAST(SUM(balance_minor) AS BIGINT) AS balances, \
@@ -193,7 +199,9 @@ pub(crate) const AUDIT_TOTALS: &str = "WITH j AS ( \
      SELECT k.currency AS currency, \
        COALESCE(j.issued, 0) AS issued, COALESCE(j.redeemed, 0) AS redeemed, \
        COALESCE(j.voided, 0) AS voided, COALESCE(j.refunded, 0) AS refunded, \
-       COALESCE(j.expired, 0) AS expired, COALESCE(c.balances, 0) AS balances, \
+       COALESCE(j.expired, 0) AS expired, COALESCE(j.expired_unclaimed, 0) AS expired_unclaimed, \
+       COALESCE(j.expired_refunded, 0) AS expired_refunded, \
+       COALESCE(j.breakage, 0) AS breakage, COALESCE(c.balances, 0) AS balances, \
        COALESCE(c.face_values, 0) AS face_values \
      FROM k LEFT JOIN j ON j.currency = k.currency LEFT JOIN c ON c.currency = k.currency \
      ORDER BY k.currency";
@@ -209,6 +217,35 @@ pub(crate) const AUDIT_CERTIFICATES_OFF_JOURNAL: &str = "SELECT c.code FROM cert
      WHERE c.balance_minor <> c.face_minor - COALESCE(j.spent, 0) \
        OR c.balance_minor < 0 OR c.balance_minor > c.face_minor \
      ORDER BY c.code";
+
+/// Certificates with an expiry claim (`expired_refund` or `breakage` rows) whose claim
+/// does not add up to what expired, or that are not `refunded` after it.
+pub(crate) const AUDIT_EXPIRY_CLAIMS_OFF_JOURNAL: &str = "SELECT c.code FROM certificates c \
+     JOIN ( \
+       SELECT certificate_code, \
+         CAST(SUM(CASE WHEN kind = 'expire' THEN amount_minor ELSE 0 END) AS BIGINT) AS lapsed, \
+         CAST(SUM(CASE WHEN kind IN ('expired_refund', 'breakage') THEN amount_minor ELSE 0 END) \
+           AS BIGINT) AS claimed, \
+         CAST(SUM(CASE WHEN kind IN ('expired_refund', 'breakage') THEN 1 ELSE 0 END) \
+           AS BIGINT) AS claim_rows \
+       FROM journal GROUP BY certificate_code) j ON j.certificate_code = c.code \
+     WHERE j.claim_rows > 0 AND (j.claimed <> j.lapsed OR c.status <> 'refunded') \
+     ORDER BY c.code";
+
+/// Queued refunds that disagree with the certificate or the journal.
+pub(crate) const AUDIT_REFUND_QUEUE_OFF_JOURNAL: &str = "SELECT q.certificate_code \
+     FROM refund_queue q JOIN certificates c ON c.code = q.certificate_code \
+     WHERE (q.state = 'paid' AND (c.status <> 'refunded' OR NOT EXISTS ( \
+         SELECT 1 FROM journal j WHERE j.certificate_code = q.certificate_code \
+           AND j.kind IN ('refund', 'expired_refund') AND j.amount_minor = q.amount_minor \
+           AND j.reference = q.rail))) \
+       OR (q.state = 'queued' AND c.status NOT IN ('refunding', 'expired')) \
+     ORDER BY q.certificate_code";
+
+/// Every journal row of one certificate, oldest first.
+pub(crate) const CERTIFICATE_JOURNAL: &str = "SELECT kind, certificate_code, amount_minor, \
+     currency, msisdn, counterparty, order_id, merchant_id, reference, at FROM journal \
+     WHERE certificate_code = $1 ORDER BY id";
 
 /// Charged payments whose order issued no certificate.
 pub(crate) const AUDIT_CHARGES_WITHOUT_CERTIFICATES: &str = "SELECT p.order_id FROM payments p \
@@ -263,9 +300,11 @@ pub(crate) const SET_MMS_CAPABLE: &str = "INSERT INTO subscribers (msisdn, joine
 
 pub(crate) const MMS_CAPABLE: &str = "SELECT mms_capable FROM subscribers WHERE msisdn = $1";
 
-/// giftgate's settlement of `[$1, $2)`: charged payments and journaled refunds (keyed by
-/// certificate code, under the purchase order). Unsorted: the caller sorts in its own
-/// collation.
+/// giftgate's settlement of `[$1, $2)`: charged payments and the refunds journaled as paid
+/// back through the payment's own rail (keyed by certificate code, `{code}:expired` for
+/// a claim on an expired balance, under the purchase order). Refunds paid by a fallback
+/// rail (bank transfer, carrier points) are not the charge rail's business and are left
+/// out. Unsorted: the caller sorts in its own collation.
 pub(crate) const SETTLEMENT_RECORDS: &str = "\
      SELECT CASE WHEN p.method = 'carrier' THEN 'carrier' ELSE 'psp' END AS rail, \
             'charge' AS kind, p.order_id AS order_id, '' AS refund_key, \
@@ -275,12 +314,15 @@ pub(crate) const SETTLEMENT_RECORDS: &str = "\
       WHERE p.state IN ('charged', 'refunded') AND p.created_at >= $1 AND p.created_at < $2 \
      UNION ALL \
      SELECT CASE WHEN p.method = 'carrier' THEN 'carrier' ELSE 'psp' END, \
-            'refund', c.order_id, j.certificate_code, j.amount_minor, j.currency, \
-            p.reference, p.msisdn, j.at \
+            'refund', c.order_id, \
+            CASE WHEN j.kind = 'expired_refund' THEN j.certificate_code || ':expired' \
+                 ELSE j.certificate_code END, \
+            j.amount_minor, j.currency, p.reference, p.msisdn, j.at \
        FROM journal j \
        JOIN certificates c ON c.code = j.certificate_code \
        JOIN payments p ON p.order_id = c.order_id \
-      WHERE j.kind = 'refund' AND j.at >= $1 AND j.at < $2";
+      WHERE j.kind IN ('refund', 'expired_refund') AND j.reference = p.method \
+        AND j.at >= $1 AND j.at < $2";
 
 /// Repairs whose charge or refund falls in `[$1, $2)`.
 pub(crate) const SETTLEMENT_REPAIRS: &str = "SELECT rail, order_id, reference, payer, \
@@ -290,3 +332,36 @@ pub(crate) const SETTLEMENT_REPAIRS: &str = "SELECT rail, order_id, reference, p
 pub(crate) const INSERT_SETTLEMENT_REPAIR: &str = "INSERT INTO settlement_repairs (rail, \
      order_id, reference, payer, amount_minor, currency, charged_at, repaired_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+pub(crate) const INSERT_QUEUED_REFUND: &str = "INSERT INTO refund_queue (certificate_code, \
+     order_id, payee, amount_minor, kept_minor, currency, basis, rail, state, refused_by, \
+     created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+
+pub(crate) const PAY_QUEUED_REFUND: &str = "UPDATE refund_queue SET state = 'paid', \
+     updated_at = $2 WHERE certificate_code = $1 AND state = 'queued'";
+
+pub(crate) const QUEUED_REFUND_EXISTS: &str =
+    "SELECT COUNT(*) FROM refund_queue WHERE certificate_code = $1";
+
+macro_rules! queued_refunds_where {
+    ($tail:literal) => {
+        concat!(
+            "SELECT certificate_code, order_id, payee, amount_minor, kept_minor, currency, \
+             basis, rail, state, refused_by, created_at FROM refund_queue ",
+            $tail
+        )
+    };
+}
+
+pub(crate) const QUEUED_REFUND: &str = queued_refunds_where!("WHERE certificate_code = $1");
+pub(crate) const QUEUED_REFUNDS_OF: &str = queued_refunds_where!(
+    "WHERE payee = $1 AND state = 'queued' ORDER BY created_at, certificate_code"
+);
+
+pub(crate) const UPSERT_REFUND_ACCOUNT: &str = "INSERT INTO refund_accounts \
+     (msisdn, bank, account, holder, updated_at) VALUES ($1, $2, $3, $4, $5) \
+     ON CONFLICT (msisdn) DO UPDATE SET bank = excluded.bank, account = excluded.account, \
+     holder = excluded.holder, updated_at = excluded.updated_at";
+
+pub(crate) const REFUND_ACCOUNT: &str =
+    "SELECT msisdn, bank, account, holder FROM refund_accounts WHERE msisdn = $1";

@@ -22,8 +22,8 @@ macro_rules! impl_store {
             use giftgate_actors::domain::{
                 Certificate, CertificateCode, ContentId, ContentItem, Gift, GiftId, JournalEntry,
                 JournalKind, MessageRecord, Msisdn, OrderId, OrderRecord, OutboxMessage,
-                OutboxRecord, Payment, Product, ProductId, Redemption, SettlementRecord,
-                SettlementRepair,
+                OutboxRecord, Payment, Product, ProductId, QueuedRefund, Redemption, RefundAccount,
+                SettlementRecord, SettlementRepair,
             };
             use giftgate_actors::ports::{
                 ApiKeyRecord, AuditFacts, Changes, CurrencyTotals, ExpiryNoticeMark, GiftUpdate,
@@ -34,8 +34,9 @@ macro_rules! impl_store {
             use $crate::error::db_error;
             use $crate::rows::{
                 ApiKeyRow, CertificateRow, ContentRow, ContentSummaryRow, GiftRow, JournalRow,
-                MessageRow, OrderRow, OutboxRow, PaymentRow, ProductRow, RedemptionRow,
-                SettlementRepairRow, SettlementRow, TotalsRow, codes_text, convert, extras_text,
+                MessageRow, OrderRow, OutboxRow, PaymentRow, ProductRow, QueuedRefundRow,
+                RedemptionRow, RefundAccountRow, SettlementRepairRow, SettlementRow, TotalsRow,
+                codes_text, convert, extras_text,
             };
             use $crate::sql;
             use $crate::store_impl::ROWS_PER_INSERT;
@@ -419,6 +420,32 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn insert_queued_refunds(
+                conn: &mut Conn,
+                refunds: &[QueuedRefund],
+                now: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                for refund in refunds {
+                    sqlx::query(sql::INSERT_QUEUED_REFUND)
+                        .bind(refund.certificate_code.as_str().to_owned())
+                        .bind(refund.order_id.as_str().to_owned())
+                        .bind(refund.payee.as_str().to_owned())
+                        .bind(refund.amount.to_minor_units())
+                        .bind(refund.kept.to_minor_units())
+                        .bind(refund.amount.currency().code())
+                        .bind(refund.basis.clone())
+                        .bind(refund.rail.clone())
+                        .bind(refund.state.as_str())
+                        .bind(refund.refused_by.clone())
+                        .bind(refund.created_at)
+                        .bind(now)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(db_error)?;
+                }
+                Ok(())
+            }
+
             async fn mark_expiry_notice(
                 conn: &mut Conn,
                 mark: &ExpiryNoticeMark,
@@ -444,6 +471,29 @@ macro_rules! impl_store {
                 .await)
             }
 
+            async fn pay_queued_refund(
+                conn: &mut Conn,
+                code: &CertificateCode,
+                now: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let done = sqlx::query(sql::PAY_QUEUED_REFUND)
+                    .bind(code.as_str().to_owned())
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                if done.rows_affected() == 1 {
+                    return Ok(());
+                }
+                Err(guard_failed(
+                    conn,
+                    sql::QUEUED_REFUND_EXISTS,
+                    code.as_str(),
+                    format!("the queued refund of {code} is no longer queued"),
+                )
+                .await)
+            }
+
             async fn message_with_ids(
                 pool: &sqlx::Pool<$db>,
                 row: Option<MessageRow>,
@@ -460,7 +510,8 @@ macro_rules! impl_store {
             }
 
             /// True when [`apply`] runs exactly one SQL statement for `changes` (one guarded
-            /// update, or one multi-row insert of payments, certificates or journal rows),
+            /// update or single-row insert, or one multi-row insert of payments,
+            /// certificates or journal rows),
             /// so it needs no explicit transaction. Statements of several kinds, chunked
             /// inserts and message upserts (two statements each) are not.
             fn is_one_statement(changes: &Changes) -> bool {
@@ -478,6 +529,10 @@ macro_rules! impl_store {
                     journal,
                     outbox,
                     messages,
+                    settlement_repairs,
+                    expiry_notices,
+                    queued_refunds,
+                    paid_refunds,
                 } = changes;
                 let single_inserts = [
                     subscribers.len(),
@@ -494,6 +549,10 @@ macro_rules! impl_store {
                     certificates.len(),
                     gifts.len(),
                     voided_redemptions.len(),
+                    settlement_repairs.len(),
+                    expiry_notices.len(),
+                    queued_refunds.len(),
+                    paid_refunds.len(),
                 ];
                 let statements: usize = single_inserts
                     .iter()
@@ -528,6 +587,10 @@ macro_rules! impl_store {
                 }
                 for update in &changes.orders {
                     update_order(conn, update, now).await?;
+                }
+                insert_queued_refunds(conn, &changes.queued_refunds, now).await?;
+                for code in &changes.paid_refunds {
+                    pay_queued_refund(conn, code, now).await?;
                 }
                 insert_journal(conn, &changes.journal).await?;
                 insert_outbox(conn, &changes.outbox, now).await?;
@@ -823,6 +886,72 @@ macro_rules! impl_store {
                     convert(rows)
                 }
 
+                async fn certificate_journal(
+                    &self,
+                    code: &CertificateCode,
+                ) -> Result<Vec<JournalEntry>, StoreError> {
+                    let rows = sqlx::query_as::<$db, JournalRow>(sql::CERTIFICATE_JOURNAL)
+                        .bind(code.as_str().to_owned())
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    convert(rows)
+                }
+
+                async fn queued_refund(
+                    &self,
+                    code: &CertificateCode,
+                ) -> Result<Option<QueuedRefund>, StoreError> {
+                    sqlx::query_as::<$db, QueuedRefundRow>(sql::QUEUED_REFUND)
+                        .bind(code.as_str().to_owned())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?
+                        .map(QueuedRefund::try_from)
+                        .transpose()
+                }
+
+                async fn queued_refunds_of(
+                    &self,
+                    payee: &Msisdn,
+                ) -> Result<Vec<QueuedRefund>, StoreError> {
+                    let rows = sqlx::query_as::<$db, QueuedRefundRow>(sql::QUEUED_REFUNDS_OF)
+                        .bind(payee.as_str().to_owned())
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    convert(rows)
+                }
+
+                async fn set_refund_account(
+                    &self,
+                    account: &RefundAccount,
+                    now: DateTime<Utc>,
+                ) -> Result<(), StoreError> {
+                    sqlx::query(sql::UPSERT_REFUND_ACCOUNT)
+                        .bind(account.msisdn.as_str().to_owned())
+                        .bind(account.bank.clone())
+                        .bind(account.account.clone())
+                        .bind(account.holder.clone())
+                        .bind(now)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(())
+                }
+
+                async fn refund_account(
+                    &self,
+                    msisdn: &Msisdn,
+                ) -> Result<Option<RefundAccount>, StoreError> {
+                    Ok(sqlx::query_as::<$db, RefundAccountRow>(sql::REFUND_ACCOUNT)
+                        .bind(msisdn.as_str().to_owned())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?
+                        .map(RefundAccount::from))
+                }
+
                 async fn commit(&self, changes: Changes) -> Result<(), StoreError> {
                     if changes.is_empty() {
                         return Ok(());
@@ -1089,6 +1218,16 @@ macro_rules! impl_store {
                         certificates_off_journal: fetch_strings(
                             &mut tx,
                             sql::AUDIT_CERTIFICATES_OFF_JOURNAL,
+                        )
+                        .await?,
+                        expiry_claims_off_journal: fetch_strings(
+                            &mut tx,
+                            sql::AUDIT_EXPIRY_CLAIMS_OFF_JOURNAL,
+                        )
+                        .await?,
+                        refund_queue_off_journal: fetch_strings(
+                            &mut tx,
+                            sql::AUDIT_REFUND_QUEUE_OFF_JOURNAL,
                         )
                         .await?,
                         charges_without_certificates: fetch_strings(

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use giftgate_actors::domain::{
     CertificateStatus, ContentId, ContentItem, GiftState, JournalKind, MessageRecord, MessageState,
-    OrderStatus, PaymentState,
+    OrderStatus, PaymentState, QueuedRefund, QueuedRefundState, RefundAccount,
 };
 use giftgate_actors::ports::{
     ApiKeyRecord, Changes, GiftUpdate, KeyKind, OrderUpdate, PaymentUpdate, Store, StoreError,
@@ -39,6 +39,12 @@ conformance!(
     products_are_upserted_and_read,
     api_keys_are_stored_once,
     audit_is_clean_after_issue_redeem_void_refund_expire,
+    expiry_claims_balance_against_what_expired,
+    audit_detects_an_expiry_claim_that_does_not_add_up,
+    certificate_journal_lists_one_certificates_rows_oldest_first,
+    a_refund_is_queued_once_and_paid_once,
+    the_audit_accepts_a_queued_refund_paid_and_booked,
+    refund_accounts_are_replaced_and_read,
     audit_detects_a_tampered_balance,
     audit_detects_charges_and_certificates_without_each_other,
     ping_answers,
@@ -1104,6 +1110,286 @@ async fn audit_is_clean_after_issue_redeem_void_refund_expire(ctx: Ctx) {
     assert!(facts.charges_without_certificates.is_empty(), "{facts:?}");
     assert!(facts.certificates_without_charge.is_empty(), "{facts:?}");
     assert_eq!((facts.certificate_count, facts.journal_rows), (2, 7));
+}
+
+/// Expires a certificate's whole balance (journal `expire`, status `expired`).
+async fn expire_all(store: &Arc<dyn Store>, certificate: &giftgate_actors::domain::Certificate) {
+    let current = store.certificate(&certificate.code).await.unwrap().unwrap();
+    let mut expired = current.clone();
+    expired.balance = krw(0);
+    expired.status = CertificateStatus::Expired;
+    store
+        .commit(Changes {
+            certificates: vec![expired],
+            journal: vec![entry(JournalKind::Expire, &current, current.balance)],
+            ..Changes::default()
+        })
+        .await
+        .unwrap();
+}
+
+/// Claims an expired certificate: `paid` back, `kept` as breakage, status `refunded`.
+fn claim_changes(expired: &giftgate_actors::domain::Certificate, paid: i64, kept: i64) -> Changes {
+    let mut refunded = expired.clone();
+    refunded.status = CertificateStatus::Refunded;
+    Changes {
+        certificates: vec![refunded],
+        journal: vec![
+            entry(JournalKind::ExpiredRefund, expired, krw(paid)),
+            entry(JournalKind::Breakage, expired, krw(kept)),
+        ],
+        ..Changes::default()
+    }
+}
+
+async fn expiry_claims_balance_against_what_expired(ctx: Ctx) {
+    let owner = msisdn(1);
+    let a = issue(&ctx.store, 1, &owner, krw(50_000)).await;
+    let b = issue(&ctx.store, 2, &owner, krw(30_000)).await;
+    expire_all(&ctx.store, &a).await;
+    expire_all(&ctx.store, &b).await;
+    let facts = ctx.store.audit_facts().await.unwrap();
+    let t = &facts.totals[0];
+    assert_eq!(
+        (
+            t.expired,
+            t.expired_unclaimed,
+            t.expired_refunded,
+            t.breakage
+        ),
+        (80_000, 80_000, 0, 0)
+    );
+
+    let expired_a = ctx.store.certificate(&a.code).await.unwrap().unwrap();
+    ctx.store
+        .commit(claim_changes(&expired_a, 45_000, 5_000))
+        .await
+        .unwrap();
+    // The claim is guarded by the certificate's version: a second one conflicts.
+    assert!(is_conflict(
+        &ctx.store
+            .commit(claim_changes(&expired_a, 45_000, 5_000))
+            .await
+    ));
+    let facts = ctx.store.audit_facts().await.unwrap();
+    let t = &facts.totals[0];
+    assert_eq!(
+        (
+            t.expired,
+            t.expired_unclaimed,
+            t.expired_refunded,
+            t.breakage
+        ),
+        (80_000, 30_000, 45_000, 5_000)
+    );
+    assert_eq!(
+        t.issued,
+        t.balances + t.redeemed - t.voided + t.refunded + t.expired
+    );
+    assert!(facts.expiry_claims_off_journal.is_empty(), "{facts:?}");
+    assert!(facts.certificates_off_journal.is_empty(), "{facts:?}");
+    let history = ctx
+        .store
+        .journal_of(
+            &owner,
+            &[JournalKind::ExpiredRefund, JournalKind::Breakage],
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 2);
+}
+
+async fn audit_detects_an_expiry_claim_that_does_not_add_up(ctx: Ctx) {
+    let owner = msisdn(1);
+    let a = issue(&ctx.store, 1, &owner, krw(50_000)).await;
+    expire_all(&ctx.store, &a).await;
+    let expired_a = ctx.store.certificate(&a.code).await.unwrap().unwrap();
+    ctx.store
+        .commit(claim_changes(&expired_a, 45_000, 5_001))
+        .await
+        .unwrap();
+    let facts = ctx.store.audit_facts().await.unwrap();
+    assert_eq!(facts.expiry_claims_off_journal, vec![a.code.to_string()]);
+    let t = &facts.totals[0];
+    assert_ne!(
+        t.expired,
+        t.expired_unclaimed + t.expired_refunded + t.breakage
+    );
+}
+
+async fn certificate_journal_lists_one_certificates_rows_oldest_first(ctx: Ctx) {
+    let owner = msisdn(1);
+    let a = issue(&ctx.store, 1, &owner, krw(50_000)).await;
+    let b = issue(&ctx.store, 2, &owner, krw(30_000)).await;
+    ctx.store
+        .commit(redemption_changes(&a, "r1", "m_1", "k1", krw(20_000)))
+        .await
+        .unwrap();
+    let rows = ctx.store.certificate_journal(&a.code).await.unwrap();
+    let kinds: Vec<_> = rows.iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, vec![JournalKind::Issue, JournalKind::Redeem]);
+    assert!(rows.iter().all(|r| r.certificate_code == a.code));
+    assert_eq!(rows[1].amount, krw(20_000));
+    assert_eq!(
+        ctx.store.certificate_journal(&b.code).await.unwrap().len(),
+        1
+    );
+    assert!(
+        ctx.store
+            .certificate_journal(&code(99))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+fn queued(certificate: &giftgate_actors::domain::Certificate) -> QueuedRefund {
+    QueuedRefund {
+        certificate_code: certificate.code.clone(),
+        order_id: order_id("refund-1"),
+        payee: certificate.owner.clone(),
+        amount: krw(9_000),
+        kept: krw(1_000),
+        basis: "expired".to_owned(),
+        rail: "bank".to_owned(),
+        state: QueuedRefundState::Queued,
+        refused_by: "POL0254: month closed".to_owned(),
+        created_at: at(5),
+    }
+}
+
+async fn a_refund_is_queued_once_and_paid_once(ctx: Ctx) {
+    let owner = msisdn(1);
+    let a = issue(&ctx.store, 1, &owner, krw(10_000)).await;
+    let b = issue(&ctx.store, 2, &owner, krw(10_000)).await;
+    assert_eq!(ctx.store.queued_refund(&a.code).await.unwrap(), None);
+    ctx.store
+        .commit(Changes {
+            queued_refunds: vec![queued(&a), queued(&b)],
+            ..Changes::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        ctx.store.queued_refund(&a.code).await.unwrap(),
+        Some(queued(&a))
+    );
+    // One refund per certificate: queuing it again conflicts and writes nothing.
+    let again = ctx
+        .store
+        .commit(Changes {
+            queued_refunds: vec![queued(&a)],
+            journal: vec![entry(JournalKind::Redeem, &a, krw(1))],
+            ..Changes::default()
+        })
+        .await;
+    assert!(is_conflict(&again), "{again:?}");
+    assert_eq!(journal_rows(&ctx.store).await, 2);
+    assert_eq!(ctx.store.queued_refunds_of(&owner).await.unwrap().len(), 2);
+
+    ctx.store
+        .commit(Changes {
+            paid_refunds: vec![a.code.clone()],
+            ..Changes::default()
+        })
+        .await
+        .unwrap();
+    let paid = ctx.store.queued_refund(&a.code).await.unwrap().unwrap();
+    assert_eq!(paid.state, QueuedRefundState::Paid);
+    let still: Vec<_> = ctx
+        .store
+        .queued_refunds_of(&owner)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|q| q.certificate_code)
+        .collect();
+    assert_eq!(still, vec![b.code.clone()]);
+    // Paying twice is refused by the guard; an unknown one is not found.
+    assert!(is_conflict(
+        &ctx.store
+            .commit(Changes {
+                paid_refunds: vec![a.code.clone()],
+                ..Changes::default()
+            })
+            .await
+    ));
+    assert!(is_not_found(
+        &ctx.store
+            .commit(Changes {
+                paid_refunds: vec![code(99)],
+                ..Changes::default()
+            })
+            .await
+    ));
+    // A: paid without its journal row; B: queued while its certificate is still active.
+    let facts = ctx.store.audit_facts().await.unwrap();
+    assert_eq!(
+        facts.refund_queue_off_journal,
+        vec![a.code.to_string(), b.code.to_string()]
+    );
+}
+
+async fn the_audit_accepts_a_queued_refund_paid_and_booked(ctx: Ctx) {
+    let owner = msisdn(1);
+    let a = issue(&ctx.store, 1, &owner, krw(10_000)).await;
+    let mut refunding = a.clone();
+    refunding.status = CertificateStatus::Refunding;
+    let mut row = queued(&a);
+    row.amount = krw(10_000);
+    row.kept = krw(0);
+    row.basis = "unused".to_owned();
+    ctx.store
+        .commit(Changes {
+            certificates: vec![refunding],
+            queued_refunds: vec![row],
+            ..Changes::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        ctx.store
+            .audit_facts()
+            .await
+            .unwrap()
+            .refund_queue_off_journal
+            .is_empty()
+    );
+    let current = ctx.store.certificate(&a.code).await.unwrap().unwrap();
+    let mut refunded = current.clone();
+    refunded.status = CertificateStatus::Refunded;
+    refunded.balance = krw(0);
+    let mut booked = entry(JournalKind::Refund, &a, krw(10_000));
+    booked.reference = Some("bank".to_owned());
+    ctx.store
+        .commit(Changes {
+            certificates: vec![refunded],
+            journal: vec![booked],
+            paid_refunds: vec![a.code.clone()],
+            ..Changes::default()
+        })
+        .await
+        .unwrap();
+    let facts = ctx.store.audit_facts().await.unwrap();
+    assert!(facts.refund_queue_off_journal.is_empty(), "{facts:?}");
+    assert!(facts.certificates_off_journal.is_empty(), "{facts:?}");
+}
+
+async fn refund_accounts_are_replaced_and_read(ctx: Ctx) {
+    let who = msisdn(1);
+    assert_eq!(ctx.store.refund_account(&who).await.unwrap(), None);
+    let mut account = RefundAccount {
+        msisdn: who.clone(),
+        bank: "KB".to_owned(),
+        account: "123-456".to_owned(),
+        holder: "Kim".to_owned(),
+    };
+    ctx.store.set_refund_account(&account, at(1)).await.unwrap();
+    account.account = "999-000".to_owned();
+    ctx.store.set_refund_account(&account, at(2)).await.unwrap();
+    assert_eq!(ctx.store.refund_account(&who).await.unwrap(), Some(account));
+    assert_eq!(ctx.store.refund_account(&msisdn(2)).await.unwrap(), None);
 }
 
 async fn audit_detects_a_tampered_balance(ctx: Ctx) {

@@ -19,6 +19,7 @@
 //! ```
 
 pub mod ledger;
+pub mod points;
 pub mod routes;
 pub mod trigger;
 
@@ -94,9 +95,11 @@ impl BillingSimulator {
         let listener = TcpListener::bind(self.addr).map_err(bind_error)?;
         let local_addr = listener.local_addr().map_err(bind_error)?;
         let ledger = Arc::new(Ledger::default());
+        let points = Arc::new(points::PointsLedger::default());
         let state = web::Data::new(SimState {
             ledger: Arc::clone(&ledger),
             slow_answer: self.slow_answer,
+            points: Arc::clone(&points),
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -115,6 +118,7 @@ impl BillingSimulator {
         Ok(BillingSimHandle {
             local_addr,
             ledger,
+            points,
             server: server_handle,
             task,
         })
@@ -125,6 +129,7 @@ impl BillingSimulator {
 pub struct BillingSimHandle {
     local_addr: SocketAddr,
     ledger: Arc<Ledger>,
+    points: Arc<points::PointsLedger>,
     server: ServerHandle,
     task: tokio::task::JoinHandle<io::Result<()>>,
 }
@@ -143,6 +148,11 @@ impl BillingSimHandle {
     /// Everything recorded so far, oldest first (the same as `GET /sim/transactions`).
     pub fn transactions(&self) -> Vec<SimTransaction> {
         self.ledger.all()
+    }
+
+    /// Every carrier-points credit made so far, oldest first.
+    pub fn points_credits(&self) -> Vec<crate::points::PointsCreditWire> {
+        self.points.all()
     }
 
     /// Stops at once (answers still held back are dropped) and waits for the server to end.
@@ -172,7 +182,7 @@ pub async fn run_standalone(addr: SocketAddr) -> Result<(), SimError> {
     tracing::info!(
         base_url = %handle.base_url(),
         records = %format!("http://{}/sim/transactions", handle.local_addr()),
-        "billing simulator ready; end users ending 0001 decline, 0002 time out once, 0003 answer 500"
+        "billing simulator ready; end users ending 0001 decline, 0002 time out once, 0003 answer 500, 0004 refuse refunds"
     );
     tokio::select! {
         result = handle.wait() => result,

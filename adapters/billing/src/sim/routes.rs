@@ -11,8 +11,9 @@
 //!
 //! Refusals are OneAPI `requestError`s: a decline is 400 `POL1000`; an unknown reservation
 //! 404 `SVC0004`; a bad body 400 `SVC0002`; a wrong state 409 `SVC0007`; a correlator reused
-//! for another request 409 `SVC0005`. The triggers of [`Trigger`] apply to charges (and
-//! declines to reservations). Handlers never block: the slow answer is a tokio sleep, and
+//! for another request 409 `SVC0005`; a refund the carrier will not make 403 `POL0254`.
+//! The triggers of [`Trigger`] apply to charges (declines to reservations, the refusal to
+//! refunds). Handlers never block: the slow answer is a tokio sleep, and
 //! the ledger's mutex is never held across an await.
 
 use std::sync::Arc;
@@ -42,6 +43,8 @@ pub struct SimState {
     pub ledger: Arc<Ledger>,
     /// How long the first answer of a `…0002` charge is held back.
     pub slow_answer: Duration,
+    /// Carrier points credited.
+    pub points: Arc<super::points::PointsLedger>,
 }
 
 /// Registers the routes.
@@ -58,7 +61,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
                     web::post().to(settle),
                 )
                 .route("/{end_user}/transactions/amount", web::post().to(refund))
-                .route("/{end_user}/transactions/amount", web::get().to(look_up)),
+                .route("/{end_user}/transactions/amount", web::get().to(look_up))
+                .route("/{end_user}/points", web::post().to(super::points::credit))
+                .route("/{end_user}/points", web::get().to(super::points::list)),
         )
         .route("/sim/transactions", web::get().to(all_transactions));
 }
@@ -140,6 +145,16 @@ async fn refund(
         Ok(envelope) => envelope.transaction,
         Err(why) => return invalid_body(why),
     };
+    if Trigger::for_end_user(&end_user) == Some(Trigger::RefundRefused) {
+        tracing::info!(end_user = %mask(&end_user), correlator = %request.client_correlator, "billing sim: refund refused, month closed");
+        return error_response(
+            StatusCode::FORBIDDEN,
+            RequestError::policy(
+                message_id::REFUND_NOT_ALLOWED,
+                "Refund not allowed: the billing month of the charge has closed",
+            ),
+        );
+    }
     let recorded = state.ledger.refund(&request);
     log_outcome("refund", &end_user, &request.client_correlator, &recorded);
     match recorded {

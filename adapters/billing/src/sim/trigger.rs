@@ -14,6 +14,9 @@ pub enum Trigger {
     /// `…0003`: every charge is recorded and then answered with HTTP 500; look-ups tell
     /// the truth (charged).
     ChargeFailsAfterRecording,
+    /// `…0004`: charges go through, but every refund is refused with the policy
+    /// exception `POL0254` (the billing month has closed, as Korean carriers answer).
+    RefundRefused,
 }
 
 impl Trigger {
@@ -26,6 +29,8 @@ impl Trigger {
             Some(Trigger::SlowFirstCharge)
         } else if digits.ends_with("0003") {
             Some(Trigger::ChargeFailsAfterRecording)
+        } else if digits.ends_with("0004") {
+            Some(Trigger::RefundRefused)
         } else {
             None
         }
@@ -49,6 +54,10 @@ mod tests {
         assert_eq!(
             Trigger::for_end_user("821012340003"),
             Some(Trigger::ChargeFailsAfterRecording)
+        );
+        assert_eq!(
+            Trigger::for_end_user("tel:+821012340004"),
+            Some(Trigger::RefundRefused)
         );
         assert_eq!(Trigger::for_end_user("tel:+821012345678"), None);
         assert_eq!(Trigger::for_end_user("tel:+821000010000"), None);

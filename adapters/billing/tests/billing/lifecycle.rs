@@ -101,6 +101,29 @@ async fn a_full_refund_leaves_the_order_refunded() {
 }
 
 #[tokio::test]
+async fn a_refund_after_the_billing_month_closed_is_not_supported_and_refunds_nothing() {
+    let sim = simulator().await;
+    let billing = client(&sim);
+    let request = order("ord-month-closed", "010-1234-0004", "50000");
+
+    let reference = billing.reserve(&request).await.unwrap();
+    billing.charge(&request, &reference).await.unwrap();
+    let refused = billing
+        .refund(&request, &reference, won("50000"), "cert-a")
+        .await;
+    assert!(
+        matches!(refused, Err(PaymentError::NotSupported(ref why)) if why.contains("POL0254")),
+        "{refused:?}"
+    );
+    assert!(records(&sim, "ord-month-closed", Refunded).is_empty());
+    assert_eq!(
+        billing.status(&request).await.unwrap(),
+        RailStatus::Charged { reference }
+    );
+    sim.stop().await;
+}
+
+#[tokio::test]
 async fn partial_refunds_add_up_once_each_and_never_exceed_the_charge() {
     let sim = simulator().await;
     let billing = client(&sim);
@@ -232,5 +255,25 @@ async fn the_records_route_shows_what_the_simulator_recorded() {
     assert!(other_day.is_empty());
     let bad_day = reqwest::get(format!("{url}?date=yesterday")).await.unwrap();
     assert_eq!(bad_day.status(), 400);
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn carrier_points_are_credited_once_per_key() {
+    use giftgate_actors::ports::{PointsCredit, PointsRail};
+    let sim = simulator().await;
+    let billing = client(&sim);
+    let credit = PointsCredit {
+        key: "4111111111111111:points".to_owned(),
+        msisdn: giftgate_actors::domain::Msisdn::from_e164_unchecked("+821012345678"),
+        amount: won("30000"),
+        reference: "4111111111111111".to_owned(),
+    };
+    billing.credit_points(&credit).await.unwrap();
+    billing.credit_points(&credit).await.unwrap();
+    let credits = sim.points_credits();
+    assert_eq!(credits.len(), 1, "a replay credits nothing more");
+    assert_eq!(credits[0].amount, dec!(30000));
+    assert!(credits[0].end_user_id.ends_with("821012345678"));
     sim.stop().await;
 }

@@ -22,6 +22,7 @@
 
 mod ledger;
 mod routes;
+mod transfers;
 mod trigger;
 
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -83,9 +84,11 @@ impl PspSimulator {
         config: PspSimConfig,
     ) -> Result<PspSimHandle, PspSimError> {
         let ledger = Arc::new(Ledger::default());
+        let transfers = Arc::new(transfers::Transfers::default());
         let state = web::Data::new(SimState {
             ledger: Arc::clone(&ledger),
             config,
+            transfers: Arc::clone(&transfers),
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -110,6 +113,7 @@ impl PspSimulator {
             base_url: format!("http://{local_addr}/"),
             local_addr,
             ledger,
+            transfers,
             server: server_handle,
             task,
         })
@@ -122,6 +126,7 @@ pub struct PspSimHandle {
     base_url: String,
     local_addr: SocketAddr,
     ledger: Arc<Ledger>,
+    transfers: Arc<transfers::Transfers>,
     server: ServerHandle,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -146,6 +151,11 @@ impl PspSimHandle {
     /// Every payment the simulator recorded, oldest first.
     pub fn payments(&self) -> Vec<SimPayment> {
         self.ledger.records()
+    }
+
+    /// Every bank transfer (refund payout) the simulator made, oldest first.
+    pub fn transfers(&self) -> Vec<crate::transfer::Transfer> {
+        self.transfers.records()
     }
 
     /// Stops the server, giving requests in flight a second to finish.

@@ -21,6 +21,7 @@ use crate::wire::{ErrorBody, IDEMPOTENCY_KEY_HEADER, MERCHANT_ID_HEADER};
 pub(crate) struct SimState {
     pub(crate) ledger: Arc<Ledger>,
     pub(crate) config: PspSimConfig,
+    pub(crate) transfers: Arc<super::transfers::Transfers>,
 }
 
 /// Mounts the routes.
@@ -31,6 +32,8 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .route("/v1/payments/{id}/capture", web::post().to(capture))
         .route("/v1/payments/{id}/void", web::post().to(void))
         .route("/v1/payments/{id}/refunds", web::post().to(refund))
+        .route("/v1/transfers", web::post().to(super::transfers::create))
+        .route("/v1/transfers", web::get().to(super::transfers::find))
         .route("/sim/payments", web::get().to(sim_payments));
 }
 

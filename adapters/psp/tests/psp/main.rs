@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod helpers;
+mod transfers;
 
 use std::time::{Duration, Instant};
 
