@@ -129,7 +129,7 @@ pub async fn psp(
                 refund_key: String::new(),
                 amount: money(&payment.reference, payment.captured_amount, currency)?,
                 rail_reference: Some(payment.id.clone()),
-                payer: None,
+                payer: payment.buyer_tel.clone(),
                 at,
             });
         }
@@ -145,7 +145,7 @@ pub async fn psp(
                 refund_key: refund.reference.clone(),
                 amount: money(&payment.reference, refund.amount, currency)?,
                 rail_reference: Some(payment.id.clone()),
-                payer: None,
+                payer: payment.buyer_tel.clone(),
                 at: refund.created_at,
             });
         }

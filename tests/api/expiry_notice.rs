@@ -114,6 +114,12 @@ async fn owners_are_told_once_before_expiry(database: TestDatabase) {
         "{}",
         texts[0]
     );
+    // What stays refundable after expiry: 90 % of the 10,000 balance.
+    assert!(
+        texts[0].contains("9,000") && texts[0].contains(&format!("REFUND {}", code.as_str())),
+        "{}",
+        texts[0]
+    );
 
     // Extended: the new expiry is announced 30 days before it, once.
     let extended = ledger

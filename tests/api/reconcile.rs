@@ -9,6 +9,7 @@ use giftgate::settlement::{csv_file, simulators};
 use giftgate_actors::domain::{Currency, Money, Msisdn, OrderId, Settlement, SettlementKind};
 use giftgate_actors::ports::{PaymentRail, PaymentRequest};
 use giftgate_billing::{BillingConfig, OneApiBilling};
+use giftgate_psp::{PspClient, PspConfig};
 use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestApp};
@@ -277,6 +278,53 @@ async fn an_orphan_charge_is_reported_and_repaired_once_on_postgres() {
 #[actix_web::test]
 async fn an_orphan_charge_is_reported_and_repaired_once_on_sqlite() {
     an_orphan_charge_is_reported_and_repaired_once(Backend::Sqlite).await;
+}
+
+/// Captures a card payment at the payment simulator directly, with no giftgate order.
+async fn orphan_capture(app: &TestApp, order_id: &str, msisdn: &str) {
+    let network = PspClient::new(PspConfig::new(psp_url(app), "giftgate")).unwrap();
+    let request = PaymentRequest {
+        order_id: OrderId::parse(order_id).unwrap(),
+        payer: Msisdn::from_e164_unchecked(msisdn),
+        settlement: Settlement::Card {
+            token: "tok_ok".to_owned(),
+        },
+        amount: Money::from_minor_units(12_000, Currency::KRW).unwrap(),
+        description: "captured outside giftgate".to_owned(),
+    };
+    let reference = network.reserve(&request).await.unwrap();
+    network.charge(&request, &reference).await.unwrap();
+}
+
+#[actix_web::test]
+async fn an_orphan_card_capture_is_refunded_through_the_payment_network_once() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    orphan_capture(&app, "ro-card-orphan", "+821099990001").await;
+
+    let (code, report) = reconcile(&app, &["--repair"]).await;
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["repaired"], 1, "{report:#}");
+    assert_eq!(report["mismatches"][0]["kind"], "charged_not_issued");
+    assert_eq!(report["mismatches"][0]["repair"], "repaired");
+    let payment = app
+        .gateway()
+        .psp_simulator
+        .as_ref()
+        .unwrap()
+        .payments()
+        .into_iter()
+        .find(|p| p.reference == "ro-card-orphan")
+        .unwrap();
+    assert_eq!(payment.refunded_amount, payment.captured_amount);
+    assert_eq!(payment.refunds.len(), 1);
+
+    let (code, report) = reconcile(&app, &["--repair"]).await;
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["repaired"], 0);
+    let repaired = events(&app, "settlement.repaired").await;
+    assert_eq!(repaired.len(), 1, "{repaired:?}");
+    assert_eq!(repaired[0]["msisdn"], "+821099990001");
+    app.finish().await;
 }
 
 #[actix_web::test]

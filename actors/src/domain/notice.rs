@@ -388,8 +388,32 @@ impl Notices {
     }
 
     /// To the owner, days before: a certificate expires on `at` with `balance` on it;
-    /// `extendable` adds how to extend it (`EXTEND <code>`).
+    /// `extendable` adds how to extend it (`EXTEND <code>`); `refundable` says what of the
+    /// balance can still be claimed back after expiry (`REFUND <code>`).
     pub fn expiring(
+        &self,
+        code: &CertificateCode,
+        balance: Money,
+        at: DateTime<Utc>,
+        extendable: bool,
+        refundable: Option<Money>,
+    ) -> String {
+        let text = self.expiring_date(code, balance, at, extendable);
+        let plain = code.as_str();
+        match (self.language, refundable) {
+            (_, None) => text,
+            (Language::Ko, Some(amount)) => format!(
+                "{text} 만료 후에도 {} 환불 신청 가능: 환불 {plain} (REFUND {plain})",
+                won(amount)
+            ),
+            (Language::En, Some(amount)) => format!(
+                "{text} After expiry {} stays refundable: reply REFUND {plain}.",
+                won(amount)
+            ),
+        }
+    }
+
+    fn expiring_date(
         &self,
         code: &CertificateCode,
         balance: Money,

@@ -45,11 +45,18 @@ impl Ledger {
         let now = self.now();
         let expires_at = certificate.expires_at?;
         let extendable = self.policy.max_extension_months > 0;
+        let claim = &self.policy.refunds.after_expiry;
+        let refundable = (claim.claim_years > 0)
+            .then(|| claim.payout(certificate.face_value, certificate.balance, false))
+            .and_then(Result::ok)
+            .map(|(paid, _kept)| paid)
+            .filter(|paid| !paid.is_zero());
         let text = self.notices().expiring(
             &certificate.code,
             certificate.balance,
             expires_at,
             extendable,
+            refundable,
         );
         Some(Changes {
             expiry_notices: vec![ExpiryNoticeMark {

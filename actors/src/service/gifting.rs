@@ -407,36 +407,30 @@ impl Ledger {
     /// Returns a sent gift to its giver now, whatever its answer window (its certificates
     /// are expiring). Answers `false` when it was no longer waiting.
     pub(crate) async fn expire_gift_now(&self, gift_id: &GiftId) -> Result<bool, ServiceError> {
-        for _ in 0..super::MAX_CONFLICT_RETRIES {
-            let Some(gift) = self.store.gift(gift_id).await? else {
-                return Ok(false);
-            };
-            let how = match gift.state {
-                GiftState::Sent => GiftReturn::Expired,
-                GiftState::AwaitingConfirmation => GiftReturn::Cancelled,
-                _ => return Ok(false),
-            };
-            let mut changes = Changes::default();
-            self.return_gift(&mut changes, &gift, how).await?;
-            match self.commit(changes).await {
-                Err(error) if is_conflict(&error) => continue,
-                Err(error) => return Err(error),
-                Ok(()) => return Ok(true),
-            }
-        }
-        Err(ServiceError::Contention(format!("gift {gift_id}")))
+        self.take_back_gift(gift_id, GiftReturn::Expired).await
     }
 
     /// Withdraws a gift its giver is having refunded: a sent gift is cancelled and its
     /// transferee told, one still waiting for the giver's check is cancelled quietly.
     /// Answers `false` when it was no longer pending.
     pub(crate) async fn withdraw_gift(&self, gift_id: &GiftId) -> Result<bool, ServiceError> {
+        self.take_back_gift(gift_id, GiftReturn::Withdrawn).await
+    }
+
+    /// Returns a pending gift to its giver: a sent one as `sent_return` says, one still
+    /// waiting for the giver's check as cancelled. Answers `false` when it was no longer
+    /// pending.
+    async fn take_back_gift(
+        &self,
+        gift_id: &GiftId,
+        sent_return: GiftReturn,
+    ) -> Result<bool, ServiceError> {
         for _ in 0..super::MAX_CONFLICT_RETRIES {
             let Some(gift) = self.store.gift(gift_id).await? else {
                 return Ok(false);
             };
             let how = match gift.state {
-                GiftState::Sent => GiftReturn::Withdrawn,
+                GiftState::Sent => sent_return,
                 GiftState::AwaitingConfirmation => GiftReturn::Cancelled,
                 _ => return Ok(false),
             };

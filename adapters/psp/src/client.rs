@@ -548,6 +548,7 @@ impl PaymentRail for PspClient {
             token,
             reference: request.order_id.as_str().to_owned(),
             description: Some(request.description.clone()).filter(|d| !d.is_empty()),
+            buyer_tel: Some(request.payer.as_str().to_owned()),
         };
         let key = format!("{}:authorize", request.order_id);
         self.write(
@@ -710,6 +711,7 @@ mod tests {
             refunded_amount: Decimal::new(20000, 0),
             decline_code: decline_code.map(str::to_owned),
             refunds: vec![],
+            buyer_tel: None,
             created_at: chrono::Utc::now(),
         }
     }

@@ -108,6 +108,11 @@ pub struct AuthorizeRequest {
     /// What the statement line says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The buyer's phone number (E.164), as Korean payment gateways record it
+    /// (`buyerTel`): settlement reports name who paid, so an unmatched charge can be
+    /// refunded and its payer told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_tel: Option<String>,
 }
 
 /// `POST /v1/payments/{id}/capture`: capture an authorization.
@@ -176,6 +181,9 @@ pub struct Payment {
     /// The refunds made, oldest first.
     #[serde(default)]
     pub refunds: Vec<Refund>,
+    /// The buyer's phone number given at authorization, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_tel: Option<String>,
     /// When the authorization was asked for.
     pub created_at: DateTime<Utc>,
 }
@@ -242,6 +250,7 @@ mod tests {
             token: PaymentToken::new("tok_ok"),
             reference: "ord-1".into(),
             description: None,
+            buyer_tel: None,
         };
         let json = serde_json::to_value(&request).unwrap();
         assert_eq!(json["amount"], "50000");

@@ -44,6 +44,8 @@ async fn the_days_charges_and_refunds_are_its_settlement(ctx: Ctx) {
     refunded.status = giftgate_actors::domain::CertificateStatus::Refunded;
     let mut refund_row = entry(JournalKind::Refund, &card, krw(30_000));
     refund_row.order_id = Some(order_id("refund-order-2"));
+    // Paid back through the charge's own rail (a fallback payout would name its rail).
+    refund_row.reference = Some("card".to_owned());
     refund_row.at = at(60);
     ctx.store
         .commit(Changes {

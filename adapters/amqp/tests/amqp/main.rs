@@ -590,14 +590,22 @@ async fn an_unroutable_reply_is_retried_then_parked_and_later_events_never_overt
         |log| log.completions().contains_key("gone-2"),
     )
     .await;
-    let stuck: Vec<_> = world
-        .store
-        .outbox_pending(1_000)
-        .await
-        .expect("store")
-        .into_iter()
-        .filter(|entry| entry.message.channel() == "event")
-        .collect();
+    // gone-2's events reach the tap before their confirms are recorded: wait for those.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let stuck = loop {
+        let stuck: Vec<_> = world
+            .store
+            .outbox_pending(1_000)
+            .await
+            .expect("store")
+            .into_iter()
+            .filter(|entry| entry.message.channel() == "event")
+            .collect();
+        if stuck.len() <= 1 || std::time::Instant::now() > deadline {
+            break stuck;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     assert_eq!(stuck.len(), 1, "only the parked entry is undelivered");
     assert_eq!(stuck[0].attempts, 4, "four retries before parking");
     tap.with(|log| {

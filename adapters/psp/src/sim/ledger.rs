@@ -55,6 +55,8 @@ pub struct SimPayment {
     pub captures: u32,
     /// The refunds made.
     pub refunds: Vec<Refund>,
+    /// The buyer's phone number given at authorization, if any.
+    pub buyer_tel: Option<String>,
     /// Requests about this payment answered from the idempotency store (a replay or a 409)
     /// instead of being applied again.
     pub repeated_requests: u32,
@@ -185,6 +187,7 @@ impl PaymentRecord {
             decline_code: p.decline_code.clone(),
             captures: self.captures,
             refunds: p.refunds.clone(),
+            buyer_tel: p.buyer_tel.clone(),
             repeated_requests: self.repeated_requests,
             created_at: p.created_at,
             captured_at: self.captured_at,
@@ -404,6 +407,7 @@ fn authorize(
         refunded_amount: Decimal::ZERO,
         decline_code: decline_code.map(str::to_owned),
         refunds: Vec::new(),
+        buyer_tel: request.buyer_tel,
         created_at: Utc::now(),
     };
     tracing::info!(
@@ -613,6 +617,7 @@ mod tests {
             token: PaymentToken::new(token),
             reference: reference.into(),
             description: None,
+            buyer_tel: None,
         })
     }
 
