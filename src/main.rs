@@ -25,9 +25,11 @@ fn main() {
     let code = match system.block_on(giftgate::commands::run(cli.command, settings)) {
         Ok(code) if code == std::process::ExitCode::SUCCESS => 0,
         Ok(_) => 1,
+        // 1 is a finding (an audit violation, a reconcile mismatch); 2 means the command
+        // could not do its work (database down, bad input), as with bad configuration.
         Err(error) => {
             eprintln!("giftgate: {error:#}");
-            1
+            2
         }
     };
     // Everything was drained by the command. Exit now rather than tear down thread-bound

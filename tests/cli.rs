@@ -161,3 +161,23 @@ fn each_simulator_runs_alone() {
         let _ = child.wait();
     }
 }
+
+#[test]
+fn a_command_that_cannot_do_its_work_exits_2_not_1() {
+    // Nothing listens on port 1: the audit cannot read the ledger, which is not a finding.
+    let audit = giftgate()
+        .arg("audit")
+        .env(
+            "GIFTGATE_DATABASE_URL",
+            "postgres://postgres@127.0.0.1:1/none?connect_timeout=2",
+        )
+        .env("GIFTGATE_SECRET_KEY", "0f".repeat(32))
+        .output()
+        .unwrap();
+    assert_eq!(
+        audit.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&audit.stderr)
+    );
+}
