@@ -193,6 +193,10 @@ impl Ledger {
                     return Err(ServiceError::PaymentUnknown(detail));
                 }
                 Err(error) => {
+                    // The refund stays queued and is tried again; an operator must look
+                    // at the account (alert on this counter).
+                    metrics::counter!("giftgate_refund_transfers_refused_total").increment(1);
+                    tracing::error!(%code, %error, "bank transfer of a queued refund refused");
                     return Err(ServiceError::RefundQueued(format!(
                         "refund of {code}: bank transfer refused: {error}"
                     )));
