@@ -633,6 +633,24 @@ async fn an_expired_balance_taken_as_carrier_points_is_paid_in_full() {
     assert_eq!(refund["amount"], "10000");
     assert_eq!(billing.points_credits().len(), 2);
     assert!(carrier_refunds(&app, "1060600004").is_empty());
+
+    // By SMS: `환불 <코드> 포인트` claims an expired balance as points, in full.
+    let texter = "01060605555";
+    let code = app.buy("pt-sms", texter, "book-10000", 1).await.remove(0);
+    expire_now(&app, &code).await;
+    let smsc = app.gateway().smsc_simulator.as_ref().unwrap();
+    smsc.inject_mo("+821060605555", "1555", &format!("환불 {code} 포인트"))
+        .await
+        .unwrap();
+    eventually("the SMS claim is credited as points", || async {
+        billing.points_credits().len() == 3
+    })
+    .await;
+    assert_eq!(
+        billing.points_credits()[2].amount,
+        Decimal::from(10_000),
+        "100 % as points"
+    );
     // The rails' books agree with the journal (refunds through the charge's own rail).
     let (status, report) = crate::reconcile::reconcile(&app, &[]).await;
     assert_eq!(status, 0, "{report:#}");

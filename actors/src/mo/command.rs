@@ -33,8 +33,14 @@ pub enum MoCommand {
     Reject(Option<GiftId>),
     /// `BAL` / `잔액`.
     Balance,
-    /// `REFUND <code>` / `환불`.
-    Refund(CertificateCode),
+    /// `REFUND <code> [POINTS]` / `환불 <코드> [포인트]`: through the way it was paid, or
+    /// as carrier points.
+    Refund {
+        /// The certificate.
+        code: CertificateCode,
+        /// Taken as carrier points.
+        to_points: bool,
+    },
     /// `EXTEND <code>` / `연장`.
     Extend(CertificateCode),
     /// `HELP` / `도움말`, or anything else (with what was wrong).
@@ -52,7 +58,7 @@ impl MoCommand {
             MoCommand::Accept(_) => "ACCEPT",
             MoCommand::Reject(_) => "REJECT",
             MoCommand::Balance => "BAL",
-            MoCommand::Refund(_) => "REFUND",
+            MoCommand::Refund { .. } => "REFUND",
             MoCommand::Extend(_) => "EXTEND",
             MoCommand::Help(_) => "HELP",
         }
@@ -114,10 +120,23 @@ pub fn parse(text: &str, region: Region) -> MoCommand {
             Some(Err(_)) => help("REJECT [gift id]"),
         },
         "BAL" | "BALANCE" | "잔액" => MoCommand::Balance,
-        "REFUND" | "환불" => match rest.first().map(|c| CertificateCode::parse(c)) {
-            Some(Ok(code)) => MoCommand::Refund(code),
-            _ => help("REFUND <code>"),
-        },
+        "REFUND" | "환불" => {
+            let target = rest.get(1).map(|word| word.to_uppercase());
+            match (
+                rest.first().map(|c| CertificateCode::parse(c)),
+                target.as_deref(),
+            ) {
+                (Some(Ok(code)), None) => MoCommand::Refund {
+                    code,
+                    to_points: false,
+                },
+                (Some(Ok(code)), Some("POINTS" | "포인트")) => MoCommand::Refund {
+                    code,
+                    to_points: true,
+                },
+                _ => help("REFUND <code> [POINTS]"),
+            }
+        }
         "EXTEND" | "연장" => match rest.first().map(|c| CertificateCode::parse(c)) {
             Some(Ok(code)) => MoCommand::Extend(code),
             _ => help("EXTEND <code>"),
@@ -166,8 +185,29 @@ mod tests {
         );
         assert_eq!(
             kr("환불 4111-1111-1111-1111"),
-            MoCommand::Refund(CertificateCode::parse("4111111111111111").unwrap())
+            MoCommand::Refund {
+                code: CertificateCode::parse("4111111111111111").unwrap(),
+                to_points: false
+            }
         );
+        assert_eq!(
+            kr("refund 4111111111111111 points"),
+            MoCommand::Refund {
+                code: CertificateCode::parse("4111111111111111").unwrap(),
+                to_points: true
+            }
+        );
+        assert_eq!(
+            kr("환불 4111111111111111 포인트"),
+            MoCommand::Refund {
+                code: CertificateCode::parse("4111111111111111").unwrap(),
+                to_points: true
+            }
+        );
+        assert!(matches!(
+            kr("REFUND 4111111111111111 cash"),
+            MoCommand::Help(Some(_))
+        ));
     }
 
     #[test]

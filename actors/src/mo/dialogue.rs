@@ -179,9 +179,12 @@ pub async fn handle_mo(
             answer(ledger, msisdn, replies.balance(&lines)).await?;
             Ok(pending)
         }
-        MoCommand::Refund(code) => {
-            let body = json!({"order_id": mo_order_id("refund", msisdn), "type": "refund",
+        MoCommand::Refund { code, to_points } => {
+            let mut body = json!({"order_id": mo_order_id("refund", msisdn), "type": "refund",
                 "msisdn": msisdn.as_str(), "certificate_code": code.as_str()});
+            if to_points {
+                body["to"] = json!("points");
+            }
             run_order(ledger, msisdn, body, &replies).await?;
             Ok(pending)
         }

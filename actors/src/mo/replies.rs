@@ -15,10 +15,10 @@ impl Replies {
         let why = why.map(|w| format!("({w}) ")).unwrap_or_default();
         match self.language {
             Language::Ko => format!(
-                "[상품권] {why}명령: 구매 <상품> [수량] / 예 / 아니오 / 선물 <코드> <번호> [메시지] / 수락 / 거절 / 잔액 / 환불 <코드> / 연장 <코드> / 도움말"
+                "[상품권] {why}명령: 구매 <상품> [수량] / 예 / 아니오 / 선물 <코드> <번호> [메시지] / 수락 / 거절 / 잔액 / 환불 <코드> [포인트] / 연장 <코드> / 도움말"
             ),
             Language::En => format!(
-                "[giftgate] {why}Commands: BUY <product> [qty], YES, NO, GIFT <code> <phone> [message], ACCEPT [id], REJECT [id], BAL, REFUND <code>, EXTEND <code>, HELP"
+                "[giftgate] {why}Commands: BUY <product> [qty], YES, NO, GIFT <code> <phone> [message], ACCEPT [id], REJECT [id], BAL, REFUND <code> [POINTS], EXTEND <code>, HELP"
             ),
         }
     }
