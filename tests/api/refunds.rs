@@ -506,18 +506,36 @@ async fn a_refund_the_carrier_refuses_is_queued_and_paid_by_bank_transfer_once_a
     // While the gateway is down the account arrives (another instance took it); the
     // recovery timer pays the queued refund when the gateway starts again.
     let store = giftgate_store::connect(&database.url).await.unwrap();
+    let account = giftgate_actors::domain::RefundAccount {
+        msisdn: giftgate_actors::domain::Msisdn::from_e164_unchecked("+821068690004"),
+        bank: "KB".to_owned(),
+        account: "123-456-7890".to_owned(),
+        holder: "Kim".to_owned(),
+    };
     store
-        .set_refund_account(
-            &giftgate_actors::domain::RefundAccount {
-                msisdn: giftgate_actors::domain::Msisdn::from_e164_unchecked("+821068690004"),
-                bank: "KB".to_owned(),
-                account: "123-456-7890".to_owned(),
-                holder: "Kim".to_owned(),
-            },
-            Utc::now(),
-        )
+        .set_refund_account(&account, Utc::now())
         .await
         .unwrap();
+    // As if an instance had made the transfer and died before booking it: the same
+    // key again pays nothing more (the transfers below are each paid once).
+    let network =
+        giftgate_psp::PspClient::new(giftgate_psp::PspConfig::new(psp.base_url(), "giftgate"))
+            .unwrap();
+    giftgate_actors::ports::PayoutRail::pay_out(
+        &network,
+        &giftgate_actors::ports::Payout {
+            key: format!("{}:bank", codes[0]),
+            reference: codes[0].clone(),
+            account,
+            amount: giftgate_actors::domain::Money::from_minor_units(
+                10_000,
+                giftgate_actors::domain::Currency::KRW,
+            )
+            .unwrap(),
+        },
+    )
+    .await
+    .unwrap();
     let mut app = TestApp::on(settings).await;
     let outcome = completed_eventually(&app, "q-refund").await;
     assert_eq!(outcome["settlement"], "bank", "{outcome}");
