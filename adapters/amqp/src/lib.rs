@@ -48,9 +48,11 @@
 //! would let each instance claim "home" partitions with `x-priority`; not done here.
 #![forbid(unsafe_code)]
 
+pub mod assignment;
 pub mod bench;
 pub mod connection;
 pub mod intake;
+pub mod membership;
 pub mod publisher;
 pub mod retry;
 pub mod topology;
@@ -64,7 +66,11 @@ use actix::{Actor, Addr};
 use giftgate_actors::actors::SessionRegistry;
 use giftgate_actors::service::Ledger;
 
+use tokio::sync::watch;
+
+use crate::assignment::Assignment;
 use crate::intake::{Drain, OrderIntake};
+use crate::membership::MembershipHandle;
 use crate::publisher::{Flush, OutboxPublisher};
 
 /// How giftgate talks to RabbitMQ.
@@ -86,11 +92,26 @@ pub struct AmqpConfig {
     /// Longest a shutdown waits for in-flight orders before closing anyway (they are then
     /// redelivered to another consumer, never lost).
     pub drain_timeout: Duration,
+    /// Scale-out: this instance's member id (see [`membership`]); `None` draws a random
+    /// one at start. Unique per running instance; a stable one (e.g. the pod name) gives
+    /// a restarted instance its old partitions back.
+    pub instance_id: Option<String>,
+    /// Scale-out: how often this instance announces itself to the others.
+    pub heartbeat: Duration,
+    /// Scale-out: how long a member stays in the view after its last heartbeat (how long
+    /// the partitions of a crashed instance wait for a new owner).
+    pub member_timeout: Duration,
+    /// Deliveries of one order (counted by the broker in `x-delivery-count`) after which
+    /// the intake dead-letters it as `delivery_limit` instead of running it again: an
+    /// order that kept crashing or stalling its consumers. 0 = no limit.
+    pub delivery_limit: u32,
 }
 
 impl AmqpConfig {
     /// Defaults around `url`: prefetch 64, no partitions, batches of 200, polled every
-    /// 50 ms, drained within 30 s.
+    /// 50 ms, drained within 30 s, a random instance id, heartbeats every second, members
+    /// forgotten after 5 s of silence, an order dead-lettered when delivered again after 10
+    /// unfinished deliveries.
     pub fn new(url: impl Into<String>) -> Self {
         AmqpConfig {
             url: url.into(),
@@ -99,6 +120,10 @@ impl AmqpConfig {
             publish_batch: 200,
             poll_interval: Duration::from_millis(50),
             drain_timeout: Duration::from_secs(30),
+            instance_id: None,
+            heartbeat: Duration::from_secs(1),
+            member_timeout: Duration::from_secs(5),
+            delivery_limit: 10,
         }
     }
 }
@@ -112,6 +137,10 @@ impl fmt::Debug for AmqpConfig {
             .field("publish_batch", &self.publish_batch)
             .field("poll_interval", &self.poll_interval)
             .field("drain_timeout", &self.drain_timeout)
+            .field("instance_id", &self.instance_id)
+            .field("heartbeat", &self.heartbeat)
+            .field("member_timeout", &self.member_timeout)
+            .field("delivery_limit", &self.delivery_limit)
             .finish()
     }
 }
@@ -169,9 +198,25 @@ pub struct AmqpHandle {
     intake: Addr<OrderIntake>,
     publisher: Addr<OutboxPublisher>,
     links: Arc<Links>,
+    assignment: Option<watch::Receiver<Option<Assignment>>>,
+    instance_id: String,
 }
 
 impl AmqpHandle {
+    /// This instance's member id (scale-out; it names its consumers
+    /// `giftgate-intake-<id>-<queue>` in the broker).
+    pub fn instance_id(&self) -> &str {
+        &self.instance_id
+    }
+
+    /// Scale-out: what this instance owns now; `None` without partitions, or before the
+    /// first assignment after joining.
+    pub fn assignment(&self) -> Option<Assignment> {
+        self.assignment
+            .as_ref()
+            .and_then(|assignment| assignment.borrow().clone())
+    }
+
     /// Both the intake's and the publisher's connections are up (for `/readyz`).
     pub fn is_connected(&self) -> bool {
         self.status().is_connected()
@@ -214,6 +259,20 @@ pub async fn start(
     if config.publish_batch == 0 {
         return Err(AmqpError::Config("publish_batch must be at least 1"));
     }
+    let mut config = config;
+    let instance_id = match config.instance_id.take() {
+        Some(id) if id.trim().is_empty() => {
+            return Err(AmqpError::Config("instance_id must not be empty"));
+        }
+        Some(id) => id,
+        None => uuid::Uuid::new_v4().simple().to_string(),
+    };
+    config.instance_id = Some(instance_id.clone());
+    if config.partitions > 0 && config.member_timeout <= config.heartbeat {
+        return Err(AmqpError::Config(
+            "member_timeout must be longer than the heartbeat interval",
+        ));
+    }
     let connection = connection::connect(&config.url, "giftgate-setup").await?;
     let channel = connection.create_channel().await?;
     topology::declare(&channel, config.partitions).await?;
@@ -224,11 +283,15 @@ pub async fn start(
 
     let config = Arc::new(config);
     let links = Arc::new(Links::default());
+    let membership = (config.partitions > 0)
+        .then(|| membership::start(Arc::clone(&config), instance_id.clone()));
+    let assignment = membership.as_ref().map(MembershipHandle::assignment);
     let intake = OrderIntake::new(
         Arc::clone(&config),
         registry,
         ledger.policy.region,
         Arc::clone(&links),
+        membership,
     )
     .start();
     let publisher = OutboxPublisher::new(
@@ -241,6 +304,8 @@ pub async fn start(
         intake,
         publisher,
         links,
+        assignment,
+        instance_id,
     })
 }
 

@@ -3,6 +3,7 @@
 //! ledger audit.
 
 mod helpers;
+mod scale_out;
 
 use std::collections::HashMap;
 use std::time::Duration;
