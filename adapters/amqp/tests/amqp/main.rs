@@ -3,6 +3,7 @@
 //! ledger audit.
 
 mod helpers;
+mod network_cut;
 mod poison;
 mod scale_out;
 
