@@ -127,7 +127,7 @@ mod tests {
         let all = assign(&refs, partitions);
         let mut owners = vec![0; usize::from(partitions)];
         let low = usize::from(partitions) / members.len();
-        let high = low + usize::from(partitions % members.len() as u16 != 0);
+        let high = low + usize::from(!usize::from(partitions).is_multiple_of(members.len()));
         for assignment in all.values() {
             assert!(
                 (low..=high).contains(&assignment.partitions.len()),

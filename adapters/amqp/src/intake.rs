@@ -209,7 +209,7 @@ struct Consumed {
 /// What the merged consumers yield.
 enum Event {
     /// A delivery of `slot` (with the slot's in-flight count).
-    Delivery(Slot, Rc<InFlight>, Result<Delivery, lapin::Error>),
+    Delivery(Slot, Rc<InFlight>, Box<Result<Delivery, lapin::Error>>),
     /// The consumer of `slot` in its `generation` ended (released, or cancelled).
     Ended(Slot, u64),
 }
@@ -380,16 +380,17 @@ async fn serve(
                 queues.reconcile(core, connection, &wanted).await?;
             }
             next = queues.events.next(), if !queues.events.is_empty() => match next {
-                Some(Event::Delivery(slot, in_flight, Ok(delivery))) => {
-                    accept(core, &channel, slot.role(), &in_flight, delivery).await?;
+                Some(Event::Delivery(slot, in_flight, delivery)) => match *delivery {
+                    Ok(delivery) => accept(core, &channel, slot.role(), &in_flight, delivery).await?,
+                    Err(error) => return Err(error.into()),
+                },
+                // A consumer ended that was not let go of: the broker cancelled it.
+                Some(Event::Ended(slot, generation))
+                    if queues.consumed.get(&slot).is_some_and(|c| c.generation == generation) =>
+                {
+                    return Err(Interrupted::ConsumerGone(slot));
                 }
-                Some(Event::Delivery(_, _, Err(error))) => return Err(error.into()),
-                Some(Event::Ended(slot, generation)) => {
-                    if queues.consumed.get(&slot).is_some_and(|c| c.generation == generation) {
-                        return Err(Interrupted::ConsumerGone(slot));
-                    }
-                }
-                None => {}
+                Some(Event::Ended(..)) | None => {}
             }
         }
     }
@@ -501,7 +502,7 @@ impl Queues {
         let stream = consumer
             .clone()
             .take_until(released)
-            .map(move |delivery| Event::Delivery(slot, Rc::clone(&counted), delivery))
+            .map(move |delivery| Event::Delivery(slot, Rc::clone(&counted), Box::new(delivery)))
             .chain(stream::once(async move { Event::Ended(slot, generation) }))
             .boxed_local();
         self.events.push(stream);
