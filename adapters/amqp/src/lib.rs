@@ -2,13 +2,16 @@
 //! outbox publisher of events (and replies to `reply_to`), scale-out partitions and the
 //! AMQP benchmark.
 //!
-//! [`start`] declares the topology ([`topology`]), then starts two actors, each owning
-//! its own broker connection and re-establishing it with backoff when it is lost:
+//! [`start`] declares the topology ([`topology`]), then starts two actors (and, in
+//! scale-out mode, the [`membership`]), each owning its own broker connection and
+//! re-establishing it with backoff when it is lost:
 //!
 //! - [`intake::OrderIntake`] consumes orders with a bounded prefetch, dead-letters what is
 //!   not an order (header `x-giftgate-error`), hands each order to its subscriber's
 //!   session through the `SessionRegistry` and acks only after the session answered,
-//!   i.e. after the effect (or the failure) is committed.
+//!   i.e. after the effect (or the failure) is committed. An order delivered
+//!   [`AmqpConfig::delivery_limit`] times without being finished is dead-lettered as
+//!   `delivery_limit`.
 //! - [`publisher::OutboxPublisher`] publishes committed events from the store's outbox
 //!   to `giftgate.events` (and to the order's `reply_to`) with publisher confirms and
 //!   marks them delivered only after their confirms.
@@ -16,36 +19,54 @@
 //! Metrics (through the `metrics` facade the gateway exports to Prometheus):
 //! `giftgate_amqp_orders_total{outcome=acked|requeued|dead_lettered}`,
 //! `giftgate_amqp_events_published_total`, `giftgate_amqp_outbox_retries_total`,
-//! `giftgate_amqp_outbox_parked_total`, `giftgate_amqp_reconnects_total{link=intake|outbox}`.
+//! `giftgate_amqp_outbox_parked_total`,
+//! `giftgate_amqp_reconnects_total{link=intake|outbox|members}`.
 //!
 //! # Scale-out
 //!
 //! With `partitions = N > 0`, per-subscriber order across instances is kept like this:
 //! publishers still publish to `giftgate.orders` with routing key = order type and no
-//! special header. The ingress queue `giftgate.orders` has single-active-consumer, so one
-//! instance at a time (the active one; the others stand by) *re-partitions*: it parses
-//! each order (dead-lettering invalid ones), re-publishes the original body and
-//! properties to the consistent-hash exchange `giftgate.orders.hash` with routing key =
-//! the order's E.164 MSISDN (also in header `x-msisdn`), and acks the ingress message
-//! after the broker confirmed the re-publish. The exchange spreads MSISDNs over the
-//! partition queues `giftgate.orders.p{i}`, each with single-active-consumer: every
-//! instance subscribes to every partition, the broker makes one consumer per partition
-//! active, and a standby takes over when that consumer's connection goes away. A
-//! re-partitioner that dies after the re-publish but before the ack has the order
-//! re-published again; the duplicate is answered by `order_id` in the core.
+//! special header. The ingress queue `giftgate.orders` has single-active-consumer; its
+//! owner *re-partitions*: it parses each order (dead-lettering invalid ones),
+//! re-publishes the original body and properties to the consistent-hash exchange
+//! `giftgate.orders.hash` with routing key = the order's E.164 MSISDN (also in header
+//! `x-msisdn`), and acks the ingress message after the broker confirmed the re-publish.
+//! The exchange spreads MSISDNs over the partition queues `giftgate.orders.p{i}`, each
+//! with single-active-consumer. A re-partitioner that dies after the re-publish but
+//! before the ack has the order re-published again; the duplicate is answered by
+//! `order_id` in the core.
 //!
 //! The broker cannot derive the MSISDN from the JSON body itself, which is why this is
 //! done in the instance rather than by binding the topic exchange to the hash exchange
 //! directly; doing it this way asks nothing new of publishers.
 //!
-//! Load sharing is the weak point of this design on RabbitMQ 3.x: the broker makes the
-//! *first* subscriber of a partition its active consumer and never moves it while it
-//! stays connected. An instance subscribes to the partitions starting from a random one,
-//! but an instance that connects later (or after a rolling restart) is a standby for
-//! every partition already taken — failover, not throughput. Per-subscriber order and
-//! exactly-once effects hold whichever instance is active (the tests check that, not the
-//! split). Brokers whose single-active-consumer honours consumer priorities (RabbitMQ 4)
-//! would let each instance claim "home" partitions with `x-priority`; not done here.
+//! ## Fair share of the partitions
+//!
+//! RabbitMQ 3.x makes the *first* subscriber of a single-active-consumer queue its
+//! active consumer and keeps it while it stays connected, and only 3.12+ lets consumer
+//! priorities move it. So the instances agree among themselves who consumes what:
+//!
+//! 1. **Membership** ([`membership`]): each instance has an id and its own connection,
+//!    declares an exclusive auto-delete queue bound to the fanout exchange
+//!    `giftgate.members`, and publishes a heartbeat with its id every
+//!    [`AmqpConfig::heartbeat`]. The live members are those heard from within
+//!    [`AmqpConfig::member_timeout`]; a draining instance announces its leave.
+//! 2. **Assignment** ([`assignment`]): a pure function of the live ids, so every
+//!    instance computes the same: bounded rendezvous hashing gives each member ⌊N/M⌋ or
+//!    ⌈N/M⌉ partitions, moving little on a join or a leave; the ingress queue goes to
+//!    the member of highest rendezvous weight for it.
+//! 3. **Consumption** ([`intake`]): an instance consumes exactly what it owns, each
+//!    queue on a channel of its own. A queue it no longer owns is let go of: no more of
+//!    its deliveries are taken, the orders in flight finish and are acked, then the
+//!    channel is closed, which returns the deliveries never started to the head of the
+//!    queue. A queue it newly owns is subscribed at once.
+//!
+//! Single-active-consumer stays on every queue as the safety net: a new owner that
+//! subscribes before the old one has let go is a standby until then, and views that
+//! disagree for a moment can at worst leave a partition unconsumed for up to the member
+//! timeout — never consumed twice at once. So each subscriber's orders run one at a time
+//! and in publish order, whichever instance runs them, and a crashed instance's
+//! partitions (and unacked orders) are taken over after the member timeout.
 #![forbid(unsafe_code)]
 
 pub mod assignment;
