@@ -103,9 +103,13 @@ async fn main() -> anyhow::Result<()> {
     }
 
     let report = giftgate_amqp::bench::run(&url, orders, subscribers, rate).await;
+    // Shares are read before any pipeline drains (a drained one's partitions move).
     let mut shares = Vec::new();
+    for pipeline in &pipelines {
+        shares.push(pipeline.share().await);
+    }
     for pipeline in pipelines {
-        shares.push(pipeline.stop().await);
+        pipeline.stop().await;
     }
     let audit = giftgate_actors::service::audit(store.as_ref()).await?;
     billing.stop().await;
@@ -157,17 +161,21 @@ impl Pipeline {
         })
     }
 
-    /// Drains; returns (partitions owned at the end, subscribers whose sessions ran here).
-    async fn stop(self) -> (usize, usize) {
+    /// (partitions owned now, subscribers whose sessions ran here).
+    async fn share(&self) -> (usize, usize) {
         let owned = self
             .amqp
             .assignment()
             .map_or(0, |assignment| assignment.partitions.len());
         let sessions = self.registry.send(ActiveSessions).await.unwrap_or(0);
+        (owned, sessions)
+    }
+
+    /// Drains the AMQP side and stops the session threads.
+    async fn stop(self) {
         self.amqp.shutdown().await;
         for arbiter in &self.arbiters {
             arbiter.stop();
         }
-        (owned, sessions)
     }
 }

@@ -13,9 +13,10 @@
 //! by [`crate::assignment::assign`], and published on a `watch` channel to the intake,
 //! which consumes exactly what it owns.
 //!
-//! The first assignment is published only after [`crate::AmqpConfig::heartbeat`] has
-//! passed since the membership connection came up, so a starting instance does not
-//! briefly claim every partition. Views may disagree for a moment (a heartbeat in flight,
+//! After the membership connection comes up (at start, and after a reconnect, when
+//! members not heard from for the timeout were forgotten) the assignment is published
+//! only once two heartbeat intervals have passed, time enough to hear every live member
+//! again, so a (re)starting instance does not briefly claim every partition. Views may disagree for a moment (a heartbeat in flight,
 //! a member just timed out): two instances may then both subscribe to a partition, which
 //! single-active-consumer turns into one active consumer and one standby, or nobody
 //! consumes it until the views agree (at most the member timeout) — never two consumers
@@ -271,7 +272,7 @@ async fn serve(
         state: MemberState::Alive,
     };
     publish(&channel, config, &alive).await?;
-    let settled_at = Instant::now() + config.heartbeat;
+    let settled_at = Instant::now() + config.heartbeat * 2;
     let mut ticks = tokio::time::interval(config.heartbeat);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

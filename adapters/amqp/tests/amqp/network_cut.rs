@@ -15,14 +15,14 @@ use super::{LONG, assert_applied_once, publish_all};
 use crate::helpers::{EventTap, Publisher, World, purchase, subscriber};
 
 /// Forwards 127.0.0.1:`port` to the local broker until told to cut.
-struct CuttableProxy {
+pub(super) struct CuttableProxy {
     port: u16,
     open: Arc<AtomicBool>,
     cuts: watch::Sender<u64>,
 }
 
 impl CuttableProxy {
-    async fn start() -> CuttableProxy {
+    pub(super) async fn start() -> CuttableProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let port = listener.local_addr().expect("address").port();
         let open = Arc::new(AtomicBool::new(true));
@@ -52,17 +52,17 @@ impl CuttableProxy {
     }
 
     /// The broker URL of `vhost` through the proxy.
-    fn url(&self, vhost: &str) -> String {
+    pub(super) fn url(&self, vhost: &str) -> String {
         format!("amqp://guest:guest@127.0.0.1:{}/{vhost}", self.port)
     }
 
     /// Cuts every connection and refuses new ones until [`CuttableProxy::mend`].
-    fn cut(&self) {
+    pub(super) fn cut(&self) {
         self.open.store(false, Ordering::SeqCst);
         self.cuts.send_modify(|count| *count += 1);
     }
 
-    fn mend(&self) {
+    pub(super) fn mend(&self) {
         self.open.store(true, Ordering::SeqCst);
     }
 }

@@ -11,6 +11,7 @@ use giftgate_actors::actors::registry::ActiveSessions;
 use giftgate_amqp::AmqpConfig;
 use serde_json::Value;
 
+use super::network_cut::CuttableProxy;
 use super::{LONG, assert_applied_once, order_id, publish_all};
 use crate::helpers::{
     BrokerConsumer, EventLog, EventTap, Instance, Publisher, World, purchase, subscriber,
@@ -258,5 +259,63 @@ async fn orders_published_across_a_join_and_a_leave_are_applied_once_each_in_pub
         assert!(log.completions().values().all(|count| *count == 1));
         assert_publish_order(log, subscribers, rounds);
     });
+    world.finish().await;
+}
+
+#[actix_rt::test]
+async fn an_instance_cut_off_from_the_broker_is_presumed_gone_and_its_partitions_taken_over() {
+    let world = World::new().await;
+    let proxy = CuttableProxy::start().await;
+    let config = AmqpConfig {
+        partitions: PARTITIONS,
+        ..world.config()
+    };
+    // The first instance reaches the broker only through the proxy.
+    let (mut first, mut second) = futures::join!(
+        world.instance(AmqpConfig {
+            url: proxy.url(&world.broker.vhost),
+            ..config.clone()
+        }),
+        world.instance(config)
+    );
+    let members = vec![first.id(), second.id()];
+    let shares = settled_ownership(&world, &members).await;
+    assert!(shares.values().all(|share| *share == 4), "{shares:?}");
+
+    let tap = EventTap::start(&world.broker.url).await;
+    let publisher = Publisher::connect(&world.broker.url).await;
+    let ids: Vec<String> = (0..400).map(|i| format!("gone-{i}")).collect();
+    let orders: Vec<Value> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| purchase(id, &subscriber(800 + i % 80)))
+        .collect();
+    publish_all(&publisher, &orders).await;
+    tap.wait_for("some orders done", LONG, |log| {
+        log.completions().len() >= 40
+    })
+    .await;
+
+    // No leave announced: the others notice only by the silence.
+    proxy.cut();
+    let cut_at = Instant::now();
+    let alone = settled_ownership(&world, &members[1..]).await;
+    assert_eq!(alone[&members[1]], usize::from(PARTITIONS));
+    assert!(
+        cut_at.elapsed() >= Duration::from_millis(500),
+        "taken over by the member timeout, not before"
+    );
+    tap.wait_for("every order completed", LONG, |log| {
+        log.completions().len() == ids.len()
+    })
+    .await;
+    tap.with(|log| assert!(log.completions().values().all(|count| *count == 1)));
+    assert_applied_once(&world, &ids).await;
+
+    proxy.mend();
+    let back = settled_ownership(&world, &members).await;
+    assert!(back.values().all(|share| *share == 4), "rejoined: {back:?}");
+    first.shutdown().await;
+    second.shutdown().await;
     world.finish().await;
 }
