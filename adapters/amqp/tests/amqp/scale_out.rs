@@ -313,8 +313,17 @@ async fn an_instance_cut_off_from_the_broker_is_presumed_gone_and_its_partitions
     assert_applied_once(&world, &ids).await;
 
     proxy.mend();
-    let back = settled_ownership(&world, &members).await;
-    assert!(back.values().all(|share| *share == 4), "rejoined: {back:?}");
+    // Back through the proxy (after its reconnect backoff), it rejoins and gets its
+    // share again.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let back = settled_ownership(&world, &members).await;
+        if back.values().all(|share| *share == 4) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never rejoined: {back:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     first.shutdown().await;
     second.shutdown().await;
     world.finish().await;
