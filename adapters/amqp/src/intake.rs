@@ -48,6 +48,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap};
+use std::future::Future;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -331,7 +332,11 @@ async fn run(core: Rc<IntakeCore>, mut stop: watch::Receiver<bool>) {
                 metrics::counter!("giftgate_amqp_reconnects_total", "link" => "intake")
                     .increment(1);
                 tracing::warn!(%error, "order intake lost its broker connection; reconnecting");
-                drop(connection.close(320, "reconnecting".into()).await);
+                connection::close_within(
+                    "connection",
+                    connection.close(320, "reconnecting".into()),
+                )
+                .await;
                 if !pause.after_failure(session, &mut stop).await {
                     break;
                 }
@@ -544,7 +549,7 @@ fn release(drain_timeout: std::time::Duration, slot: Slot, consumed: Consumed) {
                 "release timed out; unacked orders return to the queue"
             );
         }
-        drop(channel.close(200, "released".into()).await);
+        connection::close_within("channel", channel.close(200, "released".into())).await;
         drop(consumer);
         tracing::info!(queue = slot.queue(), "released");
     });
@@ -581,10 +586,10 @@ async fn drain(core: &IntakeCore, channel: &Channel, connection: &Connection, qu
     }
     core.links.intake.store(false, Ordering::SeqCst);
     for consumed in queues.consumed.values() {
-        drop(consumed.channel.close(200, "shutdown".into()).await);
+        connection::close_within("channel", consumed.channel.close(200, "shutdown".into())).await;
     }
-    drop(channel.close(200, "shutdown".into()).await);
-    drop(connection.close(200, "shutdown".into()).await);
+    connection::close_within("channel", channel.close(200, "shutdown".into())).await;
+    connection::close_within("connection", connection.close(200, "shutdown".into())).await;
     tracing::info!("order intake stopped");
 }
 
@@ -743,7 +748,9 @@ impl RunOrder {
             };
             let Some((failure, outage)) = failure else {
                 metrics::counter!("giftgate_amqp_orders_total", "outcome" => "acked").increment(1);
-                if let Err(error) = self.delivery.acker.ack(BasicAckOptions::default()).await {
+                if let Err(error) =
+                    within(self.delivery.acker.ack(BasicAckOptions::default())).await
+                {
                     // The channel is gone: the broker redelivers, the core answers by order_id.
                     tracing::info!(%error, "ack failed; the order will be redelivered");
                 }
@@ -775,7 +782,7 @@ async fn requeue(delivery: &Delivery) {
         requeue: true,
         ..BasicNackOptions::default()
     };
-    if let Err(error) = delivery.acker.nack(options).await {
+    if let Err(error) = within(delivery.acker.nack(options)).await {
         tracing::info!(%error, "nack failed; the broker redelivers the message anyway");
     }
 }
@@ -801,12 +808,26 @@ async fn dead_letter(channel: Channel, delivery: Delivery, error: DeadLetter, _f
     )
     .await;
     if confirmed {
-        if let Err(error) = delivery.acker.ack(BasicAckOptions::default()).await {
+        if let Err(error) = within(delivery.acker.ack(BasicAckOptions::default())).await {
             tracing::info!(%error, "ack of a dead-lettered message failed; it will be redelivered");
         }
     } else {
         tokio::time::sleep(retry::REQUEUE_PAUSE).await;
         requeue(&delivery).await;
+    }
+}
+
+/// A broker round trip (ack, nack, publish, confirm) bounded by
+/// [`connection::BROKER_TIMEOUT`]: on a connection that died under it (a network cut)
+/// lapin may never answer, and an order waiting for it would hold up its subscriber's
+/// chain and every drain. Giving up is safe: the broker redelivers what was not acked.
+async fn within<T>(round_trip: impl Future<Output = Result<T, lapin::Error>>) -> Result<T, String> {
+    match tokio::time::timeout(connection::BROKER_TIMEOUT, round_trip).await {
+        Ok(answer) => answer.map_err(|error| error.to_string()),
+        Err(_) => Err(format!(
+            "no answer from the broker within {:?}",
+            connection::BROKER_TIMEOUT
+        )),
     }
 }
 
@@ -818,17 +839,16 @@ async fn publish_confirmed(
     body: &[u8],
     properties: BasicProperties,
 ) -> bool {
-    let published = channel
-        .basic_publish(
-            exchange.into(),
-            routing_key,
-            BasicPublishOptions::default(),
-            body,
-            properties,
-        )
-        .await;
+    let published = within(channel.basic_publish(
+        exchange.into(),
+        routing_key,
+        BasicPublishOptions::default(),
+        body,
+        properties,
+    ))
+    .await;
     match published {
-        Ok(confirm) => match confirm.await {
+        Ok(confirm) => match within(confirm).await {
             Ok(confirmation) => confirmation.is_ack(),
             Err(error) => {
                 tracing::warn!(%error, exchange, "no publisher confirm");
@@ -869,9 +889,9 @@ async fn repartition(
         .await?;
     actix::spawn(async move {
         let _flight = flight;
-        match confirm.await {
+        match within(confirm).await {
             Ok(confirmation) if confirmation.is_ack() => {
-                if let Err(error) = delivery.acker.ack(BasicAckOptions::default()).await {
+                if let Err(error) = within(delivery.acker.ack(BasicAckOptions::default())).await {
                     tracing::info!(%error, "ack of a re-partitioned order failed; it will be re-published");
                 }
             }

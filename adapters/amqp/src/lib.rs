@@ -178,6 +178,9 @@ pub enum AmqpError {
     /// arguments).
     #[error("broker: {0}")]
     Broker(#[from] lapin::Error),
+    /// The broker could not be reached in time.
+    #[error("broker: {0}")]
+    Connect(#[from] connection::ConnectError),
 }
 
 /// Connection state shared by the actors and the handle (for `/readyz`).
@@ -298,8 +301,16 @@ pub async fn start(
     let channel = connection.create_channel().await?;
     topology::declare(&channel, config.partitions).await?;
     // Closing is best effort: the topology is declared either way.
-    drop(channel.close(200, "topology declared".into()).await);
-    drop(connection.close(200, "topology declared".into()).await);
+    connection::close_within(
+        "setup channel",
+        channel.close(200, "topology declared".into()),
+    )
+    .await;
+    connection::close_within(
+        "setup connection",
+        connection.close(200, "topology declared".into()),
+    )
+    .await;
     tracing::info!(config = ?config, "AMQP topology declared");
 
     let config = Arc::new(config);

@@ -176,14 +176,19 @@ async fn run(
         let session = pause.session_started();
         match serve(&config, &connection, &mut view, &assignment, &mut stop).await {
             Ok(()) => {
-                drop(connection.close(200, "leaving".into()).await);
+                connection::close_within("connection", connection.close(200, "leaving".into()))
+                    .await;
                 break;
             }
             Err(error) => {
                 metrics::counter!("giftgate_amqp_reconnects_total", "link" => "members")
                     .increment(1);
                 tracing::warn!(%error, "membership lost its broker connection; reconnecting");
-                drop(connection.close(320, "reconnecting".into()).await);
+                connection::close_within(
+                    "connection",
+                    connection.close(320, "reconnecting".into()),
+                )
+                .await;
                 if !pause.after_failure(session, &mut stop).await {
                     break;
                 }
@@ -281,8 +286,15 @@ async fn serve(
             changed = stop.changed() => {
                 if changed.is_err() || *stop.borrow() {
                     let leaving = Heartbeat { state: MemberState::Leaving, ..alive.clone() };
-                    publish(&channel, config, &leaving).await?;
-                    drop(channel.close(200, "leaving".into()).await);
+                    let announced = tokio::time::timeout(
+                        connection::BROKER_TIMEOUT,
+                        publish(&channel, config, &leaving),
+                    )
+                    .await;
+                    if !matches!(announced, Ok(Ok(()))) {
+                        tracing::warn!("could not announce the leave; the others will notice by the timeout");
+                    }
+                    connection::close_within("channel", channel.close(200, "leaving".into())).await;
                     return Ok(());
                 }
             }
