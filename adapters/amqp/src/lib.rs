@@ -20,7 +20,9 @@
 //! `giftgate_amqp_orders_total{outcome=acked|requeued|dead_lettered}`,
 //! `giftgate_amqp_events_published_total`, `giftgate_amqp_outbox_retries_total`,
 //! `giftgate_amqp_outbox_parked_total`,
-//! `giftgate_amqp_reconnects_total{link=intake|outbox|members}`.
+//! `giftgate_amqp_reconnects_total{link=intake|outbox|members}`, and in scale-out mode
+//! `giftgate_amqp_members` (live instances as this one sees them) and
+//! `giftgate_amqp_partitions_owned`.
 //!
 //! # Scale-out
 //!

@@ -334,6 +334,8 @@ async fn serve(
                     ingress = next.ingress,
                     "partition assignment changed"
                 );
+                metrics::gauge!("giftgate_amqp_members").set(next.members as f64);
+                metrics::gauge!("giftgate_amqp_partitions_owned").set(next.partitions.len() as f64);
                 *current = Some(next);
                 true
             });
