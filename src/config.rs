@@ -83,6 +83,15 @@ pub struct Settings {
     pub amqp_prefetch: u16,
     /// Order partitions by MSISDN hash for scale-out (extension; 0 = one queue).
     pub amqp_partitions: u16,
+    /// Scale-out member id of this instance (extension; unset = a random one per start).
+    pub amqp_instance_id: Option<String>,
+    /// Milliseconds between scale-out heartbeats (extension).
+    pub amqp_heartbeat_ms: u64,
+    /// Milliseconds of silence after which a scale-out member is presumed gone (extension).
+    pub amqp_member_timeout_ms: u64,
+    /// Unfinished deliveries after which an order is dead-lettered as `delivery_limit`
+    /// (extension; 0 = no limit).
+    pub amqp_delivery_limit: u32,
     /// External content provider URL template with `{id}` (extension; unset = none).
     pub content_provider_url: Option<String>,
     /// Send GSM 03.38 text packed (7-bit) rather than unpacked (extension; per SMSC).
@@ -178,6 +187,10 @@ impl Default for Settings {
             expiry_notice_days: 30,
             amqp_prefetch: 64,
             amqp_partitions: 0,
+            amqp_instance_id: None,
+            amqp_heartbeat_ms: 1_000,
+            amqp_member_timeout_ms: 5_000,
+            amqp_delivery_limit: 10,
             content_provider_url: None,
             smsc_gsm_packed: false,
             smsc_ksc5601: false,

@@ -260,6 +260,10 @@ impl Gateway {
                     giftgate_amqp::AmqpConfig {
                         prefetch: settings.amqp_prefetch.max(1),
                         partitions: settings.amqp_partitions,
+                        instance_id: settings.amqp_instance_id.clone(),
+                        heartbeat: Duration::from_millis(settings.amqp_heartbeat_ms.max(1)),
+                        member_timeout: Duration::from_millis(settings.amqp_member_timeout_ms),
+                        delivery_limit: settings.amqp_delivery_limit,
                         ..giftgate_amqp::AmqpConfig::new(url.clone())
                     },
                     Arc::clone(&ledger),

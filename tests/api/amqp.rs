@@ -135,3 +135,103 @@ async fn orders_arrive_by_amqp_and_answers_go_to_reply_to() {
     app.finish().await;
     rabbitmqctl(&["-q", "delete_vhost", &vhost]);
 }
+
+#[actix_web::test]
+async fn with_partitions_the_gateway_consumes_every_partition_under_its_configured_member_id() {
+    let vhost = format!("gg_api_{}", uuid::Uuid::new_v4().simple());
+    rabbitmqctl(&["-q", "add_vhost", &vhost]);
+    rabbitmqctl(&[
+        "-q",
+        "set_permissions",
+        "-p",
+        &vhost,
+        "guest",
+        ".*",
+        ".*",
+        ".*",
+    ]);
+    let url = format!("amqp://guest:guest@127.0.0.1:5672/{vhost}");
+    let app = TestApp::spawn_with(Backend::Postgres, |s| {
+        s.amqp_url = Some(url.clone());
+        s.amqp_partitions = 4;
+        s.amqp_instance_id = Some("api-node-1".to_owned());
+        s.amqp_heartbeat_ms = 200;
+        s.amqp_member_timeout_ms = 1_000;
+    })
+    .await;
+
+    let connection = Connection::connect(&url, ConnectionProperties::default())
+        .await
+        .unwrap();
+    let channel = connection.create_channel().await.unwrap();
+    let replies = channel
+        .queue_declare(
+            ShortString::from(""),
+            QueueDeclareOptions {
+                exclusive: true,
+                ..Default::default()
+            },
+            FieldTable::default(),
+        )
+        .await
+        .unwrap();
+    let mut consumer = channel
+        .basic_consume(
+            replies.name().clone(),
+            ShortString::from("test"),
+            BasicConsumeOptions {
+                no_ack: true,
+                ..Default::default()
+            },
+            FieldTable::default(),
+        )
+        .await
+        .unwrap();
+    let order = json!({"order_id":"amqp-p-1","type":"purchase","msisdn":"01061620000",
+        "product_id":"book-10000","settlement":{"method":"carrier"}});
+    channel
+        .basic_publish(
+            ShortString::from("giftgate.orders"),
+            ShortString::from("purchase"),
+            BasicPublishOptions::default(),
+            &serde_json::to_vec(&order).unwrap(),
+            BasicProperties::default()
+                .with_delivery_mode(2)
+                .with_reply_to(replies.name().clone()),
+        )
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    let delivery = tokio::time::timeout(Duration::from_secs(20), consumer.next())
+        .await
+        .expect("an answer on reply_to")
+        .unwrap()
+        .unwrap();
+    let answer: Value = serde_json::from_slice(&delivery.data).unwrap();
+    assert_eq!(answer["type"], "order.completed", "{answer}");
+
+    let output = Command::new("rabbitmqctl")
+        .args([
+            "-q",
+            "list_consumers",
+            "-p",
+            &vhost,
+            "--no-table-headers",
+            "consumer_tag",
+        ])
+        .output()
+        .expect("rabbitmqctl runs");
+    let tags = String::from_utf8_lossy(&output.stdout).to_string();
+    for queue in [
+        "giftgate.orders",
+        "giftgate.orders.p0",
+        "giftgate.orders.p3",
+    ] {
+        let tag = format!("giftgate-intake-api-node-1-{queue}\n");
+        assert!(tags.contains(&tag), "{tag:?} in {tags}");
+    }
+    connection.close(0, ShortString::from("bye")).await.unwrap();
+    app.finish().await;
+    rabbitmqctl(&["-q", "delete_vhost", &vhost]);
+}

@@ -8,17 +8,22 @@
 //! ```
 //! Defaults: 20000 orders, 5000 subscribers, unpaced. Needs `rabbitmqctl` (creates and
 //! deletes the vhost) and PostgreSQL at `GIFTGATE_TEST_PG_ADMIN_URL`.
+//!
+//! `BENCH_INSTANCES=2` runs two gateway pipelines (each its own store pool, sessions and
+//! AMQP side, as two processes would have) sharing `BENCH_PARTITIONS` partitions (8 by
+//! default with more than one instance, else none), and prints each one's share.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix::{Actor, Arbiter};
+use actix::{Actor, Addr, Arbiter};
+use giftgate_actors::actors::registry::ActiveSessions;
 use giftgate_actors::actors::{RegistryConfig, SessionRegistry};
 use giftgate_actors::domain::PinCipher;
 use giftgate_actors::ports::{PaymentRail, SystemClock};
 use giftgate_actors::service::{Ledger, PaymentRails, Policy};
-use giftgate_amqp::AmqpConfig;
+use giftgate_amqp::{AmqpConfig, AmqpHandle};
 use giftgate_billing::{BillingConfig, BillingSimulator, OneApiBilling};
 use giftgate_store::testing::TestDatabase;
 
@@ -65,48 +70,60 @@ async fn main() -> anyhow::Result<()> {
     let store = giftgate_store::connect_with(&database.url, &options).await?;
     giftgate_actors::service::catalog::seed_sample_catalog(store.as_ref()).await?;
     let billing = BillingSimulator::start(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
-    let carrier: Arc<dyn PaymentRail> =
-        Arc::new(OneApiBilling::new(BillingConfig::new(billing.base_url()))?);
-    let ledger = Arc::new(Ledger::new(
-        Arc::clone(&store),
-        PaymentRails {
-            carrier,
-            network: None,
-        },
-        Arc::new(SystemClock),
-        PinCipher::from_hex(&"0f".repeat(32))?,
-        Policy::default(),
-    ));
-    let arbiters: Vec<Arbiter> = (0..env("BENCH_SESSION_THREADS", 2))
-        .map(|_| Arbiter::new())
-        .collect();
-    let registry = SessionRegistry::new(
-        Arc::clone(&ledger),
-        RegistryConfig {
-            arbiters: arbiters.iter().map(|a| a.handle()).collect(),
-            ..RegistryConfig::default()
-        },
-    )
-    .start();
+    let instances = env("BENCH_INSTANCES", 1).max(1);
+    let partitions = env("BENCH_PARTITIONS", if instances > 1 { 8 } else { 0 });
     let config = AmqpConfig {
         prefetch: u16::try_from(env("BENCH_PREFETCH", 256)).unwrap_or(u16::MAX),
+        partitions: u16::try_from(partitions).unwrap_or(u16::MAX),
         publish_batch: 500,
         poll_interval: Duration::from_millis(10),
         ..AmqpConfig::new(url.clone())
     };
-    let amqp = giftgate_amqp::start(config, Arc::clone(&ledger), registry).await?;
+    let mut pipelines = Vec::new();
+    for _ in 0..instances {
+        let store = giftgate_store::connect_with(&database.url, &options).await?;
+        let carrier: Arc<dyn PaymentRail> =
+            Arc::new(OneApiBilling::new(BillingConfig::new(billing.base_url()))?);
+        let ledger = Arc::new(Ledger::new(
+            store,
+            PaymentRails {
+                carrier,
+                network: None,
+            },
+            Arc::new(SystemClock),
+            PinCipher::from_hex(&"0f".repeat(32))?,
+            Policy::default(),
+        ));
+        pipelines
+            .push(Pipeline::start(ledger, config.clone(), env("BENCH_SESSION_THREADS", 2)).await?);
+    }
+    if instances > 1 {
+        // Let the membership settle (a heartbeat or two) before the clock starts.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+    }
 
     let report = giftgate_amqp::bench::run(&url, orders, subscribers, rate).await;
-    amqp.shutdown().await;
+    // Shares are read before any pipeline drains (a drained one's partitions move).
+    let mut shares = Vec::new();
+    for pipeline in &pipelines {
+        shares.push(pipeline.share().await);
+    }
+    for pipeline in pipelines {
+        pipeline.stop().await;
+    }
     let audit = giftgate_actors::service::audit(store.as_ref()).await?;
     billing.stop().await;
     database.drop().await;
     rabbitmqctl(&["-q", "delete_vhost", &vhost])?;
-    for arbiter in &arbiters {
-        arbiter.stop();
-    }
     let report = report?;
     println!("{report}");
+    if instances > 1 {
+        for (index, (owned, sessions)) in shares.iter().enumerate() {
+            println!(
+                "instance {index}            {owned} of {partitions} partitions, {sessions} subscribers served"
+            );
+        }
+    }
     println!(
         "audit                 {}",
         if audit.is_clean() {
@@ -116,4 +133,49 @@ async fn main() -> anyhow::Result<()> {
         }
     );
     Ok(())
+}
+
+/// One gateway's order pipeline: sessions on their own threads and the AMQP side.
+struct Pipeline {
+    amqp: AmqpHandle,
+    registry: Addr<SessionRegistry>,
+    arbiters: Vec<Arbiter>,
+}
+
+impl Pipeline {
+    async fn start(ledger: Arc<Ledger>, config: AmqpConfig, threads: u32) -> anyhow::Result<Self> {
+        let arbiters: Vec<Arbiter> = (0..threads).map(|_| Arbiter::new()).collect();
+        let registry = SessionRegistry::new(
+            Arc::clone(&ledger),
+            RegistryConfig {
+                arbiters: arbiters.iter().map(|a| a.handle()).collect(),
+                ..RegistryConfig::default()
+            },
+        )
+        .start();
+        let amqp = giftgate_amqp::start(config, ledger, registry.clone()).await?;
+        Ok(Pipeline {
+            amqp,
+            registry,
+            arbiters,
+        })
+    }
+
+    /// (partitions owned now, subscribers whose sessions ran here).
+    async fn share(&self) -> (usize, usize) {
+        let owned = self
+            .amqp
+            .assignment()
+            .map_or(0, |assignment| assignment.partitions.len());
+        let sessions = self.registry.send(ActiveSessions).await.unwrap_or(0);
+        (owned, sessions)
+    }
+
+    /// Drains the AMQP side and stops the session threads.
+    async fn stop(self) {
+        self.amqp.shutdown().await;
+        for arbiter in &self.arbiters {
+            arbiter.stop();
+        }
+    }
 }

@@ -6,15 +6,46 @@
 //! the actors reconnect with [`crate::retry::reconnect`] and declare the topology again,
 //! which is also how they first connect.
 
+use std::future::Future;
+use std::time::Duration;
+
 use lapin::{Connection, ConnectionProperties};
 use tokio::sync::watch;
 
 use crate::retry;
 
-/// Opens one connection named `name` to `url`.
-pub async fn connect(url: &str, name: &str) -> Result<Connection, lapin::Error> {
+/// Longest a connection handshake, or a channel or connection close, may take: a
+/// half-open TCP connection (a network cut the kernel has not noticed yet) must not hang
+/// a reconnect or a shutdown.
+pub const BROKER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why a connection could not be opened.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConnectError {
+    /// The broker refused or the connection failed.
+    #[error(transparent)]
+    Broker(#[from] lapin::Error),
+    /// The handshake did not finish within [`BROKER_TIMEOUT`].
+    #[error("no answer from the broker within {0:?}")]
+    Timeout(Duration),
+}
+
+/// Opens one connection named `name` to `url`, within [`BROKER_TIMEOUT`].
+pub async fn connect(url: &str, name: &str) -> Result<Connection, ConnectError> {
     let properties = ConnectionProperties::default().with_connection_name(name.into());
-    Connection::connect(url, properties).await
+    match tokio::time::timeout(BROKER_TIMEOUT, Connection::connect(url, properties)).await {
+        Ok(connected) => Ok(connected?),
+        Err(_) => Err(ConnectError::Timeout(BROKER_TIMEOUT)),
+    }
+}
+
+/// Awaits a close (of a channel or a connection) for at most [`BROKER_TIMEOUT`]; the
+/// outcome does not matter to the caller, which is letting go either way.
+pub async fn close_within<T>(what: &'static str, close: impl Future<Output = T>) {
+    if tokio::time::timeout(BROKER_TIMEOUT, close).await.is_err() {
+        tracing::warn!(what, "closing took too long; giving up on it");
+    }
 }
 
 /// Opens a connection, retrying with [`retry::reconnect`] until it succeeds; `None` if

@@ -5,10 +5,21 @@
 //! `x-giftgate-error: <code>: <detail>` and, once the broker confirmed that, acked (a
 //! plain reject could not add the header). A valid order goes to the `SessionRegistry`
 //! as [`Dispatch`]; the delivery is acked only after the session answered, so the effect
-//! — or the `order.failed` outcome — is committed by then. An error answer (store down,
-//! payment outcome unknown) is retried with [`retry::dispatch`] and then nacked with
-//! requeue after [`retry::REQUEUE_PAUSE`]: nothing is dropped, and a redelivered order is
-//! recognised by its `order_id` in the core.
+//! — or the `order.failed` outcome — is committed by then. An outage answer (store down,
+//! payment outcome unknown) is retried with [`retry::dispatch`] and then every
+//! [`retry::OUTAGE_RETRY`] for as long as it lasts, holding the delivery. Any other failure
+//! (the session died handling it, contention) is retried with [`retry::dispatch`] and then
+//! nacked with requeue after [`retry::REQUEUE_PAUSE`]: nothing is dropped, and a
+//! redelivered order is recognised by its `order_id` in the core.
+//!
+//! Delivery limit: quorum queues count the earlier deliveries of a message in
+//! `x-delivery-count`. A delivery whose count reached [`AmqpConfig::delivery_limit`] — an
+//! order that kept crashing or failing its consumers — is dead-lettered with
+//! `x-giftgate-error: delivery_limit: …` before it is even parsed, so a poison order is
+//! never redelivered forever. Done here rather than with the queue argument
+//! `x-delivery-limit`, because changing the arguments of an existing queue fails its
+//! redeclaration (`PRECONDITION_FAILED`); a broker policy may add `delivery-limit` as a
+//! backstop (adapters/amqp/README.md).
 //!
 //! Ordering: deliveries are taken one at a time in delivery order; orders of different
 //! subscribers then run concurrently (bounded by the prefetch), while each subscriber's
@@ -17,13 +28,17 @@
 //! order redelivered after a lost connection waits for its first copy to finish.
 //! Limits: many prefetched orders of one subscriber wait in line and hold prefetch
 //! slots meanwhile (head-of-line blocking, never a deadlock); and an order nacked with
-//! requeue after its retries (a persistent store outage) releases its place, so a later
+//! requeue after its retries (its session kept dying) releases its place, so a later
 //! order of the same subscriber that was already delivered may run before the
 //! redelivered one.
 //!
-//! In scale-out mode the ingress queue is re-partitioned instead (see the crate docs):
-//! valid orders are re-published to the consistent-hash exchange by MSISDN, in delivery
-//! order, and acked after their confirms.
+//! In scale-out mode the intake consumes what the [`crate::membership`] assigns to this
+//! instance, each queue on a channel of its own: the partitions it owns, and the ingress
+//! queue if it owns that, whose valid orders are re-published to the consistent-hash
+//! exchange by MSISDN, in delivery order, and acked after their confirms (see the crate
+//! docs). A queue no longer owned is let go of: no more of its deliveries are taken, its
+//! orders in flight finish and are acked, then its channel is closed so the rest return
+//! to the queue for the new owner.
 //!
 //! The actor owns a run loop that connects (with backoff), declares the topology,
 //! subscribes, consumes until the connection is lost, and starts over. [`Drain`] stops
@@ -33,33 +48,33 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::future::Future;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use actix::prelude::*;
 use futures::StreamExt;
-use futures::stream::{LocalBoxStream, select_all};
 use giftgate_actors::actors::{Dispatch, SessionCommand, SessionRegistry, SessionReply};
 use giftgate_actors::domain::msisdn::Region;
-use giftgate_actors::domain::order::OrderError;
 use giftgate_actors::domain::{Msisdn, Order};
+use giftgate_actors::service::ServiceError;
 use giftgate_actors::service::orders::OrderMeta;
 use lapin::message::Delivery;
 use lapin::options::{
-    BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicPublishOptions, BasicQosOptions,
-    ConfirmSelectOptions,
+    BasicAckOptions, BasicNackOptions, BasicPublishOptions, ConfirmSelectOptions,
 };
-use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
+use lapin::types::{AMQPValue, LongString, ShortString};
 use lapin::{BasicProperties, Channel, Connection};
-use rand::Rng;
 use tokio::sync::{Notify, watch};
 use tracing::Instrument;
 
-use crate::topology::{
-    DEAD_LETTER_EXCHANGE, ERROR_HEADER, MSISDN_HEADER, ORDERS_QUEUE, PARTITION_EXCHANGE,
-    partition_queue,
-};
+mod queues;
+
+use self::queues::{Event, Queues, Role, Slot, assignment_changed, wanted_slots};
+
+use crate::membership::MembershipHandle;
+use crate::topology::{DEAD_LETTER_EXCHANGE, ERROR_HEADER, MSISDN_HEADER, PARTITION_EXCHANGE};
 use crate::{AmqpConfig, Links, connection, retry, topology};
 
 /// Consumes orders; see the module docs.
@@ -68,23 +83,27 @@ pub struct OrderIntake {
     registry: Addr<SessionRegistry>,
     region: Region,
     links: Arc<Links>,
+    membership: Option<MembershipHandle>,
     stop: watch::Sender<bool>,
     finished: watch::Sender<bool>,
 }
 
 impl OrderIntake {
-    /// An intake handing orders to `registry`, reading national numbers in `region`.
+    /// An intake handing orders to `registry`, reading national numbers in `region`;
+    /// in scale-out mode consuming what `membership` assigns.
     pub(crate) fn new(
         config: Arc<AmqpConfig>,
         registry: Addr<SessionRegistry>,
         region: Region,
         links: Arc<Links>,
+        membership: Option<MembershipHandle>,
     ) -> Self {
         OrderIntake {
             config,
             registry,
             region,
             links,
+            membership,
             stop: watch::Sender::new(false),
             finished: watch::Sender::new(false),
         }
@@ -102,6 +121,7 @@ impl Actor for OrderIntake {
             links: Arc::clone(&self.links),
             in_flight: Rc::new(InFlight::default()),
             chains: RefCell::new(HashMap::new()),
+            membership: self.membership.take(),
         });
         let stop = self.stop.subscribe();
         let finished = self.finished.clone();
@@ -134,22 +154,13 @@ impl Handler<Drain> for OrderIntake {
     }
 }
 
-/// What a consumer's deliveries are for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
-    /// Orders to run (the order queue, or a partition queue).
-    Run,
-    /// Scale-out: orders to re-publish to the partitions.
-    Repartition,
-}
-
 /// Why a connection's consumption ended.
 #[derive(Debug, thiserror::Error)]
 enum Interrupted {
     #[error(transparent)]
     Broker(#[from] lapin::Error),
-    #[error("the broker cancelled every consumer")]
-    ConsumersGone,
+    #[error("the broker cancelled the consumer of {0:?}")]
+    ConsumerGone(Slot),
 }
 
 /// Orders handed out and not yet acked or nacked.
@@ -177,6 +188,21 @@ impl InFlight {
 }
 
 struct FlightGuard(Rc<InFlight>);
+
+/// An order's place in the instance's in-flight count and in its queue's.
+struct Flight {
+    _all: FlightGuard,
+    _queue: FlightGuard,
+}
+
+impl Flight {
+    fn enter(core: &IntakeCore, queue: &Rc<InFlight>) -> Flight {
+        Flight {
+            _all: core.in_flight.enter(),
+            _queue: queue.enter(),
+        }
+    }
+}
 
 impl Drop for FlightGuard {
     fn drop(&mut self) {
@@ -225,6 +251,8 @@ struct IntakeCore {
     in_flight: Rc<InFlight>,
     /// The last order handed out per subscriber.
     chains: RefCell<HashMap<Msisdn, Rc<Turn>>>,
+    /// Scale-out: which partitions this instance owns.
+    membership: Option<MembershipHandle>,
 }
 
 async fn run(core: Rc<IntakeCore>, mut stop: watch::Receiver<bool>) {
@@ -243,7 +271,11 @@ async fn run(core: Rc<IntakeCore>, mut stop: watch::Receiver<bool>) {
                 metrics::counter!("giftgate_amqp_reconnects_total", "link" => "intake")
                     .increment(1);
                 tracing::warn!(%error, "order intake lost its broker connection; reconnecting");
-                drop(connection.close(320, "reconnecting".into()).await);
+                connection::close_within(
+                    "connection",
+                    connection.close(320, "reconnecting".into()),
+                )
+                .await;
                 if !pause.after_failure(session, &mut stop).await {
                     break;
                 }
@@ -251,11 +283,17 @@ async fn run(core: Rc<IntakeCore>, mut stop: watch::Receiver<bool>) {
         }
     }
     core.links.intake.store(false, Ordering::SeqCst);
+    if let Some(membership) = &core.membership {
+        membership.leave().await;
+    }
     // Orders still running from a lost connection finish before we report done.
     drop(tokio::time::timeout(core.config.drain_timeout, core.in_flight.idle()).await);
 }
 
 /// Consumes on one connection until it is lost (`Err`) or a drain is asked (`Ok`).
+///
+/// The connection's first channel declares the topology and publishes (dead letters,
+/// re-partitioned orders) with confirms; every queue consumed has a channel of its own.
 async fn serve(
     core: &Rc<IntakeCore>,
     connection: &Connection,
@@ -266,73 +304,46 @@ async fn serve(
     channel
         .confirm_select(ConfirmSelectOptions::default())
         .await?;
-    channel
-        .basic_qos(core.config.prefetch, BasicQosOptions::default())
-        .await?;
-    let consumers = subscribe(&channel, core.config.partitions).await?;
-    let tags: Vec<ShortString> = consumers.iter().map(|(_, tag, _)| tag.clone()).collect();
-    let mut deliveries = select_all(
-        consumers
-            .into_iter()
-            .map(|(role, _, stream)| stream.map(move |delivery| (role, delivery)).boxed_local()),
-    );
+    let mut assignment = core.membership.as_ref().map(MembershipHandle::assignment);
+    let mut queues = Queues::default();
+    let wanted = wanted_slots(core.config.partitions, assignment.as_mut());
+    queues.reconcile(core, connection, &wanted).await?;
     core.links.intake.store(true, Ordering::SeqCst);
-    tracing::info!(queues = tags.len(), "order intake consuming");
+    tracing::info!(queues = ?wanted, "order intake consuming");
     loop {
         tokio::select! {
             biased;
             changed = stop.changed() => {
                 if changed.is_err() || *stop.borrow() {
-                    drain(core, &channel, connection).await;
+                    drain(core, &channel, connection, queues).await;
                     return Ok(());
                 }
             }
-            next = deliveries.next() => match next {
-                Some((role, Ok(delivery))) => accept(core, &channel, role, delivery).await?,
-                Some((_, Err(error))) => return Err(error.into()),
-                None => return Err(Interrupted::ConsumersGone),
+            () = assignment_changed(assignment.as_mut()) => {
+                let wanted = wanted_slots(core.config.partitions, assignment.as_mut());
+                queues.reconcile(core, connection, &wanted).await?;
+            }
+            next = queues.events.next(), if !queues.events.is_empty() => match next {
+                Some(Event::Delivery(slot, in_flight, delivery)) => match *delivery {
+                    Ok(delivery) => accept(core, &channel, slot.role(), &in_flight, delivery).await?,
+                    Err(error) => return Err(error.into()),
+                },
+                // A consumer ended that was not let go of: the broker cancelled it.
+                Some(Event::Ended(slot, generation))
+                    if queues.consumed.get(&slot).is_some_and(|c| c.generation == generation) =>
+                {
+                    return Err(Interrupted::ConsumerGone(slot));
+                }
+                Some(Event::Ended(..)) | None => {}
             }
         }
     }
 }
 
-type Deliveries = LocalBoxStream<'static, Result<Delivery, lapin::Error>>;
-
-/// Subscribes to the order queue, or in scale-out mode to the ingress queue (to
-/// re-partition) and to every partition, starting from a random one.
-async fn subscribe(
-    channel: &Channel,
-    partitions: u16,
-) -> Result<Vec<(Role, ShortString, Deliveries)>, lapin::Error> {
-    let instance = uuid::Uuid::new_v4().simple().to_string();
-    let mut queues = Vec::new();
-    if partitions == 0 {
-        queues.push((Role::Run, ORDERS_QUEUE.to_owned()));
-    } else {
-        queues.push((Role::Repartition, ORDERS_QUEUE.to_owned()));
-        let first = rand::rng().random_range(0..partitions);
-        for offset in 0..partitions {
-            let index = (first + offset) % partitions;
-            queues.push((Role::Run, partition_queue(index)));
-        }
-    }
-    let mut consumers = Vec::with_capacity(queues.len());
-    for (role, queue) in queues {
-        let tag = ShortString::from(format!("giftgate-intake-{instance}-{queue}"));
-        let consumer = channel
-            .basic_consume(
-                queue.as_str().into(),
-                tag.clone(),
-                BasicConsumeOptions::default(),
-                FieldTable::default(),
-            )
-            .await?;
-        consumers.push((role, tag, consumer.boxed_local()));
-    }
-    Ok(consumers)
-}
-
 /// Stops taking deliveries, waits (bounded) for the orders in flight, closes.
+///
+/// In scale-out mode the instance first announces its leave, so the other instances
+/// subscribe to its queues (as standbys) while it finishes its orders.
 ///
 /// There is deliberately no basic.cancel before the close. On a single-active-consumer
 /// quorum queue, basic.cancel activates the standby consumer at once while this one
@@ -341,11 +352,14 @@ async fn subscribe(
 /// orders would run out of order (the handover test caught exactly that). Closing the
 /// channel removes the consumers and returns their unacked deliveries in one step, so
 /// the standby receives them first.
-async fn drain(core: &IntakeCore, channel: &Channel, connection: &Connection) {
+async fn drain(core: &IntakeCore, channel: &Channel, connection: &Connection, queues: Queues) {
     // No delivery is taken any more (the caller stopped polling the consumers); the
     // orders already taken finish first.
     let in_flight = core.in_flight.count.get();
     tracing::info!(in_flight, "order intake draining");
+    if let Some(membership) = &core.membership {
+        membership.leave().await;
+    }
     if tokio::time::timeout(core.config.drain_timeout, core.in_flight.idle())
         .await
         .is_err()
@@ -356,8 +370,11 @@ async fn drain(core: &IntakeCore, channel: &Channel, connection: &Connection) {
         );
     }
     core.links.intake.store(false, Ordering::SeqCst);
-    drop(channel.close(200, "shutdown".into()).await);
-    drop(connection.close(200, "shutdown".into()).await);
+    for consumed in queues.consumed.values() {
+        connection::close_within("channel", consumed.channel.close(200, "shutdown".into())).await;
+    }
+    connection::close_within("channel", channel.close(200, "shutdown".into())).await;
+    connection::close_within("connection", connection.close(200, "shutdown".into())).await;
     tracing::info!("order intake stopped");
 }
 
@@ -366,28 +383,71 @@ async fn accept(
     core: &Rc<IntakeCore>,
     channel: &Channel,
     role: Role,
+    queue_in_flight: &Rc<InFlight>,
     delivery: Delivery,
 ) -> Result<(), lapin::Error> {
+    let flight = Flight::enter(core, queue_in_flight);
+    if let Some(reason) = over_delivery_limit(&delivery, core.config.delivery_limit) {
+        actix::spawn(dead_letter(channel.clone(), delivery, reason, flight));
+        return Ok(());
+    }
     let order = match Order::from_json(&delivery.data, core.region) {
         Ok(order) => order,
         Err(error) => {
-            let flight = core.in_flight.enter();
-            actix::spawn(dead_letter(channel.clone(), delivery, error, flight));
+            let reason = DeadLetter {
+                code: error.code,
+                detail: error.detail,
+            };
+            actix::spawn(dead_letter(channel.clone(), delivery, reason, flight));
             return Ok(());
         }
     };
     match role {
-        Role::Repartition => repartition(core, channel, delivery, &order).await,
+        Role::Repartition => repartition(channel, delivery, &order, flight).await,
         Role::Run => {
-            start_order(core, delivery, order);
+            start_order(core, delivery, order, flight);
             Ok(())
         }
     }
 }
 
+/// Why a message is dead-lettered (`x-giftgate-error: <code>: <detail>`).
+#[derive(Debug)]
+struct DeadLetter {
+    code: &'static str,
+    detail: String,
+}
+
+/// The header in which quorum queues count a message's earlier deliveries.
+const DELIVERY_COUNT_HEADER: &str = "x-delivery-count";
+
+/// `Some` when the broker has delivered this message `limit` times before without it
+/// being finished (its consumers crashed, lost their connection, or gave it back after
+/// failing to run it): it is dead-lettered instead of being run once more.
+fn over_delivery_limit(delivery: &Delivery, limit: u32) -> Option<DeadLetter> {
+    if limit == 0 {
+        return None;
+    }
+    let headers = delivery.properties.headers().as_ref()?;
+    let count = match headers.inner().get(DELIVERY_COUNT_HEADER)? {
+        AMQPValue::LongLongInt(n) => u64::try_from(*n).ok()?,
+        AMQPValue::LongInt(n) => u64::try_from(*n).ok()?,
+        AMQPValue::LongUInt(n) => u64::from(*n),
+        AMQPValue::ShortInt(n) => u64::try_from(*n).ok()?,
+        AMQPValue::ShortUInt(n) => u64::from(*n),
+        AMQPValue::ShortShortInt(n) => u64::try_from(*n).ok()?,
+        AMQPValue::ShortShortUInt(n) => u64::from(*n),
+        _ => return None,
+    };
+    (count >= u64::from(limit)).then(|| DeadLetter {
+        code: "delivery_limit",
+        detail: format!("delivered {} times without finishing", count + 1),
+    })
+}
+
 /// Places the order at the end of its subscriber's chain and runs it when its turn
 /// comes.
-fn start_order(core: &Rc<IntakeCore>, delivery: Delivery, order: Order) {
+fn start_order(core: &Rc<IntakeCore>, delivery: Delivery, order: Order, flight: Flight) {
     let turn = Rc::new(Turn::default());
     let previous = {
         let mut chains = core.chains.borrow_mut();
@@ -422,7 +482,7 @@ fn start_order(core: &Rc<IntakeCore>, delivery: Delivery, order: Order) {
         delivery,
         previous,
         _turn: TurnGuard(turn),
-        _flight: core.in_flight.enter(),
+        _flight: flight,
     };
     actix::spawn(work.run().instrument(span));
 }
@@ -436,7 +496,7 @@ struct RunOrder {
     delivery: Delivery,
     previous: Option<Rc<Turn>>,
     _turn: TurnGuard,
-    _flight: FlightGuard,
+    _flight: Flight,
 }
 
 impl RunOrder {
@@ -462,18 +522,29 @@ impl RunOrder {
                     None
                 }
                 Ok(Ok(SessionReply::Done(_))) => None,
-                Ok(Err(error)) => Some(error.to_string()),
-                Err(error) => Some(error.to_string()),
+                // An outage is everyone's problem: giving the order back would only
+                // count it towards the delivery limit, so it is kept and retried.
+                Ok(Err(error @ (ServiceError::Store(_) | ServiceError::PaymentUnknown(_)))) => {
+                    Some((error.to_string(), true))
+                }
+                Ok(Err(error)) => Some((error.to_string(), false)),
+                // The session died while handling the order (e.g. it panicked).
+                Err(error) => Some((error.to_string(), false)),
             };
-            let Some(failure) = failure else {
+            let Some((failure, outage)) = failure else {
                 metrics::counter!("giftgate_amqp_orders_total", "outcome" => "acked").increment(1);
-                if let Err(error) = self.delivery.acker.ack(BasicAckOptions::default()).await {
+                if let Err(error) =
+                    within(self.delivery.acker.ack(BasicAckOptions::default())).await
+                {
                     // The channel is gone: the broker redelivers, the core answers by order_id.
                     tracing::info!(%error, "ack failed; the order will be redelivered");
                 }
                 return;
             };
-            match schedule.next_delay() {
+            let next = schedule
+                .next_delay()
+                .or(outage.then_some(retry::OUTAGE_RETRY));
+            match next {
                 Some(delay) => {
                     tracing::warn!(%failure, retry_in = ?delay, "order not finished; retrying");
                     tokio::time::sleep(delay).await;
@@ -496,19 +567,14 @@ async fn requeue(delivery: &Delivery) {
         requeue: true,
         ..BasicNackOptions::default()
     };
-    if let Err(error) = delivery.acker.nack(options).await {
+    if let Err(error) = within(delivery.acker.nack(options)).await {
         tracing::info!(%error, "nack failed; the broker redelivers the message anyway");
     }
 }
 
 /// Publishes an invalid message to the dead-letter exchange with its reason, then acks
 /// it; if the broker does not confirm, nacks it with requeue (tried again later).
-async fn dead_letter(
-    channel: Channel,
-    delivery: Delivery,
-    error: OrderError,
-    _flight: FlightGuard,
-) {
+async fn dead_letter(channel: Channel, delivery: Delivery, error: DeadLetter, _flight: Flight) {
     let reason = format!("{}: {}", error.code, error.detail);
     tracing::warn!(code = error.code, routing_key = %delivery.routing_key, "dead-lettering an invalid order");
     metrics::counter!("giftgate_amqp_orders_total", "outcome" => "dead_lettered").increment(1);
@@ -527,12 +593,26 @@ async fn dead_letter(
     )
     .await;
     if confirmed {
-        if let Err(error) = delivery.acker.ack(BasicAckOptions::default()).await {
+        if let Err(error) = within(delivery.acker.ack(BasicAckOptions::default())).await {
             tracing::info!(%error, "ack of a dead-lettered message failed; it will be redelivered");
         }
     } else {
         tokio::time::sleep(retry::REQUEUE_PAUSE).await;
         requeue(&delivery).await;
+    }
+}
+
+/// A broker round trip (ack, nack, publish, confirm) bounded by
+/// [`connection::BROKER_TIMEOUT`]: on a connection that died under it (a network cut)
+/// lapin may never answer, and an order waiting for it would hold up its subscriber's
+/// chain and every drain. Giving up is safe: the broker redelivers what was not acked.
+async fn within<T>(round_trip: impl Future<Output = Result<T, lapin::Error>>) -> Result<T, String> {
+    match tokio::time::timeout(connection::BROKER_TIMEOUT, round_trip).await {
+        Ok(answer) => answer.map_err(|error| error.to_string()),
+        Err(_) => Err(format!(
+            "no answer from the broker within {:?}",
+            connection::BROKER_TIMEOUT
+        )),
     }
 }
 
@@ -544,17 +624,16 @@ async fn publish_confirmed(
     body: &[u8],
     properties: BasicProperties,
 ) -> bool {
-    let published = channel
-        .basic_publish(
-            exchange.into(),
-            routing_key,
-            BasicPublishOptions::default(),
-            body,
-            properties,
-        )
-        .await;
+    let published = within(channel.basic_publish(
+        exchange.into(),
+        routing_key,
+        BasicPublishOptions::default(),
+        body,
+        properties,
+    ))
+    .await;
     match published {
-        Ok(confirm) => match confirm.await {
+        Ok(confirm) => match within(confirm).await {
             Ok(confirmation) => confirmation.is_ack(),
             Err(error) => {
                 tracing::warn!(%error, exchange, "no publisher confirm");
@@ -572,10 +651,10 @@ async fn publish_confirmed(
 /// MSISDN (in delivery order: the publish is sent before the next delivery is taken) and
 /// acks the ingress message once the broker confirmed.
 async fn repartition(
-    core: &Rc<IntakeCore>,
     channel: &Channel,
     delivery: Delivery,
     order: &Order,
+    flight: Flight,
 ) -> Result<(), lapin::Error> {
     let msisdn = order.msisdn.as_str();
     let mut headers = delivery.properties.headers().clone().unwrap_or_default();
@@ -593,12 +672,11 @@ async fn repartition(
             properties,
         )
         .await?;
-    let flight = core.in_flight.enter();
     actix::spawn(async move {
         let _flight = flight;
-        match confirm.await {
+        match within(confirm).await {
             Ok(confirmation) if confirmation.is_ack() => {
-                if let Err(error) = delivery.acker.ack(BasicAckOptions::default()).await {
+                if let Err(error) = within(delivery.acker.ack(BasicAckOptions::default())).await {
                     tracing::info!(%error, "ack of a re-partitioned order failed; it will be re-published");
                 }
             }

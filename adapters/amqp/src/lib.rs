@@ -2,13 +2,16 @@
 //! outbox publisher of events (and replies to `reply_to`), scale-out partitions and the
 //! AMQP benchmark.
 //!
-//! [`start`] declares the topology ([`topology`]), then starts two actors, each owning
-//! its own broker connection and re-establishing it with backoff when it is lost:
+//! [`start`] declares the topology ([`topology`]), then starts two actors (and, in
+//! scale-out mode, the [`membership`]), each owning its own broker connection and
+//! re-establishing it with backoff when it is lost:
 //!
 //! - [`intake::OrderIntake`] consumes orders with a bounded prefetch, dead-letters what is
 //!   not an order (header `x-giftgate-error`), hands each order to its subscriber's
 //!   session through the `SessionRegistry` and acks only after the session answered,
-//!   i.e. after the effect (or the failure) is committed.
+//!   i.e. after the effect (or the failure) is committed. An order delivered
+//!   [`AmqpConfig::delivery_limit`] times without being finished is dead-lettered as
+//!   `delivery_limit`.
 //! - [`publisher::OutboxPublisher`] publishes committed events from the store's outbox
 //!   to `giftgate.events` (and to the order's `reply_to`) with publisher confirms and
 //!   marks them delivered only after their confirms.
@@ -16,41 +19,63 @@
 //! Metrics (through the `metrics` facade the gateway exports to Prometheus):
 //! `giftgate_amqp_orders_total{outcome=acked|requeued|dead_lettered}`,
 //! `giftgate_amqp_events_published_total`, `giftgate_amqp_outbox_retries_total`,
-//! `giftgate_amqp_outbox_parked_total`, `giftgate_amqp_reconnects_total{link=intake|outbox}`.
+//! `giftgate_amqp_outbox_parked_total`,
+//! `giftgate_amqp_reconnects_total{link=intake|outbox|members}`, and in scale-out mode
+//! `giftgate_amqp_members` (live instances as this one sees them) and
+//! `giftgate_amqp_partitions_owned`.
 //!
 //! # Scale-out
 //!
 //! With `partitions = N > 0`, per-subscriber order across instances is kept like this:
 //! publishers still publish to `giftgate.orders` with routing key = order type and no
-//! special header. The ingress queue `giftgate.orders` has single-active-consumer, so one
-//! instance at a time (the active one; the others stand by) *re-partitions*: it parses
-//! each order (dead-lettering invalid ones), re-publishes the original body and
-//! properties to the consistent-hash exchange `giftgate.orders.hash` with routing key =
-//! the order's E.164 MSISDN (also in header `x-msisdn`), and acks the ingress message
-//! after the broker confirmed the re-publish. The exchange spreads MSISDNs over the
-//! partition queues `giftgate.orders.p{i}`, each with single-active-consumer: every
-//! instance subscribes to every partition, the broker makes one consumer per partition
-//! active, and a standby takes over when that consumer's connection goes away. A
-//! re-partitioner that dies after the re-publish but before the ack has the order
-//! re-published again; the duplicate is answered by `order_id` in the core.
+//! special header. The ingress queue `giftgate.orders` has single-active-consumer; its
+//! owner *re-partitions*: it parses each order (dead-lettering invalid ones),
+//! re-publishes the original body and properties to the consistent-hash exchange
+//! `giftgate.orders.hash` with routing key = the order's E.164 MSISDN (also in header
+//! `x-msisdn`), and acks the ingress message after the broker confirmed the re-publish.
+//! The exchange spreads MSISDNs over the partition queues `giftgate.orders.p{i}`, each
+//! with single-active-consumer. A re-partitioner that dies after the re-publish but
+//! before the ack has the order re-published again; the duplicate is answered by
+//! `order_id` in the core.
 //!
 //! The broker cannot derive the MSISDN from the JSON body itself, which is why this is
 //! done in the instance rather than by binding the topic exchange to the hash exchange
 //! directly; doing it this way asks nothing new of publishers.
 //!
-//! Load sharing is the weak point of this design on RabbitMQ 3.x: the broker makes the
-//! *first* subscriber of a partition its active consumer and never moves it while it
-//! stays connected. An instance subscribes to the partitions starting from a random one,
-//! but an instance that connects later (or after a rolling restart) is a standby for
-//! every partition already taken — failover, not throughput. Per-subscriber order and
-//! exactly-once effects hold whichever instance is active (the tests check that, not the
-//! split). Brokers whose single-active-consumer honours consumer priorities (RabbitMQ 4)
-//! would let each instance claim "home" partitions with `x-priority`; not done here.
+//! ## Fair share of the partitions
+//!
+//! RabbitMQ 3.x makes the *first* subscriber of a single-active-consumer queue its
+//! active consumer and keeps it while it stays connected, and only 3.12+ lets consumer
+//! priorities move it. So the instances agree among themselves who consumes what:
+//!
+//! 1. **Membership** ([`membership`]): each instance has an id and its own connection,
+//!    declares an exclusive auto-delete queue bound to the fanout exchange
+//!    `giftgate.members`, and publishes a heartbeat with its id every
+//!    [`AmqpConfig::heartbeat`]. The live members are those heard from within
+//!    [`AmqpConfig::member_timeout`]; a draining instance announces its leave.
+//! 2. **Assignment** ([`assignment`]): a pure function of the live ids, so every
+//!    instance computes the same: bounded rendezvous hashing gives each member ⌊N/M⌋ or
+//!    ⌈N/M⌉ partitions, moving little on a join or a leave; the ingress queue goes to
+//!    the member of highest rendezvous weight for it.
+//! 3. **Consumption** ([`intake`]): an instance consumes exactly what it owns, each
+//!    queue on a channel of its own. A queue it no longer owns is let go of: no more of
+//!    its deliveries are taken, the orders in flight finish and are acked, then the
+//!    channel is closed, which returns the deliveries never started to the head of the
+//!    queue. A queue it newly owns is subscribed at once.
+//!
+//! Single-active-consumer stays on every queue as the safety net: a new owner that
+//! subscribes before the old one has let go is a standby until then, and views that
+//! disagree for a moment can at worst leave a partition unconsumed for up to the member
+//! timeout — never consumed twice at once. So each subscriber's orders run one at a time
+//! and in publish order, whichever instance runs them, and a crashed instance's
+//! partitions (and unacked orders) are taken over after the member timeout.
 #![forbid(unsafe_code)]
 
+pub mod assignment;
 pub mod bench;
 pub mod connection;
 pub mod intake;
+pub mod membership;
 pub mod publisher;
 pub mod retry;
 pub mod topology;
@@ -64,7 +89,11 @@ use actix::{Actor, Addr};
 use giftgate_actors::actors::SessionRegistry;
 use giftgate_actors::service::Ledger;
 
+use tokio::sync::watch;
+
+use crate::assignment::Assignment;
 use crate::intake::{Drain, OrderIntake};
+use crate::membership::MembershipHandle;
 use crate::publisher::{Flush, OutboxPublisher};
 
 /// How giftgate talks to RabbitMQ.
@@ -86,11 +115,26 @@ pub struct AmqpConfig {
     /// Longest a shutdown waits for in-flight orders before closing anyway (they are then
     /// redelivered to another consumer, never lost).
     pub drain_timeout: Duration,
+    /// Scale-out: this instance's member id (see [`membership`]); `None` draws a random
+    /// one at start. Unique per running instance; a stable one (e.g. the pod name) gives
+    /// a restarted instance its old partitions back.
+    pub instance_id: Option<String>,
+    /// Scale-out: how often this instance announces itself to the others.
+    pub heartbeat: Duration,
+    /// Scale-out: how long a member stays in the view after its last heartbeat (how long
+    /// the partitions of a crashed instance wait for a new owner).
+    pub member_timeout: Duration,
+    /// Deliveries of one order (counted by the broker in `x-delivery-count`) after which
+    /// the intake dead-letters it as `delivery_limit` instead of running it again: an
+    /// order that kept crashing or stalling its consumers. 0 = no limit.
+    pub delivery_limit: u32,
 }
 
 impl AmqpConfig {
     /// Defaults around `url`: prefetch 64, no partitions, batches of 200, polled every
-    /// 50 ms, drained within 30 s.
+    /// 50 ms, drained within 30 s, a random instance id, heartbeats every second, members
+    /// forgotten after 5 s of silence, an order dead-lettered when delivered again after 10
+    /// unfinished deliveries.
     pub fn new(url: impl Into<String>) -> Self {
         AmqpConfig {
             url: url.into(),
@@ -99,6 +143,10 @@ impl AmqpConfig {
             publish_batch: 200,
             poll_interval: Duration::from_millis(50),
             drain_timeout: Duration::from_secs(30),
+            instance_id: None,
+            heartbeat: Duration::from_secs(1),
+            member_timeout: Duration::from_secs(5),
+            delivery_limit: 10,
         }
     }
 }
@@ -112,6 +160,10 @@ impl fmt::Debug for AmqpConfig {
             .field("publish_batch", &self.publish_batch)
             .field("poll_interval", &self.poll_interval)
             .field("drain_timeout", &self.drain_timeout)
+            .field("instance_id", &self.instance_id)
+            .field("heartbeat", &self.heartbeat)
+            .field("member_timeout", &self.member_timeout)
+            .field("delivery_limit", &self.delivery_limit)
             .finish()
     }
 }
@@ -128,6 +180,9 @@ pub enum AmqpError {
     /// arguments).
     #[error("broker: {0}")]
     Broker(#[from] lapin::Error),
+    /// The broker could not be reached in time.
+    #[error("broker: {0}")]
+    Connect(#[from] connection::ConnectError),
 }
 
 /// Connection state shared by the actors and the handle (for `/readyz`).
@@ -169,9 +224,25 @@ pub struct AmqpHandle {
     intake: Addr<OrderIntake>,
     publisher: Addr<OutboxPublisher>,
     links: Arc<Links>,
+    assignment: Option<watch::Receiver<Option<Assignment>>>,
+    instance_id: String,
 }
 
 impl AmqpHandle {
+    /// This instance's member id (scale-out; it names its consumers
+    /// `giftgate-intake-<id>-<queue>` in the broker).
+    pub fn instance_id(&self) -> &str {
+        &self.instance_id
+    }
+
+    /// Scale-out: what this instance owns now; `None` without partitions, or before the
+    /// first assignment after joining.
+    pub fn assignment(&self) -> Option<Assignment> {
+        self.assignment
+            .as_ref()
+            .and_then(|assignment| assignment.borrow().clone())
+    }
+
     /// Both the intake's and the publisher's connections are up (for `/readyz`).
     pub fn is_connected(&self) -> bool {
         self.status().is_connected()
@@ -214,21 +285,47 @@ pub async fn start(
     if config.publish_batch == 0 {
         return Err(AmqpError::Config("publish_batch must be at least 1"));
     }
+    let mut config = config;
+    let instance_id = match config.instance_id.take() {
+        Some(id) if id.trim().is_empty() => {
+            return Err(AmqpError::Config("instance_id must not be empty"));
+        }
+        Some(id) => id,
+        None => uuid::Uuid::new_v4().simple().to_string(),
+    };
+    config.instance_id = Some(instance_id.clone());
+    if config.partitions > 0 && config.member_timeout <= config.heartbeat {
+        return Err(AmqpError::Config(
+            "member_timeout must be longer than the heartbeat interval",
+        ));
+    }
     let connection = connection::connect(&config.url, "giftgate-setup").await?;
     let channel = connection.create_channel().await?;
     topology::declare(&channel, config.partitions).await?;
     // Closing is best effort: the topology is declared either way.
-    drop(channel.close(200, "topology declared".into()).await);
-    drop(connection.close(200, "topology declared".into()).await);
+    connection::close_within(
+        "setup channel",
+        channel.close(200, "topology declared".into()),
+    )
+    .await;
+    connection::close_within(
+        "setup connection",
+        connection.close(200, "topology declared".into()),
+    )
+    .await;
     tracing::info!(config = ?config, "AMQP topology declared");
 
     let config = Arc::new(config);
     let links = Arc::new(Links::default());
+    let membership = (config.partitions > 0)
+        .then(|| membership::start(Arc::clone(&config), instance_id.clone()));
+    let assignment = membership.as_ref().map(MembershipHandle::assignment);
     let intake = OrderIntake::new(
         Arc::clone(&config),
         registry,
         ledger.policy.region,
         Arc::clone(&links),
+        membership,
     )
     .start();
     let publisher = OutboxPublisher::new(
@@ -241,6 +338,8 @@ pub async fn start(
         intake,
         publisher,
         links,
+        assignment,
+        instance_id,
     })
 }
 

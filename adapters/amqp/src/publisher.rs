@@ -142,7 +142,11 @@ impl Relay {
                     metrics::counter!("giftgate_amqp_reconnects_total", "link" => "outbox")
                         .increment(1);
                     tracing::warn!(%error, "outbox publisher lost its broker connection; reconnecting");
-                    drop(connection.close(320, "reconnecting".into()).await);
+                    connection::close_within(
+                        "connection",
+                        connection.close(320, "reconnecting".into()),
+                    )
+                    .await;
                     if !pause.after_failure(session, &mut stop).await {
                         break;
                     }
@@ -178,8 +182,9 @@ impl Relay {
             if stopping && published < self.batch_len() {
                 tracing::info!("outbox flushed; publisher stopping");
                 self.links.outbox.store(false, Ordering::SeqCst);
-                drop(channel.close(200, "shutdown".into()).await);
-                drop(connection.close(200, "shutdown".into()).await);
+                connection::close_within("channel", channel.close(200, "shutdown".into())).await;
+                connection::close_within("connection", connection.close(200, "shutdown".into()))
+                    .await;
                 return Ok(());
             }
             if published < self.batch_len() {

@@ -56,6 +56,11 @@ pub fn dispatch() -> RetrySchedule {
     )
 }
 
+/// Between attempts at an order held through an outage (store down, payment outcome
+/// unknown) once [`dispatch`] gave up: such an order is kept, not given back, so an
+/// outage never counts towards the delivery limit.
+pub const OUTAGE_RETRY: Duration = Duration::from_secs(2);
+
 /// Pause before a delivery is nacked with requeue (so a persistently failing order is
 /// not redelivered in a tight loop).
 pub const REQUEUE_PAUSE: Duration = Duration::from_millis(500);

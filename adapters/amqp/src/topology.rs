@@ -16,6 +16,8 @@
 //!
 //! giftgate.orders.dlx (topic) ──"#"──▶ queue giftgate.orders.dead (quorum)
 //! giftgate.events (topic): events from the outbox, routing key = event type
+//! giftgate.members (fanout, partitions = N): scale-out heartbeats, declared with an
+//!                  exclusive queue per instance by crate::membership
 //! ```
 //!
 //! Every queue argument is the same whatever `partitions` an instance runs with, so two

@@ -72,6 +72,46 @@ impl Broker {
     }
 }
 
+/// One consumer as the broker lists it.
+#[derive(Debug, Clone)]
+pub struct BrokerConsumer {
+    pub queue: String,
+    pub tag: String,
+    pub active: bool,
+}
+
+impl Broker {
+    /// The consumers of this vhost (`rabbitmqctl list_consumers`).
+    pub async fn consumers(&self) -> Vec<BrokerConsumer> {
+        let output = tokio::process::Command::new("rabbitmqctl")
+            .args([
+                "-q",
+                "list_consumers",
+                "-p",
+                &self.vhost,
+                "--no-table-headers",
+                "queue_name",
+                "consumer_tag",
+                "active",
+            ])
+            .output()
+            .await
+            .expect("rabbitmqctl runs");
+        assert!(output.status.success());
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| {
+                let mut columns = line.split('\t');
+                Some(BrokerConsumer {
+                    queue: columns.next()?.to_owned(),
+                    tag: columns.next()?.to_owned(),
+                    active: columns.next()? == "true",
+                })
+            })
+            .collect()
+    }
+}
+
 impl Drop for Broker {
     fn drop(&mut self) {
         drop(
@@ -97,6 +137,22 @@ pub struct Instance {
 }
 
 impl Instance {
+    /// The instance's member id (its consumer tags contain it).
+    pub fn id(&self) -> String {
+        self.amqp
+            .as_ref()
+            .map(|amqp| amqp.instance_id().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// How many partitions the instance owns now (0 before its first assignment).
+    pub fn owned(&self) -> usize {
+        self.amqp
+            .as_ref()
+            .and_then(|amqp| amqp.assignment())
+            .map_or(0, |assignment| assignment.partitions.len())
+    }
+
     pub async fn shutdown(&mut self) {
         if let Some(amqp) = self.amqp.take() {
             amqp.shutdown().await;
@@ -106,6 +162,13 @@ impl Instance {
 
 impl World {
     pub async fn new() -> World {
+        // Logs for a failing test: RUST_LOG=giftgate_amqp=info cargo test …
+        drop(
+            tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+                .with_test_writer()
+                .try_init(),
+        );
         let broker = Broker::new();
         let database = TestDatabase::postgres().await;
         let store = giftgate_store::connect(&database.url).await.expect("store");
@@ -126,6 +189,8 @@ impl World {
     pub fn config(&self) -> AmqpConfig {
         AmqpConfig {
             poll_interval: Duration::from_millis(20),
+            heartbeat: Duration::from_millis(200),
+            member_timeout: Duration::from_secs(1),
             ..AmqpConfig::new(self.broker.url.clone())
         }
     }

@@ -3,6 +3,9 @@
 //! ledger audit.
 
 mod helpers;
+mod network_cut;
+mod poison;
+mod scale_out;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -376,7 +379,7 @@ async fn two_instances_on_partitions_apply_each_order_once_and_in_order_per_subs
         prefetch: 8,
         ..world.config()
     };
-    // Started together, so their subscriptions race for the partitions.
+    // Started together: each ends up owning two of the four partitions.
     let (mut first, mut second) =
         futures::join!(world.instance(config.clone()), world.instance(config));
     let tap = EventTap::start(&world.broker.url).await;
@@ -394,18 +397,26 @@ async fn two_instances_on_partitions_apply_each_order_once_and_in_order_per_subs
     }
     publish_all(&publisher, &orders).await;
 
-    // Shut down the instance doing (most of) the work: the broker hands its partitions
-    // (and the re-partitioning) to the other one, mid-run.
+    // Both instances work at once (each owns half the partitions). Shut down the one
+    // doing more: the other takes over its partitions (and maybe the re-partitioning)
+    // mid-run.
     tap.wait_for("a fifth of the orders", LONG, |log| {
         log.completions().len() >= ids.len() / 5
     })
     .await;
-    let busy_first = first.registry.send(ActiveSessions).await.expect("registry")
-        >= second
+    let working = (
+        first.registry.send(ActiveSessions).await.expect("registry"),
+        second
             .registry
             .send(ActiveSessions)
             .await
-            .expect("registry");
+            .expect("registry"),
+    );
+    assert!(
+        working.0 > 0 && working.1 > 0,
+        "both instances consume their partitions at once (sessions: {working:?})"
+    );
+    let busy_first = working.0 >= working.1;
     let (leaving, staying) = if busy_first {
         (&mut first, &mut second)
     } else {
