@@ -14,8 +14,10 @@ use serde_json::json;
 use crate::helpers::{TestApp, eventually, test_settings};
 
 /// Leaves the database exactly as a crash right after the rail charged would: the order
-/// pending, the payment recorded as reserved, the charge done at the carrier.
-async fn crash_after_charge(app: &TestApp, order_id: &str, msisdn: &str) {
+/// pending, the charge done at the carrier, and the payment recorded as reserved when
+/// `payment_stored` (an earlier layout, or an unknown answer on the way) or not at all
+/// (a purchase stores its payment with its outcome).
+async fn crash_after_charge(app: &TestApp, order_id: &str, msisdn: &str, payment_stored: bool) {
     let ledger = &app.gateway().ledger;
     let order = Order::from_value(
         &json!({"order_id": order_id, "type": "purchase", "msisdn": msisdn,
@@ -52,14 +54,16 @@ async fn crash_after_charge(app: &TestApp, order_id: &str, msisdn: &str) {
         state: PaymentState::Initiated,
         created_at: now,
     };
-    ledger
-        .store
-        .commit(Changes {
-            new_payments: vec![payment.clone()],
-            ..Changes::default()
-        })
-        .await
-        .unwrap();
+    if payment_stored {
+        ledger
+            .store
+            .commit(Changes {
+                new_payments: vec![payment.clone()],
+                ..Changes::default()
+            })
+            .await
+            .unwrap();
+    }
     let request = PaymentRequest {
         order_id: order.order_id.clone(),
         payer: payment.msisdn.clone(),
@@ -68,20 +72,22 @@ async fn crash_after_charge(app: &TestApp, order_id: &str, msisdn: &str) {
         description: "crash test".into(),
     };
     let reference = ledger.rails.carrier.reserve(&request).await.unwrap();
-    ledger
-        .store
-        .commit(Changes {
-            payments: vec![PaymentUpdate {
-                order_id: order.order_id.clone(),
-                expected: PaymentState::Initiated,
-                state: PaymentState::Reserved,
-                reference: Some(reference.clone()),
-                refunded: payment.refunded,
-            }],
-            ..Changes::default()
-        })
-        .await
-        .unwrap();
+    if payment_stored {
+        ledger
+            .store
+            .commit(Changes {
+                payments: vec![PaymentUpdate {
+                    order_id: order.order_id.clone(),
+                    expected: PaymentState::Initiated,
+                    state: PaymentState::Reserved,
+                    reference: Some(reference.clone()),
+                    refunded: payment.refunded,
+                }],
+                ..Changes::default()
+            })
+            .await
+            .unwrap();
+    }
     ledger
         .rails
         .carrier
@@ -92,6 +98,15 @@ async fn crash_after_charge(app: &TestApp, order_id: &str, msisdn: &str) {
 
 #[actix_web::test]
 async fn a_crash_between_charge_and_issue_is_completed_on_restart() {
+    crash_between_charge_and_issue(true).await;
+}
+
+#[actix_web::test]
+async fn a_crash_before_the_payment_was_stored_is_completed_though_the_product_was_withdrawn() {
+    crash_between_charge_and_issue(false).await;
+}
+
+async fn crash_between_charge_and_issue(payment_stored: bool) {
     let database = TestDatabase::postgres().await;
     let billing = BillingSimulator::start(SocketAddr::from(([127, 0, 0, 1], 0)))
         .await
@@ -100,7 +115,15 @@ async fn a_crash_between_charge_and_issue_is_completed_on_restart() {
     settings.billing_url = Some(billing.base_url());
 
     let mut first = TestApp::on(settings.clone()).await;
-    crash_after_charge(&first, "crash-1", "01090901111").await;
+    crash_after_charge(&first, "crash-1", "01090901111", payment_stored).await;
+    if !payment_stored {
+        // Taken off sale meanwhile: the charged order is still finished, not refused.
+        let ledger = &first.gateway().ledger;
+        let id = giftgate_actors::domain::ProductId::parse("dept-50000").unwrap();
+        let mut product = ledger.store.product(&id).await.unwrap().unwrap();
+        product.active = false;
+        ledger.save_product(&product).await.unwrap();
+    }
     first.stop_gateway().await;
 
     let restarted = TestApp::on(settings).await;

@@ -1,12 +1,17 @@
 //! Purchase (seed S10–S80): check the order, take payment through its rail, issue the
 //! certificates, notify.
 //!
-//! The payment is a small state machine kept in the store — `reserved → charged` (or
-//! `released` / `declined`; `initiated` when a reservation's outcome is unknown) —
-//! advanced one rail call at a time, each call idempotent on the order. Certificates are issued in the same commit that records the
-//! charge, so there is never a certificate without a confirmed charge; a charge whose
-//! commit was lost (crash) is found again by the idempotent re-charge on resume, so
-//! there is never a confirmed charge without certificates (or a release).
+//! The payment is a small state machine — `initiated → reserved → charged` (or
+//! `released` / `declined`) — advanced one rail call at a time, each call idempotent on
+//! the order (the rail's correlators). It reaches the store with the purchase's end:
+//! inserted as `charged` in the same commit that issues the certificates (or as
+//! `declined` / `released` with the refusal), so a purchase commits twice (the order,
+//! then its outcome); only a rail answer that is unknown stores it earlier, as it
+//! stands. So there is never a certificate without a confirmed charge; and a charge whose
+//! commit was lost (crash) is found again on resume — the stored pending order asks the
+//! rail again with the same correlators, which answer the same reservation and charge —
+//! so there is never a confirmed charge without certificates (or a release). A resumed
+//! order is never refused by the checks of a new one (its money may be under way).
 
 use chrono::{Datelike, Duration, TimeZone, Utc};
 use serde_json::json;
@@ -57,8 +62,10 @@ impl Ledger {
         };
         let rail = self.rails.for_settlement(settlement)?.clone();
 
-        // A new payment is first stored with its reservation (the rail's correlator makes
-        // a repeated reserve after a crash harmless), saving a commit per purchase.
+        // A new payment is stored when the purchase ends (issued with the charge, or
+        // refused) or when a rail's answer is unknown; the rail's correlators make a
+        // repeated reserve and charge after a crash harmless, so a resumed order without
+        // a stored payment simply asks the rail again.
         let stored_payment = if fresh {
             None
         } else {
@@ -67,19 +74,13 @@ impl Ledger {
         let (mut payment, mut stored) = match stored_payment {
             Some(payment) => (payment, true),
             None => {
-                // Checks that may refuse run only before any money moves: a resumed
-                // order with a payment under way is finished, never refused.
-                if let Some(spec) = gift {
-                    self.check_extras(spec).await?;
+                // Checks that may refuse run only on an order recorded just now, before any
+                // money moves: a resumed order may have money under way at the rail (its
+                // reservation is not stored), so it is finished, never refused.
+                if fresh {
+                    self.check_new_purchase(&product, order, settlement, total, gift.as_ref())
+                        .await?;
                 }
-                if !product.active {
-                    return Err(Refusal::new(
-                        "product_unavailable",
-                        format!("{} is not on sale", product.id),
-                    )
-                    .into());
-                }
-                self.check_carrier_cap(order, settlement, total).await?;
                 let payment = Payment {
                     order_id: order.order_id.clone(),
                     msisdn: order.msisdn.clone(),
@@ -108,24 +109,10 @@ impl Ledger {
                             reference: Some(reference),
                             ..payment
                         };
-                        // The payment alone: one statement, no transaction. (The buyer
-                        // became a member when the order was recorded.)
-                        self.commit(Changes {
-                            new_payments: vec![payment.clone()],
-                            ..Changes::default()
-                        })
-                        .await?;
-                        stored = true;
                     }
                     Err(PaymentError::Unknown(detail)) => {
-                        if !stored {
-                            // Keep a record that a reservation may exist at the rail.
-                            self.commit(Changes {
-                                new_payments: vec![payment.clone()],
-                                ..Changes::default()
-                            })
-                            .await?;
-                        }
+                        // Keep a record that a reservation may exist at the rail.
+                        self.keep_payment(&payment, &mut stored).await?;
                         return Err(ServiceError::PaymentUnknown(detail));
                     }
                     Err(error) => return Ok(self.payment_refused(&payment, stored, error)),
@@ -134,11 +121,16 @@ impl Ledger {
                     let reference = payment.reference.clone().unwrap_or_default();
                     match rail.charge(&request, &reference).await {
                         Ok(()) => {
+                            let charged = Charged {
+                                payment: &payment,
+                                stored,
+                            };
                             return self
-                                .issue(order, record, &product, *quantity, &payment, gift.as_ref())
+                                .issue(order, record, &product, *quantity, charged, gift.as_ref())
                                 .await;
                         }
                         Err(PaymentError::Unknown(detail)) => {
+                            self.keep_payment(&payment, &mut stored).await?;
                             return Err(ServiceError::PaymentUnknown(detail));
                         }
                         Err(error) => {
@@ -146,13 +138,14 @@ impl Ledger {
                             match rail.release(&request, &reference).await {
                                 Ok(()) => {}
                                 Err(PaymentError::Unknown(detail)) => {
+                                    self.keep_payment(&payment, &mut stored).await?;
                                     return Err(ServiceError::PaymentUnknown(detail));
                                 }
                                 Err(release_error) => {
                                     tracing::warn!(%release_error, "release after a refused charge failed; the rail lets the reservation lapse");
                                 }
                             }
-                            return Ok(self.payment_refused_after_release(&payment, error));
+                            return Ok(self.payment_refused_after_release(&payment, stored, error));
                         }
                     }
                 }
@@ -160,8 +153,12 @@ impl Ledger {
                     // Charged but the order is still pending: the issue commit was lost.
                     let issued = self.store.certificates_of_order(&order.order_id).await?;
                     if issued.is_empty() {
+                        let charged = Charged {
+                            payment: &payment,
+                            stored,
+                        };
                         return self
-                            .issue(order, record, &product, *quantity, &payment, gift.as_ref())
+                            .issue(order, record, &product, *quantity, charged, gift.as_ref())
                             .await;
                     }
                     return Err(ServiceError::Store(crate::ports::StoreError::Corrupt(
@@ -176,6 +173,43 @@ impl Ledger {
                 }
             }
         }
+    }
+
+    /// The checks a new purchase must pass before any money moves: its gift's extras,
+    /// the product on sale, the subscriber's monthly carrier cap.
+    async fn check_new_purchase(
+        &self,
+        product: &Product,
+        order: &Order,
+        settlement: &Settlement,
+        total: Money,
+        gift: Option<&GiftSpec>,
+    ) -> Result<(), ServiceError> {
+        if let Some(spec) = gift {
+            self.check_extras(spec).await?;
+        }
+        if !product.active {
+            return Err(Refusal::new(
+                "product_unavailable",
+                format!("{} is not on sale", product.id),
+            )
+            .into());
+        }
+        self.check_carrier_cap(order, settlement, total).await
+    }
+
+    /// Stores a payment not stored yet (its outcome at the rail is unknown: recovery and
+    /// the carrier cap must see it). One statement, no transaction.
+    async fn keep_payment(&self, payment: &Payment, stored: &mut bool) -> Result<(), ServiceError> {
+        if !*stored {
+            self.commit(Changes {
+                new_payments: vec![payment.clone()],
+                ..Changes::default()
+            })
+            .await?;
+            *stored = true;
+        }
+        Ok(())
     }
 
     async fn check_carrier_cap(
@@ -272,18 +306,29 @@ impl Ledger {
     fn payment_refused_after_release(
         &self,
         payment: &crate::domain::Payment,
+        stored: bool,
         error: PaymentError,
     ) -> StepOutcome {
         let refusal = refusal_of(error);
-        let changes = Changes {
-            payments: vec![PaymentUpdate {
-                order_id: payment.order_id.clone(),
-                expected: payment.state,
-                state: PaymentState::Released,
-                reference: payment.reference.clone(),
-                refunded: payment.refunded,
-            }],
-            ..Changes::default()
+        let changes = if stored {
+            Changes {
+                payments: vec![PaymentUpdate {
+                    order_id: payment.order_id.clone(),
+                    expected: payment.state,
+                    state: PaymentState::Released,
+                    reference: payment.reference.clone(),
+                    refunded: payment.refunded,
+                }],
+                ..Changes::default()
+            }
+        } else {
+            Changes {
+                new_payments: vec![crate::domain::Payment {
+                    state: PaymentState::Released,
+                    ..payment.clone()
+                }],
+                ..Changes::default()
+            }
         };
         StepOutcome::Refused(refusal, Box::new(changes))
     }
@@ -295,12 +340,12 @@ impl Ledger {
         record: &OrderRecord,
         product: &Product,
         quantity: u32,
-        payment: &crate::domain::Payment,
+        charged: Charged<'_>,
         gift: Option<&GiftSpec>,
     ) -> Result<StepOutcome, ServiceError> {
         for _ in 0..super::MAX_CONFLICT_RETRIES {
             match self
-                .try_issue(order, record, product, quantity, payment, gift)
+                .try_issue(order, record, product, quantity, charged, gift)
                 .await
             {
                 Err(error) if is_conflict(&error) => {
@@ -327,16 +372,22 @@ impl Ledger {
         record: &OrderRecord,
         product: &Product,
         quantity: u32,
-        payment: &crate::domain::Payment,
+        charged: Charged<'_>,
         gift: Option<&GiftSpec>,
     ) -> Result<StepOutcome, ServiceError> {
+        let payment = charged.payment;
         let now = self.now();
         let expires_at = product
             .validity_days
             .map(|days| now + Duration::days(i64::from(days)));
         let gift_id = gift.map(|_| crate::domain::GiftId::generate());
         let mut changes = Changes::default();
-        if payment.state != PaymentState::Charged {
+        if !charged.stored {
+            changes.new_payments.push(Payment {
+                state: PaymentState::Charged,
+                ..payment.clone()
+            });
+        } else if payment.state != PaymentState::Charged {
             changes.payments.push(PaymentUpdate {
                 order_id: payment.order_id.clone(),
                 expected: payment.state,
@@ -429,6 +480,16 @@ impl Ledger {
         self.commit(changes).await?;
         Ok(StepOutcome::Done(outcome))
     }
+}
+
+/// A purchase's payment the rail has just confirmed as charged.
+#[derive(Debug, Clone, Copy)]
+struct Charged<'a> {
+    /// The payment as the purchase knows it (state before the charge).
+    payment: &'a Payment,
+    /// Whether the store already holds it (then it is moved to `charged`; else inserted
+    /// as `charged`, in the commit that issues the certificates).
+    stored: bool,
 }
 
 /// The order.failed reason for a payment error that moved no money.
