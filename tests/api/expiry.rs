@@ -8,7 +8,7 @@ use chrono::Utc;
 use giftgate_actors::domain::{
     CertificateCode, CertificateStatus, OutboxMessage, PinCipher, Region,
 };
-use giftgate_actors::ports::{ManualClock, PaymentRail, Store};
+use giftgate_actors::ports::{Clock, ManualClock, PaymentRail, Store};
 use giftgate_actors::service::orders::OrderMeta;
 use giftgate_actors::service::{Ledger, PaymentRails, Policy, RedeemRequest};
 use giftgate_billing::{BillingConfig, BillingSimulator, OneApiBilling};
@@ -27,19 +27,8 @@ async fn certificates_expire_once_with_their_balance_booked() {
     let billing = BillingSimulator::start(SocketAddr::from(([127, 0, 0, 1], 0)))
         .await
         .unwrap();
-    let carrier: Arc<dyn PaymentRail> =
-        Arc::new(OneApiBilling::new(BillingConfig::new(billing.base_url())).unwrap());
     let clock = Arc::new(ManualClock::new(Utc::now()));
-    let ledger = Ledger::new(
-        Arc::clone(&store),
-        PaymentRails {
-            carrier,
-            network: None,
-        },
-        clock.clone(),
-        PinCipher::from_hex(&"0f".repeat(32)).unwrap(),
-        Policy::default(),
-    );
+    let ledger = ledger_at(&store, billing.base_url(), clock.clone());
     let place = |body: serde_json::Value| {
         let ledger = ledger.clone();
         async move {
@@ -118,6 +107,94 @@ async fn certificates_expire_once_with_their_balance_booked() {
         .filter(|r| matches!(&r.message, OutboxMessage::Event { event, .. } if event.event_type == "certificate.expired"))
         .count();
     assert_eq!(expired_events, 2);
+    billing.stop().await;
+    assert_audit_passes(&database.url).await;
+    database.drop().await;
+}
+
+/// A ledger on `store` with the built-in billing simulator at `billing_url` and `clock`,
+/// as a gateway process would build it.
+fn ledger_at(store: &Arc<dyn Store>, billing_url: String, clock: Arc<ManualClock>) -> Ledger {
+    let carrier: Arc<dyn PaymentRail> =
+        Arc::new(OneApiBilling::new(BillingConfig::new(billing_url)).unwrap());
+    Ledger::new(
+        Arc::clone(store),
+        PaymentRails {
+            carrier,
+            network: None,
+        },
+        clock,
+        PinCipher::from_hex(&"0f".repeat(32)).unwrap(),
+        Policy::default(),
+    )
+}
+
+#[actix_web::test]
+async fn expiry_at_the_boundary_second_and_across_a_restart_happens_once() {
+    let database = TestDatabase::postgres().await;
+    let store: Arc<dyn Store> = giftgate_store::connect(&database.url).await.unwrap();
+    giftgate_actors::service::catalog::seed_sample_catalog(store.as_ref())
+        .await
+        .unwrap();
+    let billing = BillingSimulator::start(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap();
+    let clock = Arc::new(ManualClock::new(Utc::now()));
+    let ledger = ledger_at(&store, billing.base_url(), clock.clone());
+    let order = giftgate_actors::domain::Order::from_value(
+        &json!({"order_id":"b-buy","type":"purchase","msisdn":"01072720000",
+        "product_id":"book-10000","quantity":1,"settlement":{"method":"carrier"}}),
+        Region::KR,
+    )
+    .unwrap();
+    let bought = ledger
+        .place_order(&order, &OrderMeta::default())
+        .await
+        .unwrap();
+    let code = CertificateCode::parse(
+        bought.outcome.unwrap()["certificate_codes"][0]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let expires_at = store
+        .certificate(&code)
+        .await
+        .unwrap()
+        .unwrap()
+        .expires_at
+        .unwrap();
+
+    let set = |at: chrono::DateTime<Utc>| clock.advance(at - Clock::now(clock.as_ref()));
+    // One second before: still valid.
+    set(expires_at - chrono::Duration::seconds(1));
+    assert_eq!(ledger.expire_due_certificates(100).await.unwrap(), 0);
+    // At the boundary second itself it expires, once, whichever process gets there:
+    // this one and a "restarted" one (a new ledger on the same database) race for it.
+    set(expires_at);
+    let restarted = ledger_at(&store, billing.base_url(), clock.clone());
+    let (mine, theirs) = tokio::join!(
+        ledger.expire_due_certificates(100),
+        restarted.expire_due_certificates(100)
+    );
+    assert_eq!(mine.unwrap() + theirs.unwrap(), 1, "expired exactly once");
+    // After the restart the job runs again and finds nothing more to do.
+    set(expires_at + chrono::Duration::days(1));
+    let after_restart = ledger_at(&store, billing.base_url(), clock.clone());
+    assert_eq!(after_restart.expire_due_certificates(100).await.unwrap(), 0);
+
+    let certificate = store.certificate(&code).await.unwrap().unwrap();
+    assert_eq!(certificate.status, CertificateStatus::Expired);
+    let facts = store.audit_facts().await.unwrap();
+    assert_eq!(facts.totals[0].expired, 10_000, "booked once");
+    let expired_events = store
+        .outbox_pending(100)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| matches!(&r.message, OutboxMessage::Event { event, .. } if event.event_type == "certificate.expired"))
+        .count();
+    assert_eq!(expired_events, 1);
     billing.stop().await;
     assert_audit_passes(&database.url).await;
     database.drop().await;
