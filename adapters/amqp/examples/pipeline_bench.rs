@@ -4,7 +4,7 @@
 //! [`giftgate_amqp::bench::run`].
 //!
 //! ```text
-//! cargo run --release -p giftgate-amqp --example bench -- [orders] [subscribers] [rate]
+//! cargo run --release -p giftgate-amqp --example pipeline_bench -- [orders] [subscribers] [rate]
 //! ```
 //! Defaults: 20000 orders, 5000 subscribers, unpaced. Needs `rabbitmqctl` (creates and
 //! deletes the vhost) and PostgreSQL at `GIFTGATE_TEST_PG_ADMIN_URL`.
