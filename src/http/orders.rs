@@ -70,12 +70,11 @@ pub async fn submit_order(
 }
 
 async fn check_references(state: &AppState, order: &Order) -> Result<(), ApiError> {
-    let store = &state.ledger.store;
     let spec = match &order.kind {
         OrderKind::Purchase {
             product_id, gift, ..
         } => {
-            if store.product(product_id).await?.is_none() {
+            if state.ledger.product(product_id).await?.is_none() {
                 return Err(ApiError::new(
                     actix_web::http::StatusCode::NOT_FOUND,
                     "unknown_product",

@@ -160,15 +160,23 @@ impl Ledger {
         &self,
         id: &crate::domain::ProductId,
     ) -> Result<Product, ServiceError> {
-        if let Some(product) = self.products.get(id) {
-            return Ok(product);
-        }
-        let product = self
-            .store
-            .product(id)
+        self.product(id)
             .await?
-            .ok_or_else(|| Refusal::new("unknown_product", format!("no product {id}")))?;
-        self.products.put(&product);
+            .ok_or_else(|| Refusal::new("unknown_product", format!("no product {id}")).into())
+    }
+
+    /// A product, possibly cached for a moment (see [`ProductCache`]).
+    pub async fn product(
+        &self,
+        id: &crate::domain::ProductId,
+    ) -> Result<Option<Product>, ServiceError> {
+        if let Some(product) = self.products.get(id) {
+            return Ok(Some(product));
+        }
+        let product = self.store.product(id).await?;
+        if let Some(product) = &product {
+            self.products.put(product);
+        }
         Ok(product)
     }
 
