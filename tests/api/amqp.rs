@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use lapin::options::{BasicConsumeOptions, BasicPublishOptions, QueueDeclareOptions};
 use lapin::types::{AMQPValue, FieldTable, ShortString};
-use lapin::{BasicProperties, Connection, ConnectionProperties};
+use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, Consumer, Queue};
 use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestApp};
@@ -41,33 +41,7 @@ async fn orders_arrive_by_amqp_and_answers_go_to_reply_to() {
     assert_eq!(status, 200, "{ready}");
     assert_eq!(ready["checks"]["broker"], "ok");
 
-    let connection = Connection::connect(&url, ConnectionProperties::default())
-        .await
-        .unwrap();
-    let channel = connection.create_channel().await.unwrap();
-    let replies = channel
-        .queue_declare(
-            ShortString::from(""),
-            QueueDeclareOptions {
-                exclusive: true,
-                ..Default::default()
-            },
-            FieldTable::default(),
-        )
-        .await
-        .unwrap();
-    let mut consumer = channel
-        .basic_consume(
-            replies.name().clone(),
-            ShortString::from("test"),
-            BasicConsumeOptions {
-                no_ack: true,
-                ..Default::default()
-            },
-            FieldTable::default(),
-        )
-        .await
-        .unwrap();
+    let (connection, channel, replies, mut consumer) = reply_queue(&url).await;
     let publish = |body: Vec<u8>, routing_key: &'static str, reply: bool| {
         let channel = channel.clone();
         let reply_to = replies.name().clone();
@@ -160,33 +134,7 @@ async fn with_partitions_the_gateway_consumes_every_partition_under_its_configur
     })
     .await;
 
-    let connection = Connection::connect(&url, ConnectionProperties::default())
-        .await
-        .unwrap();
-    let channel = connection.create_channel().await.unwrap();
-    let replies = channel
-        .queue_declare(
-            ShortString::from(""),
-            QueueDeclareOptions {
-                exclusive: true,
-                ..Default::default()
-            },
-            FieldTable::default(),
-        )
-        .await
-        .unwrap();
-    let mut consumer = channel
-        .basic_consume(
-            replies.name().clone(),
-            ShortString::from("test"),
-            BasicConsumeOptions {
-                no_ack: true,
-                ..Default::default()
-            },
-            FieldTable::default(),
-        )
-        .await
-        .unwrap();
+    let (connection, channel, replies, mut consumer) = reply_queue(&url).await;
     let order = json!({"order_id":"amqp-p-1","type":"purchase","msisdn":"01061620000",
         "product_id":"book-10000","settlement":{"method":"carrier"}});
     channel
@@ -234,4 +182,37 @@ async fn with_partitions_the_gateway_consumes_every_partition_under_its_configur
     connection.close(0, ShortString::from("bye")).await.unwrap();
     app.finish().await;
     rabbitmqctl(&["-q", "delete_vhost", &vhost]);
+}
+
+/// A test client's connection, its channel, an exclusive reply queue and a consumer of
+/// that queue (no acks), as a publisher that wants `reply_to` answers holds them.
+async fn reply_queue(url: &str) -> (Connection, Channel, Queue, Consumer) {
+    let connection = Connection::connect(url, ConnectionProperties::default())
+        .await
+        .unwrap();
+    let channel = connection.create_channel().await.unwrap();
+    let replies = channel
+        .queue_declare(
+            ShortString::from(""),
+            QueueDeclareOptions {
+                exclusive: true,
+                ..Default::default()
+            },
+            FieldTable::default(),
+        )
+        .await
+        .unwrap();
+    let consumer = channel
+        .basic_consume(
+            replies.name().clone(),
+            ShortString::from("test"),
+            BasicConsumeOptions {
+                no_ack: true,
+                ..Default::default()
+            },
+            FieldTable::default(),
+        )
+        .await
+        .unwrap();
+    (connection, channel, replies, consumer)
 }

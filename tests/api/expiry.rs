@@ -28,7 +28,7 @@ async fn certificates_expire_once_with_their_balance_booked() {
         .await
         .unwrap();
     let clock = Arc::new(ManualClock::new(Utc::now()));
-    let ledger = ledger_at(&store, billing.base_url(), clock.clone());
+    let ledger = ledger_at(&store, billing.base_url(), clock.clone(), Policy::default());
     let place = |body: serde_json::Value| {
         let ledger = ledger.clone();
         async move {
@@ -112,9 +112,14 @@ async fn certificates_expire_once_with_their_balance_booked() {
     database.drop().await;
 }
 
-/// A ledger on `store` with the built-in billing simulator at `billing_url` and `clock`,
-/// as a gateway process would build it.
-fn ledger_at(store: &Arc<dyn Store>, billing_url: String, clock: Arc<ManualClock>) -> Ledger {
+/// A ledger on `store` with the built-in billing simulator at `billing_url`, `clock` and
+/// `policy`, as a gateway process would build it.
+pub(crate) fn ledger_at(
+    store: &Arc<dyn Store>,
+    billing_url: String,
+    clock: Arc<ManualClock>,
+    policy: Policy,
+) -> Ledger {
     let carrier: Arc<dyn PaymentRail> =
         Arc::new(OneApiBilling::new(BillingConfig::new(billing_url)).unwrap());
     Ledger::new(
@@ -125,8 +130,33 @@ fn ledger_at(store: &Arc<dyn Store>, billing_url: String, clock: Arc<ManualClock
         },
         clock,
         PinCipher::from_hex(&"0f".repeat(32)).unwrap(),
-        Policy::default(),
+        policy,
     )
+}
+
+/// Moves the manual clock (forward) to `at`.
+pub(crate) fn set_clock(clock: &ManualClock, at: chrono::DateTime<Utc>) {
+    clock.advance(at - clock.now());
+}
+
+/// Buys one `book-10000` for `msisdn` by carrier billing; answers its code.
+pub(crate) async fn buy_one_book(ledger: &Ledger, order_id: &str, msisdn: &str) -> CertificateCode {
+    let order = giftgate_actors::domain::Order::from_value(
+        &json!({"order_id":order_id,"type":"purchase","msisdn":msisdn,
+        "product_id":"book-10000","quantity":1,"settlement":{"method":"carrier"}}),
+        Region::KR,
+    )
+    .unwrap();
+    let bought = ledger
+        .place_order(&order, &OrderMeta::default())
+        .await
+        .unwrap();
+    CertificateCode::parse(
+        bought.outcome.unwrap()["certificate_codes"][0]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap()
 }
 
 #[actix_web::test]
@@ -140,23 +170,8 @@ async fn expiry_at_the_boundary_second_and_across_a_restart_happens_once() {
         .await
         .unwrap();
     let clock = Arc::new(ManualClock::new(Utc::now()));
-    let ledger = ledger_at(&store, billing.base_url(), clock.clone());
-    let order = giftgate_actors::domain::Order::from_value(
-        &json!({"order_id":"b-buy","type":"purchase","msisdn":"01072720000",
-        "product_id":"book-10000","quantity":1,"settlement":{"method":"carrier"}}),
-        Region::KR,
-    )
-    .unwrap();
-    let bought = ledger
-        .place_order(&order, &OrderMeta::default())
-        .await
-        .unwrap();
-    let code = CertificateCode::parse(
-        bought.outcome.unwrap()["certificate_codes"][0]
-            .as_str()
-            .unwrap(),
-    )
-    .unwrap();
+    let ledger = ledger_at(&store, billing.base_url(), clock.clone(), Policy::default());
+    let code = buy_one_book(&ledger, "b-buy", "01072720000").await;
     let expires_at = store
         .certificate(&code)
         .await
@@ -165,14 +180,14 @@ async fn expiry_at_the_boundary_second_and_across_a_restart_happens_once() {
         .expires_at
         .unwrap();
 
-    let set = |at: chrono::DateTime<Utc>| clock.advance(at - Clock::now(clock.as_ref()));
+    let set = |at| set_clock(&clock, at);
     // One second before: still valid.
     set(expires_at - chrono::Duration::seconds(1));
     assert_eq!(ledger.expire_due_certificates(100).await.unwrap(), 0);
     // At the boundary second itself it expires, once, whichever process gets there:
     // this one and a "restarted" one (a new ledger on the same database) race for it.
     set(expires_at);
-    let restarted = ledger_at(&store, billing.base_url(), clock.clone());
+    let restarted = ledger_at(&store, billing.base_url(), clock.clone(), Policy::default());
     let (mine, theirs) = tokio::join!(
         ledger.expire_due_certificates(100),
         restarted.expire_due_certificates(100)
@@ -180,7 +195,7 @@ async fn expiry_at_the_boundary_second_and_across_a_restart_happens_once() {
     assert_eq!(mine.unwrap() + theirs.unwrap(), 1, "expired exactly once");
     // After the restart the job runs again and finds nothing more to do.
     set(expires_at + chrono::Duration::days(1));
-    let after_restart = ledger_at(&store, billing.base_url(), clock.clone());
+    let after_restart = ledger_at(&store, billing.base_url(), clock.clone(), Policy::default());
     assert_eq!(after_restart.expire_due_certificates(100).await.unwrap(), 0);
 
     let certificate = store.certificate(&code).await.unwrap().unwrap();

@@ -6,20 +6,14 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
-use giftgate_actors::domain::{CertificateCode, Language, OutboxMessage, PinCipher, Region};
-use giftgate_actors::ports::{Clock, ManualClock, PaymentRail, Store};
-use giftgate_actors::service::orders::OrderMeta;
-use giftgate_actors::service::{Ledger, PaymentRails, Policy};
-use giftgate_billing::{BillingConfig, BillingSimulator, OneApiBilling};
+use giftgate_actors::domain::{Language, OutboxMessage};
+use giftgate_actors::ports::{ManualClock, Store};
+use giftgate_actors::service::Policy;
+use giftgate_billing::BillingSimulator;
 use giftgate_store::testing::TestDatabase;
-use serde_json::json;
 
+use crate::expiry::{buy_one_book, ledger_at, set_clock as set};
 use crate::helpers::assert_audit_passes;
-
-/// Moves the manual clock (forward) to `at`.
-fn set(clock: &ManualClock, at: chrono::DateTime<Utc>) {
-    clock.advance(at - clock.now());
-}
 
 /// The texts sent to `to` and the `certificate.expiring` events, in commit order.
 async fn notices(store: &dyn Store, to: &str) -> (Vec<String>, usize) {
@@ -48,40 +42,15 @@ async fn owners_are_told_once_before_expiry(database: TestDatabase) {
     let billing = BillingSimulator::start(SocketAddr::from(([127, 0, 0, 1], 0)))
         .await
         .unwrap();
-    let carrier: Arc<dyn PaymentRail> =
-        Arc::new(OneApiBilling::new(BillingConfig::new(billing.base_url())).unwrap());
     let clock = Arc::new(ManualClock::new(Utc::now()));
-    let ledger = Ledger::new(
-        Arc::clone(&store),
-        PaymentRails {
-            carrier,
-            network: None,
-        },
-        clock.clone(),
-        PinCipher::from_hex(&"0f".repeat(32)).unwrap(),
-        Policy {
-            language: Language::En,
-            max_extension_months: 6,
-            expiry_notice_days: 30,
-            ..Policy::default()
-        },
-    );
-    let order = giftgate_actors::domain::Order::from_value(
-        &json!({"order_id":"n-buy","type":"purchase","msisdn":"01072720000",
-        "product_id":"book-10000","quantity":1,"settlement":{"method":"carrier"}}),
-        Region::KR,
-    )
-    .unwrap();
-    let bought = ledger
-        .place_order(&order, &OrderMeta::default())
-        .await
-        .unwrap();
-    let code = CertificateCode::parse(
-        bought.outcome.unwrap()["certificate_codes"][0]
-            .as_str()
-            .unwrap(),
-    )
-    .unwrap();
+    let policy = Policy {
+        language: Language::En,
+        max_extension_months: 6,
+        expiry_notice_days: 30,
+        ..Policy::default()
+    };
+    let ledger = ledger_at(&store, billing.base_url(), clock.clone(), policy);
+    let code = buy_one_book(&ledger, "n-buy", "01072720000").await;
     let certificate = store.certificate(&code).await.unwrap().unwrap();
     let expires_at = certificate.expires_at.unwrap();
     let owner = certificate.owner.as_str().to_owned();

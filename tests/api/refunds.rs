@@ -59,6 +59,13 @@ async fn history_kinds(app: &TestApp, msisdn: &str, kind: &str) -> Vec<String> {
 /// Lets a certificate's validity run out now (its `expires_at` moved to the present)
 /// and runs the expiry job.
 async fn expire_now(app: &TestApp, code: &str) {
+    backdate_expiry(app, code).await;
+    let ledger = &app.gateway().ledger;
+    assert!(ledger.expire_due_certificates(100).await.unwrap() >= 1);
+}
+
+/// Moves a certificate's expiry a second into the past (the job has not run yet).
+async fn backdate_expiry(app: &TestApp, code: &str) {
     let ledger = &app.gateway().ledger;
     let code = CertificateCode::parse(code).unwrap();
     let certificate = ledger.store.certificate(&code).await.unwrap().unwrap();
@@ -73,7 +80,6 @@ async fn expire_now(app: &TestApp, code: &str) {
         })
         .await
         .unwrap();
-    assert!(ledger.expire_due_certificates(100).await.unwrap() >= 1);
 }
 
 /// Buys one certificate, gifts it and has the transferee accept it; answers the code.
@@ -418,20 +424,7 @@ async fn a_certificate_past_its_validity_is_expired_first_when_its_refund_is_ask
     let app = TestApp::spawn(Backend::Sqlite).await;
     let buyer = "01069695678";
     let code = app.buy("d-buy", buyer, "book-10000", 1).await.remove(0);
-    let ledger = &app.gateway().ledger;
-    let parsed = CertificateCode::parse(&code).unwrap();
-    let certificate = ledger.store.certificate(&parsed).await.unwrap().unwrap();
-    ledger
-        .store
-        .commit(Changes {
-            certificates: vec![Certificate {
-                expires_at: Some(Utc::now() - chrono::Duration::seconds(1)),
-                ..certificate
-            }],
-            ..Changes::default()
-        })
-        .await
-        .unwrap();
+    backdate_expiry(&app, &code).await;
     // The expiry job has not run yet: the refund order expires it, then claims.
     let outcome = app.completed(refund("d-refund", buyer, &code)).await;
     assert_eq!(outcome["basis"], "expired", "{outcome}");
