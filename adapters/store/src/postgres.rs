@@ -5,6 +5,15 @@
 //! version after waiting for a concurrent writer's row lock, so of two racing writers
 //! exactly one updates a row and the other sees zero rows (`Conflict`). The audit reads
 //! one REPEATABLE READ snapshot.
+//!
+//! Connections plan prepared statements once (`plan_cache_mode = force_generic_plan`).
+//! Every statement of the order paths looks rows up by key, where a plan made for the
+//! bound values buys nothing and costs planning on every execution. It also keeps a
+//! guard value out of the planner's view: with `status = 'pending'` visible, PostgreSQL
+//! chose the partial index `orders_pending` (every pending order, in creation order)
+//! for `UPDATE orders … WHERE order_id = $1`, as the smaller index of a young table, and
+//! scanned all of it — under a backlog that one statement cost more than all other
+//! writes together.
 
 use std::str::FromStr;
 
@@ -29,12 +38,14 @@ impl PgStore {
     /// Connects to `url` (`postgres://…` or `postgresql://…`) and applies the migrations
     /// in `migrations/postgres` (concurrent starts are serialized by sqlx's advisory lock).
     pub async fn connect(url: &str, options: &StoreOptions) -> Result<Self, StoreError> {
-        let connect_options = PgConnectOptions::from_str(url).map_err(|error| {
-            other(format!(
-                "invalid PostgreSQL URL {}: {error}",
-                redact_url(url)
-            ))
-        })?;
+        let connect_options = PgConnectOptions::from_str(url)
+            .map_err(|error| {
+                other(format!(
+                    "invalid PostgreSQL URL {}: {error}",
+                    redact_url(url)
+                ))
+            })?
+            .options([("plan_cache_mode", "force_generic_plan")]);
         let pool = PgPoolOptions::new()
             .max_connections(
                 options

@@ -30,8 +30,12 @@ pub(crate) const PENDING_ORDERS: &str = "SELECT order_id, order_type, msisdn, bo
      reason, detail, outcome, reply_to, correlation_id, created_at FROM orders \
      WHERE status = 'pending' AND created_at < $1 ORDER BY created_at, order_id LIMIT $2";
 
+/// Settles a pending order. The guard's status is a parameter (`$7` = `pending`), not a
+/// literal: with a literal the statement matches the predicate of the partial index
+/// `orders_pending`, and PostgreSQL, judging that index smaller, scanned all of it for
+/// `order_id` instead of descending the primary key (see `postgres.rs`).
 pub(crate) const UPDATE_ORDER: &str = "UPDATE orders SET status = $2, reason = $3, detail = $4, \
-     outcome = $5, updated_at = $6 WHERE order_id = $1 AND status = 'pending'";
+     outcome = $5, updated_at = $6 WHERE order_id = $1 AND status = $7";
 
 macro_rules! certificates_where {
     ($tail:literal) => {

@@ -21,9 +21,9 @@ macro_rules! impl_store {
             use chrono::{DateTime, Utc};
             use giftgate_actors::domain::{
                 Certificate, CertificateCode, ContentId, ContentItem, Gift, GiftId, JournalEntry,
-                JournalKind, MessageRecord, Msisdn, OrderId, OrderRecord, OutboxMessage,
-                OutboxRecord, Payment, Product, ProductId, QueuedRefund, Redemption, RefundAccount,
-                SettlementRecord, SettlementRepair,
+                JournalKind, MessageRecord, Msisdn, OrderId, OrderRecord, OrderStatus,
+                OutboxMessage, OutboxRecord, Payment, Product, ProductId, QueuedRefund, Redemption,
+                RefundAccount, SettlementRecord, SettlementRepair,
             };
             use giftgate_actors::ports::{
                 ApiKeyRecord, AuditFacts, Changes, CurrencyTotals, ExpiryNoticeMark, GiftUpdate,
@@ -300,6 +300,7 @@ macro_rules! impl_store {
                     .bind(update.detail.clone())
                     .bind(update.outcome.as_ref().map(|outcome| outcome.to_string()))
                     .bind(now)
+                    .bind(OrderStatus::Pending.as_str())
                     .execute(&mut *conn)
                     .await
                     .map_err(db_error)?;
