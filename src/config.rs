@@ -89,7 +89,7 @@ pub struct Settings {
     pub amqp_heartbeat_ms: u64,
     /// Milliseconds of silence after which a scale-out member is presumed gone (extension).
     pub amqp_member_timeout_ms: u64,
-    /// Unfinished deliveries after which an order is dead-lettered as `delivery_limit`
+    /// Unfinished starts after which an order is dead-lettered as `delivery_limit`
     /// (extension; 0 = no limit).
     pub amqp_delivery_limit: u32,
     /// External content provider URL template with `{id}` (extension; unset = none).

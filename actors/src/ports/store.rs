@@ -347,6 +347,16 @@ pub trait Store: Send + Sync + 'static {
     /// A subscriber's refund bank account.
     async fn refund_account(&self, msisdn: &Msisdn) -> Result<Option<RefundAccount>, StoreError>;
 
+    /// Counts that an intake is starting a redelivered order once more, durably, and
+    /// returns how many redeliveries of it have been started so far (1 the first time).
+    /// An order that keeps being started without finishing is poison; see the AMQP
+    /// intake's delivery limit.
+    async fn count_redelivery(
+        &self,
+        order_id: &OrderId,
+        now: DateTime<Utc>,
+    ) -> Result<u32, StoreError>;
+
     /// Applies a change set atomically (see the module docs).
     async fn commit(&self, changes: Changes) -> Result<(), StoreError>;
 

@@ -12,14 +12,17 @@
 //! nacked with requeue after [`retry::REQUEUE_PAUSE`]: nothing is dropped, and a
 //! redelivered order is recognised by its `order_id` in the core.
 //!
-//! Delivery limit: quorum queues count the earlier deliveries of a message in
-//! `x-delivery-count`. A delivery whose count reached [`AmqpConfig::delivery_limit`] — an
-//! order that kept crashing or failing its consumers — is dead-lettered with
-//! `x-giftgate-error: delivery_limit: …` before it is even parsed, so a poison order is
-//! never redelivered forever. Done here rather than with the queue argument
-//! `x-delivery-limit`, because changing the arguments of an existing queue fails its
-//! redeclaration (`PRECONDITION_FAILED`); a broker policy may add `delivery-limit` as a
-//! backstop (adapters/amqp/README.md).
+//! Delivery limit: when its turn comes, a redelivered order is counted in the store
+//! ([`Store::count_redelivery`]) before it is started again. An order started
+//! [`AmqpConfig::delivery_limit`] times without finishing — one that kept crashing or
+//! failing its consumers — is dead-lettered with `x-giftgate-error: delivery_limit: …`
+//! instead, so a poison order is never redelivered forever. Only starts count: the
+//! broker's own `x-delivery-count` also counts deliveries that were only prefetched when
+//! a connection was lost, so network trouble would have pushed good orders to the dead
+//! letters; and a first delivery (nearly every order) costs no write. Done here rather
+//! than with the queue argument `x-delivery-limit`, because changing the arguments of an
+//! existing queue fails its redeclaration (`PRECONDITION_FAILED`); a broker policy may
+//! add `delivery-limit` as a backstop (adapters/amqp/README.md).
 //!
 //! Ordering: deliveries are taken one at a time in delivery order; orders of different
 //! subscribers then run concurrently (bounded by the prefetch), while each subscriber's
@@ -58,6 +61,7 @@ use futures::StreamExt;
 use giftgate_actors::actors::{Dispatch, SessionCommand, SessionRegistry, SessionReply};
 use giftgate_actors::domain::msisdn::Region;
 use giftgate_actors::domain::{Msisdn, Order};
+use giftgate_actors::ports::Store;
 use giftgate_actors::service::ServiceError;
 use giftgate_actors::service::orders::OrderMeta;
 use lapin::message::Delivery;
@@ -81,6 +85,7 @@ use crate::{AmqpConfig, Links, connection, retry, topology};
 pub struct OrderIntake {
     config: Arc<AmqpConfig>,
     registry: Addr<SessionRegistry>,
+    store: Arc<dyn Store>,
     region: Region,
     links: Arc<Links>,
     membership: Option<MembershipHandle>,
@@ -94,6 +99,7 @@ impl OrderIntake {
     pub(crate) fn new(
         config: Arc<AmqpConfig>,
         registry: Addr<SessionRegistry>,
+        store: Arc<dyn Store>,
         region: Region,
         links: Arc<Links>,
         membership: Option<MembershipHandle>,
@@ -101,6 +107,7 @@ impl OrderIntake {
         OrderIntake {
             config,
             registry,
+            store,
             region,
             links,
             membership,
@@ -117,6 +124,7 @@ impl Actor for OrderIntake {
         let core = Rc::new(IntakeCore {
             config: Arc::clone(&self.config),
             registry: self.registry.clone(),
+            store: Arc::clone(&self.store),
             region: self.region,
             links: Arc::clone(&self.links),
             in_flight: Rc::new(InFlight::default()),
@@ -246,6 +254,8 @@ impl Drop for TurnGuard {
 struct IntakeCore {
     config: Arc<AmqpConfig>,
     registry: Addr<SessionRegistry>,
+    /// Where redeliveries are counted (the delivery limit).
+    store: Arc<dyn Store>,
     region: Region,
     links: Arc<Links>,
     in_flight: Rc<InFlight>,
@@ -387,10 +397,6 @@ async fn accept(
     delivery: Delivery,
 ) -> Result<(), lapin::Error> {
     let flight = Flight::enter(core, queue_in_flight);
-    if let Some(reason) = over_delivery_limit(&delivery, core.config.delivery_limit) {
-        actix::spawn(dead_letter(channel.clone(), delivery, reason, flight));
-        return Ok(());
-    }
     let order = match Order::from_json(&delivery.data, core.region) {
         Ok(order) => order,
         Err(error) => {
@@ -405,7 +411,7 @@ async fn accept(
     match role {
         Role::Repartition => repartition(channel, delivery, &order, flight).await,
         Role::Run => {
-            start_order(core, delivery, order, flight);
+            start_order(core, channel, delivery, order, flight);
             Ok(())
         }
     }
@@ -418,36 +424,15 @@ struct DeadLetter {
     detail: String,
 }
 
-/// The header in which quorum queues count a message's earlier deliveries.
-const DELIVERY_COUNT_HEADER: &str = "x-delivery-count";
-
-/// `Some` when the broker has delivered this message `limit` times before without it
-/// being finished (its consumers crashed, lost their connection, or gave it back after
-/// failing to run it): it is dead-lettered instead of being run once more.
-fn over_delivery_limit(delivery: &Delivery, limit: u32) -> Option<DeadLetter> {
-    if limit == 0 {
-        return None;
-    }
-    let headers = delivery.properties.headers().as_ref()?;
-    let count = match headers.inner().get(DELIVERY_COUNT_HEADER)? {
-        AMQPValue::LongLongInt(n) => u64::try_from(*n).ok()?,
-        AMQPValue::LongInt(n) => u64::try_from(*n).ok()?,
-        AMQPValue::LongUInt(n) => u64::from(*n),
-        AMQPValue::ShortInt(n) => u64::try_from(*n).ok()?,
-        AMQPValue::ShortUInt(n) => u64::from(*n),
-        AMQPValue::ShortShortInt(n) => u64::try_from(*n).ok()?,
-        AMQPValue::ShortShortUInt(n) => u64::from(*n),
-        _ => return None,
-    };
-    (count >= u64::from(limit)).then(|| DeadLetter {
-        code: "delivery_limit",
-        detail: format!("delivered {} times without finishing", count + 1),
-    })
-}
-
 /// Places the order at the end of its subscriber's chain and runs it when its turn
 /// comes.
-fn start_order(core: &Rc<IntakeCore>, delivery: Delivery, order: Order, flight: Flight) {
+fn start_order(
+    core: &Rc<IntakeCore>,
+    channel: &Channel,
+    delivery: Delivery,
+    order: Order,
+    flight: Flight,
+) {
     let turn = Rc::new(Turn::default());
     let previous = {
         let mut chains = core.chains.borrow_mut();
@@ -477,6 +462,9 @@ fn start_order(core: &Rc<IntakeCore>, delivery: Delivery, order: Order, flight: 
     );
     let work = RunOrder {
         registry: core.registry.clone(),
+        store: Arc::clone(&core.store),
+        channel: channel.clone(),
+        delivery_limit: core.config.delivery_limit,
         order,
         meta,
         delivery,
@@ -491,6 +479,10 @@ fn start_order(core: &Rc<IntakeCore>, delivery: Delivery, order: Order, flight: 
 /// in-flight count until it is acked or nacked.
 struct RunOrder {
     registry: Addr<SessionRegistry>,
+    store: Arc<dyn Store>,
+    /// The channel the order came on (dead letters go out on it).
+    channel: Channel,
+    delivery_limit: u32,
     order: Order,
     meta: OrderMeta,
     delivery: Delivery,
@@ -503,6 +495,10 @@ impl RunOrder {
     async fn run(self) {
         if let Some(previous) = &self.previous {
             previous.wait().await;
+        }
+        if let Some(reason) = self.over_delivery_limit().await {
+            dead_letter(self.channel, self.delivery, reason, self._flight).await;
+            return;
         }
         let mut schedule = retry::dispatch();
         loop {
@@ -559,6 +555,33 @@ impl RunOrder {
                 }
             }
         }
+    }
+}
+
+impl RunOrder {
+    /// `Some` when this is a redelivery and the order has now been started
+    /// `delivery_limit` times without finishing: it is dead-lettered instead of being run
+    /// once more. A store that cannot count does not stop the order (running it will meet
+    /// the same outage and hold it).
+    async fn over_delivery_limit(&self) -> Option<DeadLetter> {
+        if !self.delivery.redelivered || self.delivery_limit == 0 {
+            return None;
+        }
+        let started = match self
+            .store
+            .count_redelivery(&self.order.order_id, chrono::Utc::now())
+            .await
+        {
+            Ok(redeliveries) => redeliveries,
+            Err(error) => {
+                tracing::warn!(%error, "could not count a redelivery; running the order");
+                return None;
+            }
+        };
+        (started >= self.delivery_limit).then(|| DeadLetter {
+            code: "delivery_limit",
+            detail: format!("started {started} times without finishing"),
+        })
     }
 }
 

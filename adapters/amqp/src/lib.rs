@@ -9,9 +9,9 @@
 //! - [`intake::OrderIntake`] consumes orders with a bounded prefetch, dead-letters what is
 //!   not an order (header `x-giftgate-error`), hands each order to its subscriber's
 //!   session through the `SessionRegistry` and acks only after the session answered,
-//!   i.e. after the effect (or the failure) is committed. An order delivered
-//!   [`AmqpConfig::delivery_limit`] times without being finished is dead-lettered as
-//!   `delivery_limit`.
+//!   i.e. after the effect (or the failure) is committed. An order started
+//!   [`AmqpConfig::delivery_limit`] times without finishing is dead-lettered as
+//!   `delivery_limit` (redeliveries are counted in the store when they start).
 //! - [`publisher::OutboxPublisher`] publishes committed events from the store's outbox
 //!   to `giftgate.events` (and to the order's `reply_to`) with publisher confirms and
 //!   marks them delivered only after their confirms.
@@ -124,9 +124,10 @@ pub struct AmqpConfig {
     /// Scale-out: how long a member stays in the view after its last heartbeat (how long
     /// the partitions of a crashed instance wait for a new owner).
     pub member_timeout: Duration,
-    /// Deliveries of one order (counted by the broker in `x-delivery-count`) after which
-    /// the intake dead-letters it as `delivery_limit` instead of running it again: an
-    /// order that kept crashing or stalling its consumers. 0 = no limit.
+    /// Starts of one order after which the intake dead-letters it as `delivery_limit`
+    /// instead of running it again: an order that kept crashing or stalling its
+    /// consumers. Redeliveries are counted in the store as they start; deliveries the
+    /// broker took back unstarted (lost connections) do not count. 0 = no limit.
     pub delivery_limit: u32,
 }
 
@@ -323,6 +324,7 @@ pub async fn start(
     let intake = OrderIntake::new(
         Arc::clone(&config),
         registry,
+        Arc::clone(&ledger.store),
         ledger.policy.region,
         Arc::clone(&links),
         membership,

@@ -369,3 +369,8 @@ pub(crate) const UPSERT_REFUND_ACCOUNT: &str = "INSERT INTO refund_accounts \
 
 pub(crate) const REFUND_ACCOUNT: &str =
     "SELECT msisdn, bank, account, holder FROM refund_accounts WHERE msisdn = $1";
+
+/// Counts one more started redelivery of an order and returns the count.
+pub(crate) const COUNT_REDELIVERY: &str = "INSERT INTO intake_attempts (order_id, attempts, \
+     last_at) VALUES ($1, 1, $2) ON CONFLICT (order_id) DO UPDATE SET \
+     attempts = intake_attempts.attempts + 1, last_at = excluded.last_at RETURNING attempts";

@@ -31,7 +31,7 @@ macro_rules! impl_store {
             };
             use sqlx::QueryBuilder;
 
-            use $crate::error::db_error;
+            use $crate::error::{db_error, other};
             use $crate::rows::{
                 ApiKeyRow, CertificateRow, ContentRow, ContentSummaryRow, GiftRow, JournalRow,
                 MessageRow, OrderRow, OutboxRow, PaymentRow, ProductRow, QueuedRefundRow,
@@ -951,6 +951,21 @@ macro_rules! impl_store {
                         .await
                         .map_err(db_error)?
                         .map(RefundAccount::from))
+                }
+
+                async fn count_redelivery(
+                    &self,
+                    order_id: &OrderId,
+                    now: DateTime<Utc>,
+                ) -> Result<u32, StoreError> {
+                    let attempts: i32 = sqlx::query_scalar(sql::COUNT_REDELIVERY)
+                        .bind(order_id.as_str().to_owned())
+                        .bind(now)
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    u32::try_from(attempts)
+                        .map_err(|_| other(format!("negative attempt count for {order_id}")))
                 }
 
                 async fn commit(&self, changes: Changes) -> Result<(), StoreError> {

@@ -45,6 +45,7 @@ conformance!(
     a_refund_is_queued_once_and_paid_once,
     the_audit_accepts_a_queued_refund_paid_and_booked,
     refund_accounts_are_replaced_and_read,
+    redeliveries_are_counted_per_order,
     audit_detects_a_tampered_balance,
     audit_detects_charges_and_certificates_without_each_other,
     ping_answers,
@@ -1390,6 +1391,27 @@ async fn refund_accounts_are_replaced_and_read(ctx: Ctx) {
     ctx.store.set_refund_account(&account, at(2)).await.unwrap();
     assert_eq!(ctx.store.refund_account(&who).await.unwrap(), Some(account));
     assert_eq!(ctx.store.refund_account(&msisdn(2)).await.unwrap(), None);
+}
+
+async fn redeliveries_are_counted_per_order(ctx: Ctx) {
+    let poison = order_id("poison-1");
+    for expected in 1..=3 {
+        assert_eq!(
+            ctx.store
+                .count_redelivery(&poison, at(expected))
+                .await
+                .unwrap(),
+            u32::try_from(expected).unwrap()
+        );
+    }
+    assert_eq!(
+        ctx.store
+            .count_redelivery(&order_id("other-1"), at(4))
+            .await
+            .unwrap(),
+        1,
+        "each order has its own count"
+    );
 }
 
 async fn audit_detects_a_tampered_balance(ctx: Ctx) {

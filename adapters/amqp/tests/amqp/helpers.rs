@@ -197,6 +197,15 @@ impl World {
 
     /// A ledger on its own store connection pool (like another process would have).
     pub async fn ledger(&self) -> Arc<Ledger> {
+        self.ledger_with_rail(|carrier| carrier).await
+    }
+
+    /// Like [`World::ledger`], with the carrier rail passed through `wrap` (to inject a
+    /// fault into a real rail).
+    pub async fn ledger_with_rail(
+        &self,
+        wrap: impl FnOnce(Arc<dyn PaymentRail>) -> Arc<dyn PaymentRail>,
+    ) -> Arc<Ledger> {
         let store = giftgate_store::connect(&self.database.url)
             .await
             .expect("store");
@@ -206,7 +215,7 @@ impl World {
         Arc::new(Ledger::new(
             store,
             PaymentRails {
-                carrier,
+                carrier: wrap(carrier),
                 network: None,
             },
             Arc::new(SystemClock),
@@ -217,7 +226,11 @@ impl World {
 
     /// Starts an instance: ledger, registry and the AMQP side with `config`.
     pub async fn instance(&self, config: AmqpConfig) -> Instance {
-        let ledger = self.ledger().await;
+        self.instance_on(config, self.ledger().await).await
+    }
+
+    /// Starts an instance on `ledger`: a registry and the AMQP side with `config`.
+    pub async fn instance_on(&self, config: AmqpConfig, ledger: Arc<Ledger>) -> Instance {
         let registry = SessionRegistry::new(Arc::clone(&ledger), RegistryConfig::default()).start();
         let amqp = giftgate_amqp::start(config, Arc::clone(&ledger), registry.clone())
             .await
