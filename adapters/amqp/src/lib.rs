@@ -191,6 +191,18 @@ pub enum AmqpError {
 pub(crate) struct Links {
     pub(crate) intake: AtomicBool,
     pub(crate) outbox: AtomicBool,
+    /// Scale-out only: the membership's heartbeat connection (without it the instance
+    /// cannot hear the fleet, and the others soon take its partitions).
+    pub(crate) members: Option<AtomicBool>,
+}
+
+impl Links {
+    /// Records whether the membership's connection is up (scale-out only).
+    pub(crate) fn set_members(&self, up: bool) {
+        if let Some(members) = &self.members {
+            members.store(up, Ordering::SeqCst);
+        }
+    }
 }
 
 /// A cheap, shareable view of the broker links for readiness probes (`/readyz`), valid
@@ -201,21 +213,33 @@ pub struct AmqpStatus {
 }
 
 impl AmqpStatus {
-    /// Both the intake's and the publisher's connections are up.
+    /// The intake's, the publisher's and (in scale-out mode) the membership's
+    /// connections are up.
     pub fn is_connected(&self) -> bool {
         self.check().is_ok()
     }
 
-    /// `Ok` when both links are up; otherwise which one is down.
+    /// `Ok` when every link is up; otherwise which ones are down.
     pub fn check(&self) -> Result<(), String> {
-        match (
-            self.links.intake.load(Ordering::SeqCst),
-            self.links.outbox.load(Ordering::SeqCst),
-        ) {
-            (true, true) => Ok(()),
-            (false, true) => Err("order intake not connected to the broker".to_owned()),
-            (true, false) => Err("outbox publisher not connected to the broker".to_owned()),
-            (false, false) => Err("not connected to the broker".to_owned()),
+        let up = |link: &AtomicBool| link.load(Ordering::SeqCst);
+        let mut down = Vec::new();
+        if !up(&self.links.intake) {
+            down.push("order intake");
+        }
+        if !up(&self.links.outbox) {
+            down.push("outbox publisher");
+        }
+        if self
+            .links
+            .members
+            .as_ref()
+            .is_some_and(|members| !up(members))
+        {
+            down.push("scale-out membership");
+        }
+        match down.as_slice() {
+            [] => Ok(()),
+            links => Err(format!("not connected to the broker: {}", links.join(", "))),
         }
     }
 }
@@ -317,9 +341,12 @@ pub async fn start(
     tracing::info!(config = ?config, "AMQP topology declared");
 
     let config = Arc::new(config);
-    let links = Arc::new(Links::default());
+    let links = Arc::new(Links {
+        members: (config.partitions > 0).then(AtomicBool::default),
+        ..Links::default()
+    });
     let membership = (config.partitions > 0)
-        .then(|| membership::start(Arc::clone(&config), instance_id.clone()));
+        .then(|| membership::start(Arc::clone(&config), instance_id.clone(), Arc::clone(&links)));
     let assignment = membership.as_ref().map(MembershipHandle::assignment);
     let intake = OrderIntake::new(
         Arc::clone(&config),
@@ -347,7 +374,10 @@ pub async fn start(
 
 #[cfg(test)]
 mod tests {
-    use super::AmqpConfig;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use super::{AmqpConfig, AmqpStatus, Links};
 
     #[test]
     fn debug_redacts_the_password() {
@@ -355,5 +385,39 @@ mod tests {
         let shown = format!("{config:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("giftgate:***@broker"), "{shown}");
+    }
+
+    #[test]
+    fn readiness_names_every_link_that_is_down_including_the_membership() {
+        let links = Arc::new(Links {
+            members: Some(AtomicBool::default()),
+            ..Links::default()
+        });
+        let status = AmqpStatus {
+            links: Arc::clone(&links),
+        };
+        assert_eq!(
+            status.check(),
+            Err(
+                "not connected to the broker: order intake, outbox publisher, scale-out membership"
+                    .to_owned()
+            )
+        );
+        links.intake.store(true, Ordering::SeqCst);
+        links.outbox.store(true, Ordering::SeqCst);
+        assert_eq!(
+            status.check(),
+            Err("not connected to the broker: scale-out membership".to_owned())
+        );
+        links.set_members(true);
+        assert!(status.is_connected());
+
+        let single = AmqpStatus {
+            links: Arc::new(Links::default()),
+        };
+        single.links.intake.store(true, Ordering::SeqCst);
+        single.links.outbox.store(true, Ordering::SeqCst);
+        single.links.set_members(false);
+        assert!(single.is_connected(), "no membership without partitions");
     }
 }

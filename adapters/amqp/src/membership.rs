@@ -41,7 +41,7 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use crate::assignment::{Assignment, assignment_of};
-use crate::{AmqpConfig, connection};
+use crate::{AmqpConfig, Links, connection};
 
 /// The fanout exchange heartbeats go through (durable; every instance binds its own
 /// exclusive queue).
@@ -138,7 +138,7 @@ impl MembershipHandle {
 }
 
 /// Starts the membership of instance `me` (on the calling thread's arbiter).
-pub(crate) fn start(config: Arc<AmqpConfig>, me: String) -> MembershipHandle {
+pub(crate) fn start(config: Arc<AmqpConfig>, me: String, links: Arc<Links>) -> MembershipHandle {
     let (assignment_tx, assignment) = watch::channel(None);
     let (stop, stop_rx) = watch::channel(false);
     let (finished_tx, finished) = watch::channel(false);
@@ -150,7 +150,8 @@ pub(crate) fn start(config: Arc<AmqpConfig>, me: String) -> MembershipHandle {
         others: HashMap::new(),
     };
     actix::spawn(async move {
-        run(config, view, assignment_tx, stop_rx).await;
+        run(config, view, assignment_tx, stop_rx, &links).await;
+        links.set_members(false);
         finished_tx.send_replace(true);
     });
     MembershipHandle {
@@ -165,6 +166,7 @@ async fn run(
     mut view: View,
     assignment: watch::Sender<Option<Assignment>>,
     mut stop: watch::Receiver<bool>,
+    links: &Links,
 ) {
     let mut pause = connection::SessionPause::new();
     loop {
@@ -174,13 +176,23 @@ async fn run(
             break;
         };
         let session = pause.session_started();
-        match serve(&config, &connection, &mut view, &assignment, &mut stop).await {
+        match serve(
+            &config,
+            &connection,
+            &mut view,
+            &assignment,
+            &mut stop,
+            links,
+        )
+        .await
+        {
             Ok(()) => {
                 connection::close_within("connection", connection.close(200, "leaving".into()))
                     .await;
                 break;
             }
             Err(error) => {
+                links.set_members(false);
                 metrics::counter!("giftgate_amqp_reconnects_total", "link" => "members")
                     .increment(1);
                 tracing::warn!(%error, "membership lost its broker connection; reconnecting");
@@ -227,6 +239,7 @@ async fn serve(
     view: &mut View,
     assignment: &watch::Sender<Option<Assignment>>,
     stop: &mut watch::Receiver<bool>,
+    links: &Links,
 ) -> Result<(), MembershipError> {
     let channel = connection.create_channel().await?;
     channel
@@ -277,6 +290,7 @@ async fn serve(
         state: MemberState::Alive,
     };
     publish(&channel, config, &alive).await?;
+    links.set_members(true);
     let settled_at = Instant::now() + config.heartbeat * 2;
     let mut ticks = tokio::time::interval(config.heartbeat);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
