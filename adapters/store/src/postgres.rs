@@ -69,6 +69,10 @@ impl PgStore {
         self.pool.close().await;
     }
 
+    /// A purchase's issue and a redemption commit as one statement (see
+    /// `commit_fused` in `store_impl.rs`).
+    const FUSED_COMMITS: bool = true;
+
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
         self.pool
             .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")

@@ -30,13 +30,6 @@ pub(crate) const PENDING_ORDERS: &str = "SELECT order_id, order_type, msisdn, bo
      reason, detail, outcome, reply_to, correlation_id, created_at FROM orders \
      WHERE status = 'pending' AND created_at < $1 ORDER BY created_at, order_id LIMIT $2";
 
-/// Settles a pending order. The guard's status is a parameter (`$7` = `pending`), not a
-/// literal: with a literal the statement matches the predicate of the partial index
-/// `orders_pending`, and PostgreSQL, judging that index smaller, scanned all of it for
-/// `order_id` instead of descending the primary key (see `postgres.rs`).
-pub(crate) const UPDATE_ORDER: &str = "UPDATE orders SET status = $2, reason = $3, detail = $4, \
-     outcome = $5, updated_at = $6 WHERE order_id = $1 AND status = $7";
-
 macro_rules! certificates_where {
     ($tail:literal) => {
         concat!(
@@ -62,10 +55,9 @@ pub(crate) const INSERT_CERTIFICATES: &str = "INSERT INTO certificates (code, pr
      order_id, purchaser, owner, face_minor, balance_minor, currency, status, expires_at, \
      pin_sealed, pin_failures, locked_until, gift_id, issued_at, version) ";
 
-pub(crate) const UPDATE_CERTIFICATE: &str = "UPDATE certificates SET owner = $2, \
-     balance_minor = $3, status = $4, expires_at = $5, pin_sealed = $6, pin_failures = $7, \
-     locked_until = $8, gift_id = $9, version = version + 1 \
-     WHERE code = $1 AND version = $10";
+// The guarded updates of orders and certificates are composed in `store_impl.rs`
+// (`push_update_order`, `push_update_certificate`): they run alone or as the guard of a
+// fused commit.
 
 pub(crate) const CERTIFICATE_EXISTS: &str = "SELECT COUNT(*) FROM certificates WHERE code = $1";
 

@@ -70,6 +70,9 @@ impl SqliteStore {
         self.pool.close().await;
     }
 
+    /// SQLite has no data-modifying CTEs: every change set runs in a transaction.
+    const FUSED_COMMITS: bool = false;
+
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         self.pool
             .begin_with("BEGIN IMMEDIATE")

@@ -24,6 +24,8 @@ conformance!(
     pending_orders_are_listed_oldest_first_before_a_time,
     records_read_back_as_committed,
     a_stale_certificate_version_conflicts_and_writes_nothing,
+    a_guarded_update_with_inserts_applies_all_or_nothing,
+    an_order_settled_with_its_certificates_applies_all_or_nothing,
     of_two_concurrent_commits_of_one_version_exactly_one_wins,
     concurrent_redemptions_never_overspend_even_across_processes,
     a_redemption_key_is_unique_per_merchant,
@@ -260,6 +262,119 @@ fn redemption_changes(
         ],
         ..Changes::default()
     }
+}
+
+/// The shape of a redemption (one guarded certificate update plus inserts), which
+/// PostgreSQL commits as one statement: a failed guard inserts nothing, a failed insert
+/// moves nothing.
+async fn a_guarded_update_with_inserts_applies_all_or_nothing(ctx: Ctx) {
+    let owner = msisdn(1);
+    let issued = issue(&ctx.store, 1, &owner, krw(50_000)).await;
+    ctx.store
+        .commit(redemption_changes(&issued, "r1", "m_1", "k1", krw(10_000)))
+        .await
+        .unwrap();
+    let journal_before = journal_rows(&ctx.store).await;
+    let outbox_before = ctx.store.outbox_pending(100).await.unwrap().len();
+    let unchanged = |store: Arc<dyn Store>| async move {
+        let stored = store.certificate(&code(1)).await.unwrap().unwrap();
+        assert_eq!((stored.balance, stored.version), (krw(40_000), 1));
+        assert_eq!(journal_rows(&store).await, journal_before);
+        assert_eq!(store.outbox_pending(100).await.unwrap().len(), outbox_before);
+    };
+
+    let stale = ctx
+        .store
+        .commit(redemption_changes(&issued, "r2", "m_1", "k2", krw(5_000)))
+        .await;
+    assert!(is_conflict(&stale), "{stale:?}");
+    assert_eq!(ctx.store.redemption("r2").await.unwrap(), None);
+    unchanged(Arc::clone(&ctx.store)).await;
+
+    let current = ctx.store.certificate(&issued.code).await.unwrap().unwrap();
+    let duplicate = ctx
+        .store
+        .commit(redemption_changes(&current, "r1", "m_1", "k3", krw(5_000)))
+        .await;
+    assert!(duplicate.is_err(), "redemption id r1 is taken: {duplicate:?}");
+    unchanged(Arc::clone(&ctx.store)).await;
+
+    let mut ghost = current.clone();
+    ghost.code = code(404);
+    let missing = ctx
+        .store
+        .commit(redemption_changes(&ghost, "r4", "m_1", "k4", krw(1_000)))
+        .await;
+    assert!(is_not_found(&missing), "{missing:?}");
+    unchanged(Arc::clone(&ctx.store)).await;
+
+    ctx.store
+        .commit(redemption_changes(&current, "r5", "m_1", "k5", krw(40_000)))
+        .await
+        .unwrap();
+    let spent = ctx.store.certificate(&issued.code).await.unwrap().unwrap();
+    assert_eq!((spent.balance, spent.status), (krw(0), CertificateStatus::Redeemed));
+    assert!(ctx.store.redemption("r5").await.unwrap().is_some());
+    assert_eq!(journal_rows(&ctx.store).await, journal_before + 1);
+}
+
+/// The shape of a purchase's issue (the pending order settled, its payment, certificates,
+/// journal and events inserted), which PostgreSQL commits as one statement.
+async fn an_order_settled_with_its_certificates_applies_all_or_nothing(ctx: Ctx) {
+    let buyer = msisdn(1);
+    ctx.store
+        .insert_order(&order("ord-p", &buyer))
+        .await
+        .unwrap();
+    let issue_changes = |first: u64| {
+        let certificates: Vec<Certificate> = (first..first + 3)
+            .map(|n| certificate(n, "ord-p", &buyer, krw(10_000)))
+            .collect();
+        Changes {
+            orders: vec![OrderUpdate {
+                order_id: order_id("ord-p"),
+                status: OrderStatus::Completed,
+                reason: None,
+                detail: None,
+                outcome: Some(serde_json::json!({"certificates": 3})),
+            }],
+            new_payments: vec![support::payment(
+                "ord-p",
+                &buyer,
+                krw(30_000),
+                PaymentState::Charged,
+            )],
+            journal: certificates
+                .iter()
+                .map(|c| entry(JournalKind::Issue, c, krw(10_000)))
+                .collect(),
+            new_certificates: certificates,
+            outbox: vec![event("order.completed", &buyer), sms(&buyer, "issued")],
+            ..Changes::default()
+        }
+    };
+
+    // Certificate 1 exists already: the insert fails, so the order stays pending.
+    issue(&ctx.store, 1, &msisdn(9), krw(10_000)).await;
+    let journal_before = journal_rows(&ctx.store).await;
+    let taken = ctx.store.commit(issue_changes(1)).await;
+    assert!(taken.is_err(), "certificate 1 is taken: {taken:?}");
+    let stored = ctx.store.order(&order_id("ord-p")).await.unwrap().unwrap();
+    assert_eq!(stored.status, OrderStatus::Pending);
+    assert_eq!(ctx.store.payment(&order_id("ord-p")).await.unwrap(), None);
+    assert_eq!(journal_rows(&ctx.store).await, journal_before);
+
+    ctx.store.commit(issue_changes(11)).await.unwrap();
+    let stored = ctx.store.order(&order_id("ord-p")).await.unwrap().unwrap();
+    assert_eq!(stored.status, OrderStatus::Completed);
+    assert!(ctx.store.certificate(&code(13)).await.unwrap().is_some());
+    assert_eq!(journal_rows(&ctx.store).await, journal_before + 3);
+
+    // Settled once: a second settling is a conflict and inserts nothing.
+    let again = ctx.store.commit(issue_changes(21)).await;
+    assert!(is_conflict(&again), "{again:?}");
+    assert!(ctx.store.certificate(&code(21)).await.unwrap().is_none());
+    assert_eq!(journal_rows(&ctx.store).await, journal_before + 3);
 }
 
 async fn a_stale_certificate_version_conflicts_and_writes_nothing(ctx: Ctx) {
