@@ -67,7 +67,7 @@ pub async fn run(mut settings: Settings, args: BenchArgs) -> anyhow::Result<Exit
         if !database.starts_with("postgres") {
             bail!("--pgbench needs a PostgreSQL GIFTGATE_DATABASE_URL");
         }
-        let tps = super::pgbench::tps(&database, 15).await?;
+        let tps = giftgate_store::pgbench::tps(&database, 15).await?;
         println!("pgbench -c 8 -j 2 -T 15: {tps:.0} tps");
         println!(
             "ratios: purchases/s = {:.2} x pgbench (target >= 0.3); redemptions/s = {:.2} x pgbench (target >= 0.6)",

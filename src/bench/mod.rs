@@ -3,6 +3,5 @@
 pub mod delivery;
 pub mod http;
 pub mod latency;
-pub mod pgbench;
 pub mod protocols;
 pub mod reconcile;

@@ -18,10 +18,10 @@ use anyhow::{Context, bail};
 use chrono::{Duration, NaiveDate};
 use giftgate_actors::domain::{Currency, Money, Rail, SettlementKind, SettlementRecord};
 
-use super::pgbench::{run, with_database};
 use crate::cli::ReconcileArgs;
 use crate::config::Settings;
 use crate::settlement::{csv_file, day_bounds};
+use giftgate_store::pgbench::{run, with_database};
 
 /// Seconds of the day the generated charges are spread over (refunds follow a minute
 /// later, still the same day).

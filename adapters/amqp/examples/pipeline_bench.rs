@@ -7,7 +7,9 @@
 //! cargo run --release -p giftgate-amqp --example pipeline_bench -- [orders] [subscribers] [rate]
 //! ```
 //! Defaults: 20000 orders, 5000 subscribers, unpaced. Needs `rabbitmqctl` (creates and
-//! deletes the vhost) and PostgreSQL at `GIFTGATE_TEST_PG_ADMIN_URL`.
+//! deletes the vhost) and PostgreSQL at `GIFTGATE_TEST_PG_ADMIN_URL`. After the run,
+//! `pgbench -c 8 -j 2 -T 15` on the same server is the reference (`BENCH_PGBENCH=<seconds>`;
+//! 0 skips it).
 //!
 //! `BENCH_INSTANCES=2` runs two gateway pipelines (each its own store pool, sessions and
 //! AMQP side, as two processes would have) sharing `BENCH_PARTITIONS` partitions (8 by
@@ -112,6 +114,13 @@ async fn main() -> anyhow::Result<()> {
         pipeline.stop().await;
     }
     let audit = giftgate_actors::service::audit(store.as_ref()).await?;
+    // The reference, on the same server right after the run (BENCH_PGBENCH=0 skips it).
+    let pgbench_seconds = env("BENCH_PGBENCH", 15);
+    let pgbench = if pgbench_seconds > 0 {
+        Some(giftgate_store::pgbench::tps(&database.url, pgbench_seconds).await?)
+    } else {
+        None
+    };
     billing.stop().await;
     database.drop().await;
     rabbitmqctl(&["-q", "delete_vhost", &vhost])?;
@@ -123,6 +132,12 @@ async fn main() -> anyhow::Result<()> {
                 "instance {index}            {owned} of {partitions} partitions, {sessions} subscribers served"
             );
         }
+    }
+    if let Some(tps) = pgbench {
+        println!(
+            "pgbench -c 8 -j 2 -T {pgbench_seconds}: {tps:.0} tps; completed orders/s = {:.2} x pgbench",
+            report.completed_per_sec / tps
+        );
     }
     println!(
         "audit                 {}",

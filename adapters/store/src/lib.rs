@@ -18,6 +18,7 @@
 
 mod connect;
 mod error;
+pub mod pgbench;
 mod postgres;
 mod rows;
 mod sql;

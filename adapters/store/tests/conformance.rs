@@ -280,7 +280,10 @@ async fn a_guarded_update_with_inserts_applies_all_or_nothing(ctx: Ctx) {
         let stored = store.certificate(&code(1)).await.unwrap().unwrap();
         assert_eq!((stored.balance, stored.version), (krw(40_000), 1));
         assert_eq!(journal_rows(&store).await, journal_before);
-        assert_eq!(store.outbox_pending(100).await.unwrap().len(), outbox_before);
+        assert_eq!(
+            store.outbox_pending(100).await.unwrap().len(),
+            outbox_before
+        );
     };
 
     let stale = ctx
@@ -296,7 +299,10 @@ async fn a_guarded_update_with_inserts_applies_all_or_nothing(ctx: Ctx) {
         .store
         .commit(redemption_changes(&current, "r1", "m_1", "k3", krw(5_000)))
         .await;
-    assert!(duplicate.is_err(), "redemption id r1 is taken: {duplicate:?}");
+    assert!(
+        duplicate.is_err(),
+        "redemption id r1 is taken: {duplicate:?}"
+    );
     unchanged(Arc::clone(&ctx.store)).await;
 
     let mut ghost = current.clone();
@@ -313,7 +319,10 @@ async fn a_guarded_update_with_inserts_applies_all_or_nothing(ctx: Ctx) {
         .await
         .unwrap();
     let spent = ctx.store.certificate(&issued.code).await.unwrap().unwrap();
-    assert_eq!((spent.balance, spent.status), (krw(0), CertificateStatus::Redeemed));
+    assert_eq!(
+        (spent.balance, spent.status),
+        (krw(0), CertificateStatus::Redeemed)
+    );
     assert!(ctx.store.redemption("r5").await.unwrap().is_some());
     assert_eq!(journal_rows(&ctx.store).await, journal_before + 1);
 }

@@ -1,11 +1,36 @@
-//! The reference: `pgbench -c 8 -j 2 -T 15` against a scratch database on the same
-//! PostgreSQL server, measured in the same run as giftgate's figures.
+//! The benchmarks' reference: `pgbench -c 8 -j 2 -T 15` against a scratch database on
+//! the same PostgreSQL server, measured in the same run as giftgate's figures (the HTTP
+//! bench of the gateway, the AMQP pipeline bench), and the command runner they share.
 
-use anyhow::{Context, bail};
 use tokio::process::Command;
 
-/// Runs pgbench for `seconds` and answers its TPS (excluding connection time).
-pub async fn tps(database_url: &str, seconds: u32) -> anyhow::Result<f64> {
+/// A PostgreSQL client program that could not do its work.
+#[derive(Debug, thiserror::Error)]
+pub enum PgbenchError {
+    /// The program could not be started (not installed?).
+    #[error("running {program}: {source}")]
+    Spawn {
+        /// Which program.
+        program: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The program ran and failed.
+    #[error("{program} failed: {stderr}")]
+    Failed {
+        /// Which program.
+        program: String,
+        /// What it printed on stderr.
+        stderr: String,
+    },
+    /// pgbench printed no `tps = …` line.
+    #[error("pgbench printed no tps")]
+    NoTps,
+}
+
+/// Runs pgbench (scale 10) for `seconds` on a scratch database of the server of
+/// `database_url`, drops it, and answers the TPS (excluding connection time).
+pub async fn tps(database_url: &str, seconds: u32) -> Result<f64, PgbenchError> {
     let admin_url = with_database(database_url, "postgres");
     let scratch = format!("gg_pgbench_{}", uuid::Uuid::new_v4().simple());
     run(
@@ -29,7 +54,7 @@ pub async fn tps(database_url: &str, seconds: u32) -> anyhow::Result<f64> {
             ],
         )
         .await?;
-        parse_tps(&output).context("pgbench printed no tps")
+        parse_tps(&output).ok_or(PgbenchError::NoTps)
     }
     .await;
     let _ = run(
@@ -44,23 +69,27 @@ pub async fn tps(database_url: &str, seconds: u32) -> anyhow::Result<f64> {
     result
 }
 
-pub(crate) async fn run(program: &str, args: &[&str]) -> anyhow::Result<String> {
+/// Runs a client program (`psql`, `pgbench`) and answers its stdout.
+pub async fn run(program: &str, args: &[&str]) -> Result<String, PgbenchError> {
     let output = Command::new(program)
         .args(args)
         .output()
         .await
-        .with_context(|| format!("running {program}"))?;
+        .map_err(|source| PgbenchError::Spawn {
+            program: program.to_owned(),
+            source,
+        })?;
     if !output.status.success() {
-        bail!(
-            "{program} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        return Err(PgbenchError::Failed {
+            program: program.to_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        });
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// The same server URL with another database name.
-pub(crate) fn with_database(url: &str, database: &str) -> String {
+pub fn with_database(url: &str, database: &str) -> String {
     let (base, query) = match url.split_once('?') {
         Some((base, query)) => (base, Some(query)),
         None => (url, None),
