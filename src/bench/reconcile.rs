@@ -127,13 +127,16 @@ fn generate_sql(day: NaiveDate, charges: u64) -> String {
         "(TIMESTAMPTZ '{day} 00:00:00+00' + ((i - 1) * {SPREAD_SECONDS:.1} / {charges}) * INTERVAL '1 second')"
     );
     let msisdn = "'+8210' || lpad((i % 100000000)::text, 8, '0')";
+    // The rail a refund went back through is its payment's method (the journal's
+    // `reference`), as the reconciliation matches them.
+    let method = "CASE WHEN i % 5 = 0 THEN 'card' ELSE 'carrier' END";
     format!(
         "BEGIN;
          INSERT INTO products (id, issuer, category, name, face_minor, currency, validity_days, active)
               VALUES ('bench-10000', 'bench', 'culture', 'bench 10,000', 10000, 'KRW', 365, TRUE);
          INSERT INTO payments (order_id, msisdn, method, reference, amount_minor, refunded_minor,
                                currency, state, created_at, updated_at)
-              SELECT 'bench-' || i, {msisdn}, CASE WHEN i % 5 = 0 THEN 'card' ELSE 'carrier' END,
+              SELECT 'bench-' || i, {msisdn}, {method},
                      'ref-' || i, 10000, CASE WHEN i % 100 = 0 THEN 10000 ELSE 0 END, 'KRW',
                      CASE WHEN i % 100 = 0 THEN 'refunded' ELSE 'charged' END, {at}, {at}
                 FROM generate_series(1, {charges}) AS i;
@@ -146,7 +149,7 @@ fn generate_sql(day: NaiveDate, charges: u64) -> String {
          INSERT INTO journal (kind, certificate_code, amount_minor, currency, msisdn, order_id,
                               reference, at)
               SELECT 'refund', lpad(i::text, 16, '0'), 10000, 'KRW', {msisdn},
-                     'bench-refund-' || i, 'carrier', {at} + INTERVAL '1 minute'
+                     'bench-refund-' || i, {method}, {at} + INTERVAL '1 minute'
                 FROM generate_series(100, {charges}, 100) AS i;
          COMMIT;
          ANALYZE;"
