@@ -500,7 +500,9 @@ async fn a_shutdown_with_orders_in_flight_loses_none() {
     let mut first = world.instance(config.clone()).await;
     let tap = EventTap::start(&world.broker.url).await;
     let publisher = Publisher::connect(&world.broker.url).await;
-    let total = 400;
+    // Enough that the shutdown always finds some still queued: with one-statement
+    // commits an instance ran all of 400 before the event tap had seen 40 of them.
+    let total = 2000;
     let ids: Vec<String> = (0..total).map(|i| format!("drain-{i}")).collect();
     let orders: Vec<Value> = ids
         .iter()
