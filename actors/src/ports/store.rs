@@ -356,6 +356,9 @@ pub trait Store: Send + Sync + 'static {
         order_id: &OrderId,
         now: DateTime<Utc>,
     ) -> Result<u32, StoreError>;
+    /// Forgets the redelivery counts last touched before `before` (an order redelivered
+    /// long ago has finished or been dead-lettered); answers how many were forgotten.
+    async fn prune_redeliveries(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
 
     /// Applies a change set atomically (see the module docs).
     async fn commit(&self, changes: Changes) -> Result<(), StoreError>;

@@ -265,6 +265,22 @@ struct IntakeCore {
     membership: Option<MembershipHandle>,
 }
 
+/// How long a redelivery count is kept: far beyond any order's life in the queues.
+const REDELIVERY_MEMORY: chrono::TimeDelta = chrono::TimeDelta::days(7);
+
+/// Forgets redelivery counts untouched for [`REDELIVERY_MEMORY`] (on each connect, so the
+/// table holds only recent trouble). A failure is logged and left for the next connect.
+async fn forget_old_redeliveries(store: &dyn Store) {
+    match store
+        .prune_redeliveries(chrono::Utc::now() - REDELIVERY_MEMORY)
+        .await
+    {
+        Ok(0) => {}
+        Ok(forgotten) => tracing::info!(forgotten, "forgot old redelivery counts"),
+        Err(error) => tracing::warn!(%error, "could not forget old redelivery counts"),
+    }
+}
+
 async fn run(core: Rc<IntakeCore>, mut stop: watch::Receiver<bool>) {
     let mut pause = connection::SessionPause::new();
     loop {
@@ -274,6 +290,7 @@ async fn run(core: Rc<IntakeCore>, mut stop: watch::Receiver<bool>) {
             break;
         };
         let session = pause.session_started();
+        forget_old_redeliveries(core.store.as_ref()).await;
         match serve(&core, &connection, &mut stop).await {
             Ok(()) => break,
             Err(error) => {

@@ -366,3 +366,6 @@ pub(crate) const REFUND_ACCOUNT: &str =
 pub(crate) const COUNT_REDELIVERY: &str = "INSERT INTO intake_attempts (order_id, attempts, \
      last_at) VALUES ($1, 1, $2) ON CONFLICT (order_id) DO UPDATE SET \
      attempts = intake_attempts.attempts + 1, last_at = excluded.last_at RETURNING attempts";
+
+/// Forgets redelivery counts last touched before `$1`.
+pub(crate) const PRUNE_REDELIVERIES: &str = "DELETE FROM intake_attempts WHERE last_at < $1";

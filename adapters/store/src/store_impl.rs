@@ -1230,6 +1230,18 @@ macro_rules! impl_store {
                         .map_err(|_| other(format!("negative attempt count for {order_id}")))
                 }
 
+                async fn prune_redeliveries(
+                    &self,
+                    before: DateTime<Utc>,
+                ) -> Result<u64, StoreError> {
+                    let done = sqlx::query(sql::PRUNE_REDELIVERIES)
+                        .bind(before)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(done.rows_affected())
+                }
+
                 async fn commit(&self, changes: Changes) -> Result<(), StoreError> {
                     if changes.is_empty() {
                         return Ok(());

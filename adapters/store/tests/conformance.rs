@@ -1536,6 +1536,17 @@ async fn redeliveries_are_counted_per_order(ctx: Ctx) {
         1,
         "each order has its own count"
     );
+    assert_eq!(ctx.store.prune_redeliveries(at(3)).await.unwrap(), 0);
+    assert_eq!(
+        ctx.store.prune_redeliveries(at(4)).await.unwrap(),
+        1,
+        "poison-1, last counted at 3"
+    );
+    assert_eq!(
+        ctx.store.count_redelivery(&poison, at(5)).await.unwrap(),
+        1,
+        "counted afresh"
+    );
 }
 
 async fn audit_detects_a_tampered_balance(ctx: Ctx) {
