@@ -45,7 +45,6 @@ macro_rules! impl_store {
 
             type Conn = <$db as sqlx::Database>::Connection;
 
-            /// Names the failed guard: `NotFound` if the row is missing, else `Conflict`.
             /// A guarded update's row, to tell a missing row from one that moved on.
             struct GuardCheck {
                 /// Counts rows with the key.
@@ -53,6 +52,20 @@ macro_rules! impl_store {
                 key: String,
                 /// What the conflict says.
                 conflict: String,
+            }
+
+            /// `Ok` when a guarded statement changed its one row; otherwise names the
+            /// failed guard (`check` is built only then).
+            async fn one_row_or(
+                conn: &mut Conn,
+                rows: u64,
+                check: impl FnOnce() -> GuardCheck,
+            ) -> Result<(), StoreError> {
+                if rows == 1 {
+                    Ok(())
+                } else {
+                    Err(guard_failed(conn, check()).await)
+                }
             }
 
             /// Names the failed guard: `NotFound` if the row is missing, else `Conflict`.
@@ -134,21 +147,15 @@ macro_rules! impl_store {
                     .execute(&mut *conn)
                     .await
                     .map_err(db_error)?;
-                if done.rows_affected() == 1 {
-                    return Ok(());
-                }
-                Err(guard_failed(
-                    conn,
-                    GuardCheck {
-                        exists_sql: sql::PAYMENT_EXISTS,
-                        key: update.order_id.as_str().to_owned(),
-                        conflict: format!(
-                            "payment of {} is no longer {}",
-                            update.order_id, update.expected
-                        ),
-                    },
-                )
-                .await)
+                one_row_or(conn, done.rows_affected(), || GuardCheck {
+                    exists_sql: sql::PAYMENT_EXISTS,
+                    key: update.order_id.as_str().to_owned(),
+                    conflict: format!(
+                        "payment of {} is no longer {}",
+                        update.order_id, update.expected
+                    ),
+                })
+                .await
             }
 
             fn push_certificate_rows(query: &mut QueryBuilder<$db>, certificates: &[Certificate]) {
@@ -238,10 +245,10 @@ macro_rules! impl_store {
                 let mut update = QueryBuilder::<$db>::new("");
                 push_update_certificate(&mut update, certificate);
                 let done = update.build().execute(&mut *conn).await.map_err(db_error)?;
-                if done.rows_affected() == 1 {
-                    return Ok(());
-                }
-                Err(guard_failed(conn, certificate_guard(certificate)).await)
+                one_row_or(conn, done.rows_affected(), || {
+                    certificate_guard(certificate)
+                })
+                .await
             }
 
             fn push_gift_rows(query: &mut QueryBuilder<$db>, gifts: &[Gift]) {
@@ -278,21 +285,12 @@ macro_rules! impl_store {
                     .execute(&mut *conn)
                     .await
                     .map_err(db_error)?;
-                if done.rows_affected() == 1 {
-                    return Ok(());
-                }
-                Err(guard_failed(
-                    conn,
-                    GuardCheck {
-                        exists_sql: sql::GIFT_EXISTS,
-                        key: update.gift_id.as_str().to_owned(),
-                        conflict: format!(
-                            "gift {} is no longer {}",
-                            update.gift_id, update.expected
-                        ),
-                    },
-                )
-                .await)
+                one_row_or(conn, done.rows_affected(), || GuardCheck {
+                    exists_sql: sql::GIFT_EXISTS,
+                    key: update.gift_id.as_str().to_owned(),
+                    conflict: format!("gift {} is no longer {}", update.gift_id, update.expected),
+                })
+                .await
             }
 
             fn push_redemption_rows(query: &mut QueryBuilder<$db>, redemptions: &[Redemption]) {
@@ -327,18 +325,12 @@ macro_rules! impl_store {
                     .execute(&mut *conn)
                     .await
                     .map_err(db_error)?;
-                if done.rows_affected() == 1 {
-                    return Ok(());
-                }
-                Err(guard_failed(
-                    conn,
-                    GuardCheck {
-                        exists_sql: sql::REDEMPTION_EXISTS,
-                        key: id.to_owned(),
-                        conflict: format!("redemption {id} is already voided"),
-                    },
-                )
-                .await)
+                one_row_or(conn, done.rows_affected(), || GuardCheck {
+                    exists_sql: sql::REDEMPTION_EXISTS,
+                    key: id.to_owned(),
+                    conflict: format!("redemption {id} is already voided"),
+                })
+                .await
             }
 
             /// Pushes the settling of a pending order. The guard's status is bound, not a
@@ -385,10 +377,7 @@ macro_rules! impl_store {
                 let mut query = QueryBuilder::<$db>::new("");
                 push_update_order(&mut query, update, now);
                 let done = query.build().execute(&mut *conn).await.map_err(db_error)?;
-                if done.rows_affected() == 1 {
-                    return Ok(());
-                }
-                Err(guard_failed(conn, order_guard(update)).await)
+                one_row_or(conn, done.rows_affected(), || order_guard(update)).await
             }
 
             fn push_journal_rows(query: &mut QueryBuilder<$db>, journal: &[JournalEntry]) {
@@ -551,21 +540,15 @@ macro_rules! impl_store {
                     .execute(&mut *conn)
                     .await
                     .map_err(db_error)?;
-                if done.rows_affected() == 1 {
-                    return Ok(());
-                }
-                Err(guard_failed(
-                    conn,
-                    GuardCheck {
-                        exists_sql: sql::CERTIFICATE_EXISTS,
-                        key: mark.code.as_str().to_owned(),
-                        conflict: format!(
-                            "expiry {} of certificate {} was announced or moved",
-                            mark.expires_at, mark.code
-                        ),
-                    },
-                )
-                .await)
+                one_row_or(conn, done.rows_affected(), || GuardCheck {
+                    exists_sql: sql::CERTIFICATE_EXISTS,
+                    key: mark.code.as_str().to_owned(),
+                    conflict: format!(
+                        "expiry {} of certificate {} was announced or moved",
+                        mark.expires_at, mark.code
+                    ),
+                })
+                .await
             }
 
             async fn pay_queued_refund(
@@ -579,18 +562,12 @@ macro_rules! impl_store {
                     .execute(&mut *conn)
                     .await
                     .map_err(db_error)?;
-                if done.rows_affected() == 1 {
-                    return Ok(());
-                }
-                Err(guard_failed(
-                    conn,
-                    GuardCheck {
-                        exists_sql: sql::QUEUED_REFUND_EXISTS,
-                        key: code.as_str().to_owned(),
-                        conflict: format!("the queued refund of {code} is no longer queued"),
-                    },
-                )
-                .await)
+                one_row_or(conn, done.rows_affected(), || GuardCheck {
+                    exists_sql: sql::QUEUED_REFUND_EXISTS,
+                    key: code.as_str().to_owned(),
+                    conflict: format!("the queued refund of {code} is no longer queued"),
+                })
+                .await
             }
 
             async fn message_with_ids(
@@ -815,14 +792,11 @@ macro_rules! impl_store {
                     .fetch_one(&mut *conn)
                     .await
                     .map_err(db_error)?;
-                if updated == 1 {
-                    return Ok(());
-                }
-                let check = match guard {
+                one_row_or(conn, u64::try_from(updated).unwrap_or(0), || match guard {
                     FusedGuard::Order(update) => order_guard(update),
                     FusedGuard::Certificate(certificate) => certificate_guard(certificate),
-                };
-                Err(guard_failed(conn, check).await)
+                })
+                .await
             }
 
             /// Applies a change set inside an open transaction, in the documented order.
