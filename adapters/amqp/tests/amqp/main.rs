@@ -79,6 +79,52 @@ async fn publish_all(publisher: &Publisher, orders: &[Value]) {
     }
 }
 
+/// Publishes `total` purchases `<prefix>-<i>`, spread round-robin over `spread`
+/// subscribers from `first_subscriber`; answers their order ids in publish order.
+async fn publish_purchases(
+    publisher: &Publisher,
+    prefix: &str,
+    total: usize,
+    first_subscriber: usize,
+    spread: usize,
+) -> Vec<String> {
+    let ids: Vec<String> = (0..total).map(|i| format!("{prefix}-{i}")).collect();
+    let orders: Vec<Value> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| purchase(id, &subscriber(first_subscriber + i % spread)))
+        .collect();
+    publish_all(publisher, &orders).await;
+    ids
+}
+
+/// Asserts each subscriber's orders `<prefix>-<s>-<round>` were recorded in round order.
+async fn assert_recorded_in_round_order(
+    world: &World,
+    prefix: &str,
+    subscribers: usize,
+    rounds: usize,
+) {
+    for s in 0..subscribers {
+        let mut previous = None;
+        for round in 0..rounds {
+            let record = world
+                .store
+                .order(&order_id(&format!("{prefix}-{s}-{round}")))
+                .await
+                .expect("store")
+                .expect("recorded");
+            if let Some(previous) = previous {
+                assert!(
+                    previous <= record.created_at,
+                    "subscriber {s} round {round}"
+                );
+            }
+            previous = Some(record.created_at);
+        }
+    }
+}
+
 #[actix_rt::test]
 async fn a_purchase_by_amqp_completes_with_events_and_a_reply_with_its_correlation_id() {
     let world = World::new().await;
@@ -315,13 +361,7 @@ async fn a_forced_connection_close_in_the_middle_of_2000_orders_loses_and_repeat
     let tap = EventTap::start(&world.broker.url).await;
     let publisher = Publisher::connect(&world.broker.url).await;
     let total = 2_000;
-    let ids: Vec<String> = (0..total).map(|i| format!("close-{i}")).collect();
-    let orders: Vec<Value> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| purchase(id, &subscriber(100 + i % 500)))
-        .collect();
-    publish_all(&publisher, &orders).await;
+    let ids = publish_purchases(&publisher, "close", total, 100, 500).await;
 
     tap.wait_for("some orders done", LONG, |log| {
         log.completions().len() >= 300
@@ -454,24 +494,7 @@ async fn two_instances_on_partitions_apply_each_order_once_and_in_order_per_subs
             assert_eq!(rounds_seen, (0..rounds).collect::<Vec<_>>(), "{sequence:?}");
         }
     });
-    for s in 0..subscribers {
-        let mut previous = None;
-        for round in 0..rounds {
-            let record = world
-                .store
-                .order(&order_id(&format!("two-{s}-{round}")))
-                .await
-                .expect("store")
-                .expect("recorded");
-            if let Some(previous) = previous {
-                assert!(
-                    previous <= record.created_at,
-                    "subscriber {s} round {round}"
-                );
-            }
-            previous = Some(record.created_at);
-        }
-    }
+    assert_recorded_in_round_order(&world, "two", subscribers, rounds).await;
     let sessions_first = first.registry.send(ActiveSessions).await.expect("registry");
     let sessions_second = second
         .registry
@@ -503,13 +526,7 @@ async fn a_shutdown_with_orders_in_flight_loses_none() {
     // Enough that the shutdown always finds some still queued: with one-statement
     // commits an instance ran all of 400 before the event tap had seen 40 of them.
     let total = 2000;
-    let ids: Vec<String> = (0..total).map(|i| format!("drain-{i}")).collect();
-    let orders: Vec<Value> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| purchase(id, &subscriber(900 + i % 100)))
-        .collect();
-    publish_all(&publisher, &orders).await;
+    let ids = publish_purchases(&publisher, "drain", total, 900, 100).await;
 
     tap.wait_for("some orders done", LONG, |log| {
         log.completions().len() >= 40

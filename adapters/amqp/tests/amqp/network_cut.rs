@@ -7,12 +7,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use giftgate_amqp::AmqpConfig;
-use serde_json::Value;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
-use super::{LONG, assert_applied_once, publish_all};
-use crate::helpers::{EventTap, Publisher, World, purchase, subscriber};
+use super::{LONG, assert_applied_once, publish_purchases};
+use crate::helpers::{EventTap, Publisher, World};
 
 /// Forwards 127.0.0.1:`port` to the local broker until told to cut.
 pub(super) struct CuttableProxy {
@@ -82,13 +81,7 @@ async fn a_network_cut_of_seconds_in_the_middle_of_orders_loses_and_repeats_noth
     let tap = EventTap::start(&world.broker.url).await;
     let publisher = Publisher::connect(&world.broker.url).await;
     let total = 1_500;
-    let ids: Vec<String> = (0..total).map(|i| format!("cut-{i}")).collect();
-    let orders: Vec<Value> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| purchase(id, &subscriber(1_200 + i % 300)))
-        .collect();
-    publish_all(&publisher, &orders).await;
+    let ids = publish_purchases(&publisher, "cut", total, 1_200, 300).await;
 
     tap.wait_for("some orders done", LONG, |log| {
         log.completions().len() >= 300

@@ -12,7 +12,9 @@ use giftgate_amqp::AmqpConfig;
 use serde_json::Value;
 
 use super::network_cut::CuttableProxy;
-use super::{LONG, assert_applied_once, order_id, publish_all};
+use super::{
+    LONG, assert_applied_once, assert_recorded_in_round_order, publish_all, publish_purchases,
+};
 use crate::helpers::{
     BrokerConsumer, EventLog, EventTap, Instance, Publisher, World, purchase, subscriber,
 };
@@ -134,13 +136,7 @@ async fn two_instances_on_eight_partitions_each_consume_a_fair_share_and_one_tak
 
     let tap = EventTap::start(&world.broker.url).await;
     let publisher = Publisher::connect(&world.broker.url).await;
-    let ids: Vec<String> = (0..200).map(|i| format!("fair-{i}")).collect();
-    let orders: Vec<Value> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| purchase(id, &subscriber(300 + i % 50)))
-        .collect();
-    publish_all(&publisher, &orders).await;
+    let ids = publish_purchases(&publisher, "fair", 200, 300, 50).await;
     tap.wait_for("every order completed", LONG, |log| {
         log.completions().len() == ids.len()
     })
@@ -159,13 +155,7 @@ async fn two_instances_on_eight_partitions_each_consume_a_fair_share_and_one_tak
     first.shutdown().await;
     let alone = settled_ownership(&world, &members[1..]).await;
     assert_eq!(alone[&members[1]], usize::from(PARTITIONS));
-    let more: Vec<String> = (0..50).map(|i| format!("alone-{i}")).collect();
-    let orders: Vec<Value> = more
-        .iter()
-        .enumerate()
-        .map(|(i, id)| purchase(id, &subscriber(300 + i)))
-        .collect();
-    publish_all(&publisher, &orders).await;
+    let more = publish_purchases(&publisher, "alone", 50, 300, 50).await;
     tap.wait_for("the remaining instance completed the rest", LONG, |log| {
         log.completions().len() == ids.len() + more.len()
     })
@@ -243,24 +233,7 @@ async fn orders_published_across_a_join_and_a_leave_are_applied_once_each_in_pub
         .flat_map(|s| (0..rounds).map(move |r| format!("move-{s}-{r}")))
         .collect();
     assert_applied_once(&world, &ids).await;
-    for s in 0..subscribers {
-        let mut previous = None;
-        for round in 0..rounds {
-            let record = world
-                .store
-                .order(&order_id(&format!("move-{s}-{round}")))
-                .await
-                .expect("store")
-                .expect("recorded");
-            if let Some(previous) = previous {
-                assert!(
-                    previous <= record.created_at,
-                    "subscriber {s} round {round}"
-                );
-            }
-            previous = Some(record.created_at);
-        }
-    }
+    assert_recorded_in_round_order(&world, "move", subscribers, rounds).await;
     tap.with(|log| {
         assert!(log.completions().values().all(|count| *count == 1));
         assert_publish_order(log, subscribers, rounds);
@@ -290,13 +263,7 @@ async fn an_instance_cut_off_from_the_broker_is_presumed_gone_and_its_partitions
 
     let tap = EventTap::start(&world.broker.url).await;
     let publisher = Publisher::connect(&world.broker.url).await;
-    let ids: Vec<String> = (0..400).map(|i| format!("gone-{i}")).collect();
-    let orders: Vec<Value> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| purchase(id, &subscriber(800 + i % 80)))
-        .collect();
-    publish_all(&publisher, &orders).await;
+    let ids = publish_purchases(&publisher, "gone", 400, 800, 80).await;
     tap.wait_for("some orders done", LONG, |log| {
         log.completions().len() >= 40
     })
