@@ -21,8 +21,9 @@ fn rabbitmqctl(args: &[&str]) {
     assert!(status.success(), "rabbitmqctl {args:?}");
 }
 
-#[actix_web::test]
-async fn orders_arrive_by_amqp_and_answers_go_to_reply_to() {
+/// A vhost of its own on the local broker (guest may use it) and its URL; the test
+/// deletes it at the end.
+fn fresh_vhost() -> (String, String) {
     let vhost = format!("gg_api_{}", uuid::Uuid::new_v4().simple());
     rabbitmqctl(&["-q", "add_vhost", &vhost]);
     rabbitmqctl(&[
@@ -36,6 +37,12 @@ async fn orders_arrive_by_amqp_and_answers_go_to_reply_to() {
         ".*",
     ]);
     let url = format!("amqp://guest:guest@127.0.0.1:5672/{vhost}");
+    (vhost, url)
+}
+
+#[actix_web::test]
+async fn orders_arrive_by_amqp_and_answers_go_to_reply_to() {
+    let (vhost, url) = fresh_vhost();
     let app = TestApp::spawn_with(Backend::Postgres, |s| s.amqp_url = Some(url.clone())).await;
     let (status, ready) = app.get("/readyz", "").await;
     assert_eq!(status, 200, "{ready}");
@@ -112,19 +119,7 @@ async fn orders_arrive_by_amqp_and_answers_go_to_reply_to() {
 
 #[actix_web::test]
 async fn with_partitions_the_gateway_consumes_every_partition_under_its_configured_member_id() {
-    let vhost = format!("gg_api_{}", uuid::Uuid::new_v4().simple());
-    rabbitmqctl(&["-q", "add_vhost", &vhost]);
-    rabbitmqctl(&[
-        "-q",
-        "set_permissions",
-        "-p",
-        &vhost,
-        "guest",
-        ".*",
-        ".*",
-        ".*",
-    ]);
-    let url = format!("amqp://guest:guest@127.0.0.1:5672/{vhost}");
+    let (vhost, url) = fresh_vhost();
     let app = TestApp::spawn_with(Backend::Postgres, |s| {
         s.amqp_url = Some(url.clone());
         s.amqp_partitions = 4;
