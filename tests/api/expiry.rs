@@ -11,7 +11,7 @@ use giftgate_actors::domain::{
 use giftgate_actors::ports::{Clock, ManualClock, PaymentRail, Store};
 use giftgate_actors::service::orders::OrderMeta;
 use giftgate_actors::service::{Ledger, PaymentRails, Policy, RedeemRequest};
-use giftgate_billing::{BillingConfig, BillingSimulator, OneApiBilling};
+use giftgate_billing::{BillingConfig, BillingSimHandle, BillingSimulator, OneApiBilling};
 use giftgate_store::testing::TestDatabase;
 use serde_json::json;
 
@@ -20,14 +20,7 @@ use crate::helpers::assert_audit_passes;
 #[actix_web::test]
 async fn certificates_expire_once_with_their_balance_booked() {
     let database = TestDatabase::postgres().await;
-    let store: Arc<dyn Store> = giftgate_store::connect(&database.url).await.unwrap();
-    giftgate_actors::service::catalog::seed_sample_catalog(store.as_ref())
-        .await
-        .unwrap();
-    let billing = BillingSimulator::start(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .unwrap();
-    let clock = Arc::new(ManualClock::new(Utc::now()));
+    let (store, billing, clock) = store_billing_and_clock(&database).await;
     let ledger = ledger_at(&store, billing.base_url(), clock.clone(), Policy::default());
     let place = |body: serde_json::Value| {
         let ledger = ledger.clone();
@@ -112,6 +105,21 @@ async fn certificates_expire_once_with_their_balance_booked() {
     database.drop().await;
 }
 
+/// What the expiry tests run on: a store on `database` with the sample catalogue, the
+/// billing simulator, and a manual clock set to now.
+pub(crate) async fn store_billing_and_clock(
+    database: &TestDatabase,
+) -> (Arc<dyn Store>, BillingSimHandle, Arc<ManualClock>) {
+    let store: Arc<dyn Store> = giftgate_store::connect(&database.url).await.unwrap();
+    giftgate_actors::service::catalog::seed_sample_catalog(store.as_ref())
+        .await
+        .unwrap();
+    let billing = BillingSimulator::start(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap();
+    (store, billing, Arc::new(ManualClock::new(Utc::now())))
+}
+
 /// A ledger on `store` with the built-in billing simulator at `billing_url`, `clock` and
 /// `policy`, as a gateway process would build it.
 pub(crate) fn ledger_at(
@@ -162,14 +170,7 @@ pub(crate) async fn buy_one_book(ledger: &Ledger, order_id: &str, msisdn: &str) 
 #[actix_web::test]
 async fn expiry_at_the_boundary_second_and_across_a_restart_happens_once() {
     let database = TestDatabase::postgres().await;
-    let store: Arc<dyn Store> = giftgate_store::connect(&database.url).await.unwrap();
-    giftgate_actors::service::catalog::seed_sample_catalog(store.as_ref())
-        .await
-        .unwrap();
-    let billing = BillingSimulator::start(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .unwrap();
-    let clock = Arc::new(ManualClock::new(Utc::now()));
+    let (store, billing, clock) = store_billing_and_clock(&database).await;
     let ledger = ledger_at(&store, billing.base_url(), clock.clone(), Policy::default());
     let code = buy_one_book(&ledger, "b-buy", "01072720000").await;
     let expires_at = store

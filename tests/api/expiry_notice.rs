@@ -2,17 +2,13 @@
 //! expires (balance, date, how to extend), exactly once, and again for the new date after
 //! an extension — on PostgreSQL and SQLite.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
-
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use giftgate_actors::domain::{Language, OutboxMessage};
-use giftgate_actors::ports::{ManualClock, Store};
+use giftgate_actors::ports::Store;
 use giftgate_actors::service::Policy;
-use giftgate_billing::BillingSimulator;
 use giftgate_store::testing::TestDatabase;
 
-use crate::expiry::{buy_one_book, ledger_at, set_clock as set};
+use crate::expiry::{buy_one_book, ledger_at, set_clock as set, store_billing_and_clock};
 use crate::helpers::assert_audit_passes;
 
 /// The texts sent to `to` and the `certificate.expiring` events, in commit order.
@@ -35,14 +31,7 @@ async fn notices(store: &dyn Store, to: &str) -> (Vec<String>, usize) {
 }
 
 async fn owners_are_told_once_before_expiry(database: TestDatabase) {
-    let store: Arc<dyn Store> = giftgate_store::connect(&database.url).await.unwrap();
-    giftgate_actors::service::catalog::seed_sample_catalog(store.as_ref())
-        .await
-        .unwrap();
-    let billing = BillingSimulator::start(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .unwrap();
-    let clock = Arc::new(ManualClock::new(Utc::now()));
+    let (store, billing, clock) = store_billing_and_clock(&database).await;
     let policy = Policy {
         language: Language::En,
         max_extension_months: 6,
