@@ -115,7 +115,14 @@ impl Ledger {
                         self.keep_payment(&payment, &mut stored).await?;
                         return Err(ServiceError::PaymentUnknown(detail));
                     }
-                    Err(error) => return Ok(self.payment_refused(&payment, stored, error)),
+                    Err(error) => {
+                        return Ok(self.payment_refused(
+                            &payment,
+                            stored,
+                            error,
+                            PaymentState::Declined,
+                        ));
+                    }
                 },
                 PaymentState::Reserved => {
                     let reference = payment.reference.clone().unwrap_or_default();
@@ -145,7 +152,12 @@ impl Ledger {
                                     tracing::warn!(%release_error, "release after a refused charge failed; the rail lets the reservation lapse");
                                 }
                             }
-                            return Ok(self.payment_refused_after_release(&payment, stored, error));
+                            return Ok(self.payment_refused(
+                                &payment,
+                                stored,
+                                error,
+                                PaymentState::Released,
+                            ));
                         }
                     }
                 }
@@ -273,11 +285,14 @@ impl Ledger {
         })
     }
 
+    /// A refused payment ends as `ended` (declined, or released after a refused charge),
+    /// updated if the store holds it, else inserted so.
     fn payment_refused(
         &self,
         payment: &crate::domain::Payment,
         stored: bool,
         error: PaymentError,
+        ended: PaymentState,
     ) -> StepOutcome {
         let refusal = refusal_of(error);
         let changes = if stored {
@@ -285,7 +300,7 @@ impl Ledger {
                 payments: vec![PaymentUpdate {
                     order_id: payment.order_id.clone(),
                     expected: payment.state,
-                    state: PaymentState::Declined,
+                    state: ended,
                     reference: payment.reference.clone(),
                     refunded: payment.refunded,
                 }],
@@ -294,37 +309,7 @@ impl Ledger {
         } else {
             Changes {
                 new_payments: vec![crate::domain::Payment {
-                    state: PaymentState::Declined,
-                    ..payment.clone()
-                }],
-                ..Changes::default()
-            }
-        };
-        StepOutcome::Refused(refusal, Box::new(changes))
-    }
-
-    fn payment_refused_after_release(
-        &self,
-        payment: &crate::domain::Payment,
-        stored: bool,
-        error: PaymentError,
-    ) -> StepOutcome {
-        let refusal = refusal_of(error);
-        let changes = if stored {
-            Changes {
-                payments: vec![PaymentUpdate {
-                    order_id: payment.order_id.clone(),
-                    expected: payment.state,
-                    state: PaymentState::Released,
-                    reference: payment.reference.clone(),
-                    refunded: payment.refunded,
-                }],
-                ..Changes::default()
-            }
-        } else {
-            Changes {
-                new_payments: vec![crate::domain::Payment {
-                    state: PaymentState::Released,
+                    state: ended,
                     ..payment.clone()
                 }],
                 ..Changes::default()

@@ -28,6 +28,16 @@ use crate::domain::{
 use crate::ports::{Changes, PaymentError, PaymentRequest, PaymentUpdate};
 
 impl Ledger {
+    /// The payment a refund of `certificate` goes back through.
+    async fn payment_to_refund(&self, certificate: &Certificate) -> Result<Payment, ServiceError> {
+        self.store
+            .payment(&certificate.order_id)
+            .await?
+            .ok_or_else(|| {
+                Refusal::new("not_refundable", "the certificate has no payment to refund").into()
+            })
+    }
+
     /// Runs a refund order.
     pub(crate) async fn refund_certificate(
         &self,
@@ -228,13 +238,7 @@ impl Ledger {
         if certificate.owner != order.msisdn {
             return Err(not_held(code).into());
         }
-        let payment = self
-            .store
-            .payment(&certificate.order_id)
-            .await?
-            .ok_or_else(|| {
-                Refusal::new("not_refundable", "the certificate has no payment to refund")
-            })?;
+        let payment = self.payment_to_refund(certificate).await?;
         if certificate.status == CertificateStatus::Refunding {
             return Ok((certificate.clone(), payment));
         }
@@ -284,13 +288,7 @@ impl Ledger {
         via: Via<'_>,
     ) -> Result<StepOutcome, ServiceError> {
         for _ in 0..super::MAX_CONFLICT_RETRIES {
-            let payment = self
-                .store
-                .payment(&certificate.order_id)
-                .await?
-                .ok_or_else(|| {
-                    Refusal::new("not_refundable", "the certificate has no payment to refund")
-                })?;
+            let payment = self.payment_to_refund(certificate).await?;
             let current = self
                 .store
                 .certificate(&certificate.code)
