@@ -100,6 +100,24 @@ impl SessionPause {
         std::time::Instant::now()
     }
 
+    /// A link (`intake`, `outbox`, `members`) lost its connection: counts it in
+    /// `giftgate_amqp_reconnects_total{link}`, logs it, closes what is left of the
+    /// connection and waits as [`SessionPause::after_failure`]; `false` if `stop` was
+    /// raised meanwhile.
+    pub async fn after_lost_connection(
+        &mut self,
+        link: &'static str,
+        error: &dyn std::fmt::Display,
+        connection: &Connection,
+        started: std::time::Instant,
+        stop: &mut watch::Receiver<bool>,
+    ) -> bool {
+        metrics::counter!("giftgate_amqp_reconnects_total", "link" => link).increment(1);
+        tracing::warn!(link, %error, "lost the broker connection; reconnecting");
+        close_within("connection", connection.close(320, "reconnecting".into())).await;
+        self.after_failure(started, stop).await
+    }
+
     /// Waits before the next session after one that failed; `false` if `stop` was raised
     /// meanwhile.
     pub async fn after_failure(

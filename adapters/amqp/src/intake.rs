@@ -295,15 +295,10 @@ async fn run(core: Rc<IntakeCore>, mut stop: watch::Receiver<bool>) {
             Ok(()) => break,
             Err(error) => {
                 core.links.intake.store(false, Ordering::SeqCst);
-                metrics::counter!("giftgate_amqp_reconnects_total", "link" => "intake")
-                    .increment(1);
-                tracing::warn!(%error, "order intake lost its broker connection; reconnecting");
-                connection::close_within(
-                    "connection",
-                    connection.close(320, "reconnecting".into()),
-                )
-                .await;
-                if !pause.after_failure(session, &mut stop).await {
+                if !pause
+                    .after_lost_connection("intake", &error, &connection, session, &mut stop)
+                    .await
+                {
                     break;
                 }
             }

@@ -193,15 +193,10 @@ async fn run(
             }
             Err(error) => {
                 links.set_members(false);
-                metrics::counter!("giftgate_amqp_reconnects_total", "link" => "members")
-                    .increment(1);
-                tracing::warn!(%error, "membership lost its broker connection; reconnecting");
-                connection::close_within(
-                    "connection",
-                    connection.close(320, "reconnecting".into()),
-                )
-                .await;
-                if !pause.after_failure(session, &mut stop).await {
+                if !pause
+                    .after_lost_connection("members", &error, &connection, session, &mut stop)
+                    .await
+                {
                     break;
                 }
             }

@@ -139,15 +139,10 @@ impl Relay {
                 Ok(()) => break,
                 Err(error) => {
                     self.links.outbox.store(false, Ordering::SeqCst);
-                    metrics::counter!("giftgate_amqp_reconnects_total", "link" => "outbox")
-                        .increment(1);
-                    tracing::warn!(%error, "outbox publisher lost its broker connection; reconnecting");
-                    connection::close_within(
-                        "connection",
-                        connection.close(320, "reconnecting".into()),
-                    )
-                    .await;
-                    if !pause.after_failure(session, &mut stop).await {
+                    if !pause
+                        .after_lost_connection("outbox", &error, &connection, session, &mut stop)
+                        .await
+                    {
                         break;
                     }
                 }
