@@ -274,18 +274,43 @@ pub struct Publisher {
 
 impl Publisher {
     pub async fn connect(url: &str) -> Publisher {
-        let connection = Connection::connect(url, ConnectionProperties::default())
+        Publisher::try_connect(url)
             .await
-            .expect("test publisher connects");
-        let channel = connection.create_channel().await.expect("channel");
+            .expect("test publisher connects")
+    }
+
+    /// Connects and opens a channel in confirm mode.
+    pub async fn try_connect(url: &str) -> Result<Publisher, lapin::Error> {
+        let connection = Connection::connect(url, ConnectionProperties::default()).await?;
+        let channel = connection.create_channel().await?;
         channel
             .confirm_select(ConfirmSelectOptions::default())
-            .await
-            .expect("confirms");
-        Publisher {
+            .await?;
+        Ok(Publisher {
             _connection: connection,
             channel,
+        })
+    }
+
+    /// Publishes orders (routing key `purchase`) and waits until the broker confirmed
+    /// them all.
+    pub async fn try_publish_all(&self, orders: &[Value]) -> Result<(), lapin::Error> {
+        for order in orders {
+            self.channel
+                .basic_publish(
+                    "giftgate.orders".into(),
+                    "purchase".into(),
+                    BasicPublishOptions::default(),
+                    order.to_string().as_bytes(),
+                    BasicProperties::default()
+                        .with_content_type("application/json".into())
+                        .with_delivery_mode(2),
+                )
+                .await?;
         }
+        let returned = self.channel.wait_for_confirms().await?;
+        assert!(returned.is_empty(), "every order was routed");
+        Ok(())
     }
 
     pub fn channel(&self) -> &Channel {

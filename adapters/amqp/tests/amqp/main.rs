@@ -4,6 +4,7 @@
 
 mod helpers;
 mod network_cut;
+mod paced;
 mod poison;
 mod scale_out;
 
@@ -21,6 +22,7 @@ use lapin::options::{
     BasicConsumeOptions, BasicGetOptions, BasicPublishOptions, QueueDeclareOptions,
 };
 use lapin::types::{AMQPValue, FieldTable};
+use paced::PacedPublisher;
 use serde_json::{Value, json};
 
 const LONG: Duration = Duration::from_secs(90);
@@ -55,27 +57,7 @@ async fn assert_applied_once(world: &World, order_ids: &[String]) {
 /// Publishes many purchases quickly (confirms awaited together).
 async fn publish_all(publisher: &Publisher, orders: &[Value]) {
     for chunk in orders.chunks(200) {
-        for order in chunk {
-            publisher
-                .channel()
-                .basic_publish(
-                    "giftgate.orders".into(),
-                    "purchase".into(),
-                    BasicPublishOptions::default(),
-                    order.to_string().as_bytes(),
-                    BasicProperties::default()
-                        .with_content_type("application/json".into())
-                        .with_delivery_mode(2),
-                )
-                .await
-                .expect("publish");
-        }
-        let returned = publisher
-            .channel()
-            .wait_for_confirms()
-            .await
-            .expect("confirms");
-        assert!(returned.is_empty());
+        publisher.try_publish_all(chunk).await.expect("publish");
     }
 }
 
@@ -359,17 +341,27 @@ async fn a_forced_connection_close_in_the_middle_of_2000_orders_loses_and_repeat
     let world = World::new().await;
     let mut instance = world.instance(world.config()).await;
     let tap = EventTap::start(&world.broker.url).await;
-    let publisher = Publisher::connect(&world.broker.url).await;
     let total = 2_000;
-    let ids = publish_purchases(&publisher, "close", total, 100, 500).await;
-
-    tap.wait_for("some orders done", LONG, |log| {
-        log.completions().len() >= 300
-    })
-    .await;
+    let ids: Vec<String> = (0..total).map(|i| format!("close-{i}")).collect();
+    let orders = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| purchase(id, &subscriber(100 + i % 500)))
+        .collect();
+    // Eight seconds of publishing, the close two seconds in: it lands in the middle of
+    // the run (orders queued, in flight and still to come) however fast the machine is.
+    let publisher = PacedPublisher::start(&world.broker.url, orders, 250);
+    while publisher.confirmed() < 500 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     world.broker.close_all_connections().await;
-    let done_at_close = tap.with(|log| log.completions().len());
-    assert!(done_at_close < total, "the close came in the middle");
+    let published_at_close = publisher.confirmed();
+    assert!(published_at_close < total, "the close came in the middle");
+    let publisher_reconnects = publisher.finish().await;
+    assert!(
+        publisher_reconnects >= 1,
+        "the upstream saw the close too and published again what it had no confirm for"
+    );
 
     tap.wait_for("every order completed", LONG, |log| {
         log.completions().len() == total
