@@ -17,10 +17,7 @@ use giftgate_actors::domain::OrderId;
 use giftgate_actors::domain::records::OrderStatus;
 use giftgate_amqp::AmqpConfig;
 use helpers::{EventTap, Publisher, World, purchase, queue_depth, subscriber};
-use lapin::BasicProperties;
-use lapin::options::{
-    BasicConsumeOptions, BasicGetOptions, BasicPublishOptions, QueueDeclareOptions,
-};
+use lapin::options::{BasicConsumeOptions, BasicGetOptions, QueueDeclareOptions};
 use lapin::types::{AMQPValue, FieldTable};
 use paced::PacedPublisher;
 use serde_json::{Value, json};
