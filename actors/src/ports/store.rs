@@ -255,6 +255,11 @@ pub trait Store: Send + Sync + 'static {
     /// Records a new `pending` order; if the order id exists, returns the stored order
     /// unchanged (the idempotency rule) and writes nothing.
     async fn insert_order(&self, order: &OrderRecord) -> Result<Option<OrderRecord>, StoreError>;
+    /// Records many new `pending` orders at once (one statement per few hundred); an
+    /// order id already stored is left unchanged. Answers the ids inserted, so the caller
+    /// knows which orders are new. Each order stands alone: there is no all-or-nothing
+    /// across them.
+    async fn insert_orders(&self, orders: &[OrderRecord]) -> Result<Vec<OrderId>, StoreError>;
     /// One order.
     async fn order(&self, id: &OrderId) -> Result<Option<OrderRecord>, StoreError>;
     /// Orders still `pending` that arrived before `before` (for recovery), oldest first.

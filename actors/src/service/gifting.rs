@@ -637,7 +637,6 @@ impl Ledger {
         for certificate in certificates {
             if !names.contains_key(certificate.product_id.as_str()) {
                 let name = self
-                    .store
                     .product(&certificate.product_id)
                     .await?
                     .map(|p| p.name)

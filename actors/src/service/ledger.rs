@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::error::{Refusal, ServiceError};
+use super::order_recorder::OrderRecorder;
 use super::policy::Policy;
 use super::product_cache::ProductCache;
 use crate::domain::notice::CertificateLine;
@@ -62,6 +63,8 @@ pub struct Ledger {
     pub content_source: Option<Arc<dyn crate::ports::ContentSource>>,
     /// Products read recently (see [`ProductCache`]).
     products: ProductCache,
+    /// Groups the inserts of new orders (see [`OrderRecorder`]).
+    pub(crate) recorder: Arc<OrderRecorder>,
     /// The bank-transfer rail refunds fall back to when the carrier refuses them.
     pub payout: Option<Arc<dyn crate::ports::PayoutRail>>,
     /// The carrier's points, for refunds taken as points.
@@ -85,6 +88,7 @@ impl Ledger {
             policy,
             content_source: None,
             products: ProductCache::default(),
+            recorder: Arc::default(),
             payout: None,
             points: None,
         }

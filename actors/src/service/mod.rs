@@ -14,6 +14,7 @@ pub mod expiry_notice;
 pub mod extension;
 pub mod gifting;
 pub mod ledger;
+pub mod order_recorder;
 pub mod orders;
 pub mod policy;
 pub mod product_cache;

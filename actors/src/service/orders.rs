@@ -43,20 +43,12 @@ impl Ledger {
     ) -> Result<OrderRecord, ServiceError> {
         let span = info_span!("order", order_id = %order.order_id, msisdn = %order.msisdn.masked(), kind = order.type_name());
         async {
-            let record = OrderRecord {
-                order_id: order.order_id.clone(),
-                order_type: order.type_name().to_owned(),
-                msisdn: order.msisdn.clone(),
-                body: order.to_json(),
-                status: OrderStatus::Pending,
-                reason: None,
-                detail: None,
-                outcome: None,
-                reply_to: meta.reply_to.clone(),
-                correlation_id: meta.correlation_id.clone(),
-                created_at: self.now(),
-            };
-            let (record, fresh) = match self.store.insert_order(&record).await? {
+            let record = self.pending_record(order, meta);
+            let (record, fresh) = match self
+                .recorder
+                .insert(self.store.as_ref(), record.clone())
+                .await?
+            {
                 None => (record, true),
                 Some(existing) if existing.status != OrderStatus::Pending => {
                     tracing::info!("replayed order id: answering the first outcome");
@@ -68,6 +60,23 @@ impl Ledger {
         }
         .instrument(span)
         .await
+    }
+
+    /// The `pending` record of an order arriving now.
+    fn pending_record(&self, order: &Order, meta: &OrderMeta) -> OrderRecord {
+        OrderRecord {
+            order_id: order.order_id.clone(),
+            order_type: order.type_name().to_owned(),
+            msisdn: order.msisdn.clone(),
+            body: order.to_json(),
+            status: OrderStatus::Pending,
+            reason: None,
+            detail: None,
+            outcome: None,
+            reply_to: meta.reply_to.clone(),
+            correlation_id: meta.correlation_id.clone(),
+            created_at: self.now(),
+        }
     }
 
     /// Runs a stored pending order again (recovery after a crash or an unknown payment

@@ -23,6 +23,15 @@ pub(crate) const INSERT_ORDER: &str = "INSERT INTO orders \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
      ON CONFLICT (order_id) DO NOTHING";
 
+/// The head of a multi-row [`INSERT_ORDER`]: rows follow, then [`INSERT_ORDERS_TAIL`].
+pub(crate) const INSERT_ORDERS: &str = "INSERT INTO orders \
+     (order_id, order_type, msisdn, body, status, reason, detail, outcome, reply_to, \
+     correlation_id, created_at, updated_at) ";
+
+/// Ends a multi-row order insert: orders already stored are left as they are, and the
+/// ids of those inserted come back.
+pub(crate) const INSERT_ORDERS_TAIL: &str = " ON CONFLICT (order_id) DO NOTHING RETURNING order_id";
+
 pub(crate) const ORDER: &str = "SELECT order_id, order_type, msisdn, body, status, reason, \
      detail, outcome, reply_to, correlation_id, created_at FROM orders WHERE order_id = $1";
 

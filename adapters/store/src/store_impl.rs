@@ -923,6 +923,45 @@ macro_rules! impl_store {
                     }
                 }
 
+                async fn insert_orders(
+                    &self,
+                    orders: &[OrderRecord],
+                ) -> Result<Vec<OrderId>, StoreError> {
+                    let mut inserted = Vec::with_capacity(orders.len());
+                    for chunk in orders.chunks(ROWS_PER_INSERT) {
+                        let mut insert = QueryBuilder::<$db>::new(sql::INSERT_ORDERS);
+                        insert.push_values(chunk, |mut row, order| {
+                            row.push_bind(order.order_id.as_str().to_owned())
+                                .push_bind(order.order_type.clone())
+                                .push_bind(order.msisdn.as_str().to_owned())
+                                .push_bind(order.body.to_string())
+                                .push_bind(order.status.as_str())
+                                .push_bind(order.reason.clone())
+                                .push_bind(order.detail.clone())
+                                .push_bind(
+                                    order.outcome.as_ref().map(|outcome| outcome.to_string()),
+                                )
+                                .push_bind(order.reply_to.clone())
+                                .push_bind(order.correlation_id.clone())
+                                .push_bind(order.created_at)
+                                .push_bind(order.created_at);
+                        });
+                        insert.push(sql::INSERT_ORDERS_TAIL);
+                        let ids: Vec<String> = insert
+                            .build_query_scalar()
+                            .fetch_all(&self.pool)
+                            .await
+                            .map_err(db_error)?;
+                        for id in ids {
+                            inserted.push(
+                                OrderId::parse(&id)
+                                    .map_err(|e| StoreError::Corrupt(format!("order_id: {e}")))?,
+                            );
+                        }
+                    }
+                    Ok(inserted)
+                }
+
                 async fn order(&self, id: &OrderId) -> Result<Option<OrderRecord>, StoreError> {
                     sqlx::query_as::<$db, OrderRow>(sql::ORDER)
                         .bind(id.as_str().to_owned())

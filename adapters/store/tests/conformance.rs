@@ -9,6 +9,8 @@ mod support;
 use std::sync::Arc;
 
 use chrono::Utc;
+use futures::future::join_all;
+use giftgate_actors::domain::OrderRecord;
 use giftgate_actors::domain::{
     CertificateStatus, ContentId, ContentItem, GiftState, JournalKind, MessageRecord, MessageState,
     OrderStatus, PaymentState, QueuedRefund, QueuedRefundState, RefundAccount,
@@ -16,10 +18,13 @@ use giftgate_actors::domain::{
 use giftgate_actors::ports::{
     ApiKeyRecord, Changes, GiftUpdate, KeyKind, OrderUpdate, PaymentUpdate, Store, StoreError,
 };
+use giftgate_actors::service::order_recorder::OrderRecorder;
 use support::*;
 
 conformance!(
     insert_order_is_idempotent_and_returns_the_first_order,
+    insert_orders_records_the_new_ones_and_names_them,
+    orders_recorded_together_share_inserts_and_replays_find_the_first,
     a_recorded_order_makes_its_sender_a_member,
     pending_orders_are_listed_oldest_first_before_a_time,
     records_read_back_as_committed,
@@ -79,6 +84,123 @@ async fn insert_order_is_idempotent_and_returns_the_first_order(ctx: Ctx) {
     assert_eq!(stored, Some(first.clone()));
     assert_eq!(ctx.store.order(&first.order_id).await.unwrap(), Some(first));
     assert_eq!(ctx.store.order(&order_id("nope")).await.unwrap(), None);
+}
+
+async fn insert_orders_records_the_new_ones_and_names_them(ctx: Ctx) {
+    let first = order("ord-1", &msisdn(1));
+    ctx.store.insert_order(&first).await.unwrap();
+    let mut replay = order("ord-1", &msisdn(1));
+    replay.body = serde_json::json!({"different": true});
+    // More rows than one statement takes, so the chunking is covered too.
+    let mut batch = vec![replay];
+    batch.extend((0..620).map(|i| order(&format!("new-{i}"), &msisdn(10 + i % 7))));
+    batch.push(order("new-3", &msisdn(99)));
+    batch.push(order("new-600", &msisdn(98)));
+
+    let inserted = ctx.store.insert_orders(&batch).await.unwrap();
+
+    assert_eq!(inserted.len(), 620, "the replay and the repeat are not new");
+    assert!(inserted.iter().all(|id| id.as_str().starts_with("new-")));
+    assert_eq!(ctx.store.order(&first.order_id).await.unwrap(), Some(first));
+    let stored = ctx.store.order(&order_id("new-3")).await.unwrap().unwrap();
+    assert_eq!(stored, batch[4], "the first of two with one id is kept");
+    let stored = ctx
+        .store
+        .order(&order_id("new-600"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored, batch[601], "also within one statement");
+    assert_eq!(
+        member_rows(&ctx, &msisdn(12)).await,
+        1,
+        "senders become members"
+    );
+    assert!(ctx.store.insert_orders(&[]).await.unwrap().is_empty());
+}
+
+async fn orders_recorded_together_share_inserts_and_replays_find_the_first(ctx: Ctx) {
+    let recorder = OrderRecorder::default();
+    let store = ctx.store.as_ref();
+    let stored_before = order("ord-0", &msisdn(1));
+    store.insert_order(&stored_before).await.unwrap();
+    // 300 sessions recording at once; ord-0 … ord-49 come twice.
+    let orders: Vec<OrderRecord> = (0..300)
+        .map(|i| order(&format!("ord-{}", i % 250), &msisdn(2 + i % 9)))
+        .collect();
+
+    let answers = join_all(orders.iter().map(|o| recorder.insert(store, o.clone()))).await;
+
+    let mut new = 0;
+    for (order, answer) in orders.iter().zip(answers) {
+        match answer.unwrap() {
+            None => new += 1,
+            Some(first) => assert_eq!(first.order_id, order.order_id),
+        }
+    }
+    assert_eq!(new, 249, "each order is new once; ord-0 was stored before");
+    assert_eq!(
+        store.order(&order_id("ord-0")).await.unwrap(),
+        Some(stored_before)
+    );
+    assert_eq!(
+        store.order(&order_id("ord-7")).await.unwrap(),
+        Some(orders[7].clone())
+    );
+    // Grouped (the exact split follows the executor's polling), never above the cap.
+    let inserts = recorder.group_inserts();
+    assert!(
+        (3..=30).contains(&inserts),
+        "{inserts} inserts for 300 orders"
+    );
+}
+
+/// The recorder's hand-over logic is the same over any store; on PostgreSQL an insert
+/// is sure to wait on the network, which the scenario needs (SQLite's worker thread can
+/// answer within the first poll).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callers_that_give_up_while_recording_never_stall_the_others() {
+    on_postgres(give_up_while_recording).await;
+}
+
+async fn give_up_while_recording(ctx: Ctx) {
+    let recorder = OrderRecorder::default();
+    let store = ctx.store.as_ref();
+    let within = std::time::Duration::from_secs(10);
+    let mut leader = Box::pin(recorder.insert(store, order("lead", &msisdn(1))));
+    assert!(
+        futures::poll!(&mut leader).is_pending(),
+        "the insert is under way"
+    );
+    let mut quitter = Box::pin(recorder.insert(store, order("quit", &msisdn(2))));
+    let mut heir = Box::pin(recorder.insert(store, order("heir", &msisdn(3))));
+    let mut last = Box::pin(recorder.insert(store, order("last", &msisdn(4))));
+    for waiting in [&mut quitter, &mut heir, &mut last] {
+        assert!(
+            futures::poll!(waiting).is_pending(),
+            "queued behind the leader"
+        );
+    }
+    // The leader finishes and hands the lead to `quitter`, who is dropped before taking
+    // it: the lead passes on to `heir`, who records itself and `last`.
+    assert_eq!(leader.await.unwrap(), None);
+    drop(quitter);
+    assert_eq!(
+        tokio::time::timeout(within, heir).await.unwrap().unwrap(),
+        None
+    );
+    assert_eq!(
+        tokio::time::timeout(within, last).await.unwrap().unwrap(),
+        None
+    );
+    assert!(store.order(&order_id("quit")).await.unwrap().is_none());
+    // Nothing is left busy: a new order is recorded at once.
+    let alone = recorder.insert(store, order("alone", &msisdn(5)));
+    assert_eq!(
+        tokio::time::timeout(within, alone).await.unwrap().unwrap(),
+        None
+    );
+    assert_eq!(recorder.group_inserts(), 3);
 }
 
 /// Counts the member rows of `who` (an UPDATE that changes nothing reports the match).
