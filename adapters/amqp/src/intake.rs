@@ -514,6 +514,18 @@ impl RunOrder {
         }
         let mut schedule = retry::dispatch();
         loop {
+            if !self.channel.status().connected() {
+                // Its ack could not reach the broker, which has given the order back to
+                // the queue (to this instance after it reconnects, or to the partition's
+                // new owner). Running it here too would only race that copy — and could
+                // run this subscriber's next order before the copy of an earlier one.
+                metrics::counter!("giftgate_amqp_orders_total", "outcome" => "left_to_redelivery")
+                    .increment(1);
+                tracing::info!(
+                    "the connection closed before this order ran; left to its redelivery"
+                );
+                return;
+            }
             let answer = self
                 .registry
                 .send(Dispatch {

@@ -263,7 +263,15 @@ async fn an_instance_cut_off_from_the_broker_is_presumed_gone_and_its_partitions
 
     let tap = EventTap::start(&world.broker.url).await;
     let publisher = Publisher::connect(&world.broker.url).await;
-    let ids = publish_purchases(&publisher, "gone", 400, 800, 80).await;
+    let (subscribers, rounds) = (80, 5);
+    let ids: Vec<String> = (0..rounds)
+        .flat_map(|r| (0..subscribers).map(move |s| format!("gone-{s}-{r}")))
+        .collect();
+    let orders: Vec<Value> = (0..rounds)
+        .flat_map(|r| (0..subscribers).map(move |s| (s, r)))
+        .map(|(s, r)| purchase(&format!("gone-{s}-{r}"), &subscriber(800 + s)))
+        .collect();
+    publish_all(&publisher, &orders).await;
     tap.wait_for("some orders done", LONG, |log| {
         log.completions().len() >= 40
     })
@@ -284,6 +292,9 @@ async fn an_instance_cut_off_from_the_broker_is_presumed_gone_and_its_partitions
     .await;
     tap.with(|log| assert!(log.completions().values().all(|count| *count == 1)));
     assert_applied_once(&world, &ids).await;
+    // The cut-off instance starts nothing more once its connection is gone: each
+    // subscriber's orders were still taken up in publish order.
+    assert_recorded_in_round_order(&world, "gone", subscribers, rounds).await;
 
     proxy.mend();
     // Back through the proxy (after its reconnect backoff), it rejoins and gets its
