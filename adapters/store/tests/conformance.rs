@@ -25,6 +25,7 @@ conformance!(
     insert_order_is_idempotent_and_returns_the_first_order,
     insert_orders_records_the_new_ones_and_names_them,
     orders_recorded_together_share_inserts_and_replays_find_the_first,
+    a_store_that_refuses_order_inserts_fails_each_caller_and_stalls_nothing,
     a_recorded_order_makes_its_sender_a_member,
     pending_orders_are_listed_oldest_first_before_a_time,
     records_read_back_as_committed,
@@ -150,6 +151,31 @@ async fn orders_recorded_together_share_inserts_and_replays_find_the_first(ctx: 
     assert!(
         recorder.group_inserts() >= 3,
         "at most 128 orders per insert"
+    );
+}
+
+async fn a_store_that_refuses_order_inserts_fails_each_caller_and_stalls_nothing(ctx: Ctx) {
+    let recorder = OrderRecorder::default();
+    let store = ctx.store.as_ref();
+    ctx.execute("ALTER TABLE orders RENAME TO orders_away")
+        .await
+        .unwrap();
+    let orders: Vec<OrderRecord> = (0..5)
+        .map(|i| order(&format!("ord-{i}"), &msisdn(2 + i)))
+        .collect();
+    let answers = join_all(orders.iter().map(|o| recorder.insert(store, o.clone()))).await;
+    assert!(
+        answers.iter().all(Result::is_err),
+        "the group insert and the one-by-one insert after it both fail: {answers:?}"
+    );
+    ctx.execute("ALTER TABLE orders_away RENAME TO orders")
+        .await
+        .unwrap();
+    let again = recorder.insert(store, orders[0].clone());
+    let within = std::time::Duration::from_secs(10);
+    assert_eq!(
+        tokio::time::timeout(within, again).await.unwrap().unwrap(),
+        None
     );
 }
 
