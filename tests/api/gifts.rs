@@ -1,21 +1,18 @@
 //! Gifts: bought straight as a gift, checked by the giver before sending, refused when
 //! not the giver's to give, and returned when nobody answers in time.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use actix::Actor;
-use chrono::Utc;
 use giftgate_actors::actors::{GiftExpiry, RegistryConfig, SessionRegistry};
-use giftgate_actors::domain::{GiftId, GiftState, OutboxMessage, PinCipher, Region};
-use giftgate_actors::ports::{ManualClock, PaymentRail, Store};
+use giftgate_actors::domain::{GiftId, GiftState, OutboxMessage, Region};
+use giftgate_actors::service::Policy;
 use giftgate_actors::service::orders::OrderMeta;
-use giftgate_actors::service::{Ledger, PaymentRails, Policy};
-use giftgate_billing::{BillingConfig, BillingSimulator, OneApiBilling};
 use giftgate_store::testing::TestDatabase;
 use serde_json::json;
 
+use crate::expiry::{buy_one_book, ledger_at, store_billing_and_clock};
 use crate::helpers::{Backend, TestApp, assert_audit_passes, eventually};
 
 #[actix_web::test]
@@ -136,43 +133,19 @@ async fn only_the_holder_may_give_and_not_to_themselves() {
 #[actix_web::test]
 async fn an_unanswered_gift_returns_to_the_giver_once() {
     let database = TestDatabase::postgres().await;
-    let store: Arc<dyn Store> = giftgate_store::connect(&database.url).await.unwrap();
-    giftgate_actors::service::catalog::seed_sample_catalog(store.as_ref())
-        .await
-        .unwrap();
-    let billing = BillingSimulator::start(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .unwrap();
-    let carrier: Arc<dyn PaymentRail> =
-        Arc::new(OneApiBilling::new(BillingConfig::new(billing.base_url())).unwrap());
-    let clock = Arc::new(ManualClock::new(Utc::now()));
-    let ledger = Arc::new(Ledger::new(
-        Arc::clone(&store),
-        PaymentRails {
-            carrier,
-            network: None,
-        },
+    let (store, billing, clock) = store_billing_and_clock(&database).await;
+    let ledger = Arc::new(ledger_at(
+        &store,
+        billing.base_url(),
         clock.clone(),
-        PinCipher::from_hex(&"0f".repeat(32)).unwrap(),
         Policy::default(),
     ));
     let order = |body: serde_json::Value| {
         giftgate_actors::domain::Order::from_value(&body, Region::KR).unwrap()
     };
-    let bought = ledger
-        .place_order(
-            &order(
-                json!({"order_id":"exp-buy","type":"purchase","msisdn":"01060601111",
-                "product_id":"book-10000","settlement":{"method":"carrier"}}),
-            ),
-            &OrderMeta::default(),
-        )
+    let code = buy_one_book(&ledger, "exp-buy", "01060601111")
         .await
-        .unwrap();
-    let code = bought.outcome.unwrap()["certificate_codes"][0]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .to_string();
     let gift = ledger
         .place_order(
             &order(

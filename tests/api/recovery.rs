@@ -3,10 +3,9 @@
 use std::net::SocketAddr;
 
 use chrono::Utc;
-use giftgate_actors::domain::{
-    Money, Msisdn, Order, OrderRecord, OrderStatus, Payment, PaymentState, Region,
-};
+use giftgate_actors::domain::{Money, Msisdn, Order, Payment, PaymentState, Region};
 use giftgate_actors::ports::{Changes, PaymentRequest, PaymentUpdate};
+use giftgate_actors::service::orders::OrderMeta;
 use giftgate_billing::BillingSimulator;
 use giftgate_store::testing::TestDatabase;
 use serde_json::json;
@@ -28,19 +27,7 @@ async fn crash_after_charge(app: &TestApp, order_id: &str, msisdn: &str, payment
     let now = Utc::now();
     ledger
         .store
-        .insert_order(&OrderRecord {
-            order_id: order.order_id.clone(),
-            order_type: "purchase".into(),
-            msisdn: order.msisdn.clone(),
-            body: order.to_json(),
-            status: OrderStatus::Pending,
-            reason: None,
-            detail: None,
-            outcome: None,
-            reply_to: None,
-            correlation_id: None,
-            created_at: now,
-        })
+        .insert_order(&ledger.pending_record(&order, &OrderMeta::default()))
         .await
         .unwrap();
     let amount = Money::parse("50000", giftgate_actors::domain::Currency::KRW).unwrap();

@@ -32,7 +32,6 @@ enum Turn {
 }
 
 struct Waiting {
-    order_id: OrderId,
     record: OrderRecord,
     /// How to tell the caller; `None` for the leader's own order.
     answer: Option<oneshot::Sender<Turn>>,
@@ -50,12 +49,6 @@ struct Queue {
 pub struct OrderRecorder {
     queue: Mutex<Queue>,
     group_inserts: AtomicU64,
-}
-
-impl std::fmt::Debug for OrderRecorder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OrderRecorder").finish_non_exhaustive()
-    }
 }
 
 impl OrderRecorder {
@@ -77,7 +70,6 @@ impl OrderRecorder {
             let mut queue = self.lock();
             let leads = !std::mem::replace(&mut queue.busy, true);
             queue.waiting.push(Waiting {
-                order_id: record.order_id.clone(),
                 record: record.clone(),
                 answer: (!leads).then_some(answer),
             });
@@ -130,7 +122,7 @@ impl OrderRecorder {
             };
             for waiting in batch {
                 // Of two copies of one order in a batch only the first is new.
-                let fresh = inserted.remove(&waiting.order_id);
+                let fresh = inserted.remove(&waiting.record.order_id);
                 match waiting.answer {
                     Some(answer) => drop(answer.send(Turn::Recorded(fresh))),
                     None => own_inserted = fresh,

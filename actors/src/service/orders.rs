@@ -62,8 +62,8 @@ impl Ledger {
         .await
     }
 
-    /// The `pending` record of an order arriving now.
-    fn pending_record(&self, order: &Order, meta: &OrderMeta) -> OrderRecord {
+    /// The `pending` record of an order arriving now, as [`Ledger::place_order`] stores it.
+    pub fn pending_record(&self, order: &Order, meta: &OrderMeta) -> OrderRecord {
         OrderRecord {
             order_id: order.order_id.clone(),
             order_type: order.type_name().to_owned(),

@@ -12,8 +12,8 @@ use chrono::Utc;
 use futures::future::join_all;
 use giftgate_actors::domain::OrderRecord;
 use giftgate_actors::domain::{
-    CertificateStatus, ContentId, ContentItem, GiftState, JournalKind, MessageRecord, MessageState,
-    OrderStatus, PaymentState, QueuedRefund, QueuedRefundState, RefundAccount,
+    Certificate, CertificateStatus, ContentId, ContentItem, GiftState, JournalKind, MessageRecord,
+    MessageState, OrderStatus, PaymentState, QueuedRefund, QueuedRefundState, RefundAccount,
 };
 use giftgate_actors::ports::{
     ApiKeyRecord, Changes, GiftUpdate, KeyKind, OrderUpdate, PaymentUpdate, Store, StoreError,
@@ -403,8 +403,6 @@ async fn records_read_back_as_committed(ctx: Ctx) {
     ctx.store.commit(Changes::default()).await.unwrap();
 }
 
-use giftgate_actors::domain::Certificate;
-
 fn redemption_changes(
     current: &Certificate,
     id: &str,
@@ -432,18 +430,24 @@ fn redemption_changes(
     }
 }
 
-/// The shape of a redemption (one guarded certificate update plus inserts), which
-/// PostgreSQL commits as one statement: a failed guard inserts nothing, a failed insert
-/// moves nothing.
-async fn a_guarded_update_with_inserts_applies_all_or_nothing(ctx: Ctx) {
-    let owner = msisdn(1);
-    let issued = issue(&ctx.store, 1, &owner, krw(50_000)).await;
+/// A certificate of 50,000 KRW issued to subscriber 1 and redeemed once for 10,000 (as
+/// `r1`, so stored at version 1), with the journal rows and pending outbox entries after.
+async fn redeemed_once(ctx: &Ctx) -> (Certificate, i64, usize) {
+    let issued = issue(&ctx.store, 1, &msisdn(1), krw(50_000)).await;
     ctx.store
         .commit(redemption_changes(&issued, "r1", "m_1", "k1", krw(10_000)))
         .await
         .unwrap();
     let journal_before = journal_rows(&ctx.store).await;
     let outbox_before = ctx.store.outbox_pending(100).await.unwrap().len();
+    (issued, journal_before, outbox_before)
+}
+
+/// The shape of a redemption (one guarded certificate update plus inserts), which
+/// PostgreSQL commits as one statement: a failed guard inserts nothing, a failed insert
+/// moves nothing.
+async fn a_guarded_update_with_inserts_applies_all_or_nothing(ctx: Ctx) {
+    let (issued, journal_before, outbox_before) = redeemed_once(&ctx).await;
     let unchanged = |store: Arc<dyn Store>| async move {
         let stored = store.certificate(&code(1)).await.unwrap().unwrap();
         assert_eq!((stored.balance, stored.version), (krw(40_000), 1));
@@ -555,14 +559,7 @@ async fn an_order_settled_with_its_certificates_applies_all_or_nothing(ctx: Ctx)
 }
 
 async fn a_stale_certificate_version_conflicts_and_writes_nothing(ctx: Ctx) {
-    let owner = msisdn(1);
-    let issued = issue(&ctx.store, 1, &owner, krw(50_000)).await;
-    ctx.store
-        .commit(redemption_changes(&issued, "r1", "m_1", "k1", krw(10_000)))
-        .await
-        .unwrap();
-    let journal_before = journal_rows(&ctx.store).await;
-    let outbox_before = ctx.store.outbox_pending(100).await.unwrap().len();
+    let (issued, journal_before, outbox_before) = redeemed_once(&ctx).await;
 
     // `issued` is version 0; the stored certificate is version 1 now.
     let mut stale = redemption_changes(&issued, "r2", "m_1", "k2", krw(5_000));
