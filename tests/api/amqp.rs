@@ -24,6 +24,7 @@ fn rabbitmqctl(args: &[&str]) {
 /// A vhost of its own on the local broker (guest may use it) and its URL; the test
 /// deletes it at the end.
 fn fresh_vhost() -> (String, String) {
+    giftgate_amqp::testing::ensure_consistent_hash_exchange();
     let vhost = format!("gg_api_{}", uuid::Uuid::new_v4().simple());
     rabbitmqctl(&["-q", "add_vhost", &vhost]);
     rabbitmqctl(&[

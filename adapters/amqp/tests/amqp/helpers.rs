@@ -45,6 +45,7 @@ fn rabbitmqctl(args: &[&str]) {
 
 impl Broker {
     pub fn new() -> Broker {
+        giftgate_amqp::testing::ensure_consistent_hash_exchange();
         let vhost = format!("gg_{}", uuid::Uuid::new_v4().simple());
         rabbitmqctl(&["-q", "add_vhost", &vhost]);
         rabbitmqctl(&[
