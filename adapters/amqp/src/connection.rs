@@ -9,6 +9,7 @@
 use std::future::Future;
 use std::time::Duration;
 
+use futures::StreamExt;
 use lapin::{Connection, ConnectionProperties};
 use tokio::sync::watch;
 
@@ -46,6 +47,37 @@ pub async fn close_within<T>(what: &'static str, close: impl Future<Output = T>)
     if tokio::time::timeout(BROKER_TIMEOUT, close).await.is_err() {
         tracing::warn!(what, "closing took too long; giving up on it");
     }
+}
+
+/// Resolves with the error once `connection`'s I/O loop reports it lost.
+///
+/// A link that is idle (an intake with nothing to consume, an outbox with nothing to
+/// publish) would otherwise only find out at its next operation, and readiness would
+/// report it up meanwhile. Call it when a session starts and keep the future: it sees
+/// the errors reported after the call, and a connection already down at the call.
+pub fn dropped(connection: &Connection) -> impl Future<Output = lapin::Error> + '_ {
+    let mut events = connection.events_listener();
+    let already_down = !connection.status().connected();
+    async move {
+        if already_down {
+            return not_connected();
+        }
+        while let Some(event) = events.next().await {
+            if let lapin::Event::Error(error) = event {
+                return error;
+            }
+        }
+        // The connection is gone without an error event: treat it as lost all the same.
+        not_connected()
+    }
+}
+
+fn not_connected() -> lapin::Error {
+    lapin::ErrorKind::IOError(std::sync::Arc::new(std::io::Error::new(
+        std::io::ErrorKind::NotConnected,
+        "the broker connection is down",
+    )))
+    .into()
 }
 
 /// Opens a connection, retrying with [`retry::reconnect`] until it succeeds; `None` if

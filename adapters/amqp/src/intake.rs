@@ -321,6 +321,9 @@ async fn serve(
     connection: &Connection,
     stop: &mut watch::Receiver<bool>,
 ) -> Result<(), Interrupted> {
+    // An intake with nothing to consume learns of a lost connection from this.
+    let dropped = connection::dropped(connection);
+    tokio::pin!(dropped);
     let channel = connection.create_channel().await?;
     topology::declare(&channel, core.config.partitions).await?;
     channel
@@ -341,6 +344,7 @@ async fn serve(
                     return Ok(());
                 }
             }
+            error = &mut dropped => return Err(error.into()),
             () = assignment_changed(assignment.as_mut()) => {
                 let wanted = wanted_slots(core.config.partitions, assignment.as_mut());
                 queues.reconcile(core, connection, &wanted).await?;

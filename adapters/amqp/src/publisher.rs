@@ -162,6 +162,9 @@ impl Relay {
         channel
             .confirm_select(ConfirmSelectOptions::default())
             .await?;
+        // An idle publisher learns of a lost connection from this, not from a publish.
+        let dropped = connection::dropped(connection);
+        tokio::pin!(dropped);
         self.links.outbox.store(true, Ordering::SeqCst);
         tracing::info!("outbox publisher connected");
         loop {
@@ -186,6 +189,7 @@ impl Relay {
                 tokio::select! {
                     () = tokio::time::sleep(self.config.poll_interval) => {}
                     _ = stop.changed() => {}
+                    error = &mut dropped => return Err(error),
                 }
             }
         }

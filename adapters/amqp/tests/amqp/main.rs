@@ -51,6 +51,30 @@ async fn assert_applied_once(world: &World, order_ids: &[String]) {
     }
 }
 
+/// Asserts the outbox publisher marks every event delivered within 15 s (the events of
+/// completed orders may still be awaiting their confirms).
+async fn assert_every_event_delivered(world: &World) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let undelivered = world
+            .store
+            .outbox_pending(10_000)
+            .await
+            .expect("store")
+            .into_iter()
+            .filter(|entry| entry.message.channel() == "event")
+            .count();
+        if undelivered == 0 {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{undelivered} events never marked delivered"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Publishes many purchases quickly (confirms awaited together).
 async fn publish_all(publisher: &Publisher, orders: &[Value]) {
     for chunk in orders.chunks(200) {
@@ -67,14 +91,26 @@ async fn publish_purchases(
     first_subscriber: usize,
     spread: usize,
 ) -> Vec<String> {
+    let (ids, orders) = purchases(prefix, total, first_subscriber, spread);
+    publish_all(publisher, &orders).await;
+    ids
+}
+
+/// `total` purchases `<prefix>-<i>`, spread round-robin over `spread` subscribers from
+/// `first_subscriber`: their order ids and the orders, in publish order.
+fn purchases(
+    prefix: &str,
+    total: usize,
+    first_subscriber: usize,
+    spread: usize,
+) -> (Vec<String>, Vec<Value>) {
     let ids: Vec<String> = (0..total).map(|i| format!("{prefix}-{i}")).collect();
-    let orders: Vec<Value> = ids
+    let orders = ids
         .iter()
         .enumerate()
         .map(|(i, id)| purchase(id, &subscriber(first_subscriber + i % spread)))
         .collect();
-    publish_all(publisher, &orders).await;
-    ids
+    (ids, orders)
 }
 
 /// Asserts each subscriber's orders `<prefix>-<s>-<round>` were recorded in round order.
@@ -339,12 +375,7 @@ async fn a_forced_connection_close_in_the_middle_of_2000_orders_loses_and_repeat
     let mut instance = world.instance(world.config()).await;
     let tap = EventTap::start(&world.broker.url).await;
     let total = 2_000;
-    let ids: Vec<String> = (0..total).map(|i| format!("close-{i}")).collect();
-    let orders = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| purchase(id, &subscriber(100 + i % 500)))
-        .collect();
+    let (ids, orders) = purchases("close", total, 100, 500);
     // Eight seconds of publishing, the close two seconds in: it lands in the middle of
     // the run (orders queued, in flight and still to come) however fast the machine is.
     let publisher = PacedPublisher::start(&world.broker.url, orders, 250);
@@ -364,25 +395,7 @@ async fn a_forced_connection_close_in_the_middle_of_2000_orders_loses_and_repeat
         log.completions().len() == total
     })
     .await;
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let undelivered = world
-            .store
-            .outbox_pending(10_000)
-            .await
-            .expect("store")
-            .into_iter()
-            .filter(|entry| entry.message.channel() == "event")
-            .count();
-        if undelivered == 0 {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{undelivered} events never marked delivered"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    assert_every_event_delivered(&world).await;
     assert_applied_once(&world, &ids).await;
     tap.with(|log| {
         assert!(log.completions().values().all(|count| *count == 1));

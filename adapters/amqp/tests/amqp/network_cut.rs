@@ -10,8 +10,9 @@ use giftgate_amqp::AmqpConfig;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
-use super::{LONG, assert_applied_once, publish_purchases};
-use crate::helpers::{EventTap, Publisher, World};
+use super::{LONG, assert_applied_once, assert_every_event_delivered, purchases};
+use crate::helpers::{EventTap, World};
+use crate::paced::PacedPublisher;
 
 /// Forwards 127.0.0.1:`port` to the local broker until told to cut.
 pub(super) struct CuttableProxy {
@@ -71,7 +72,7 @@ async fn a_network_cut_of_seconds_in_the_middle_of_orders_loses_and_repeats_noth
     let world = World::new().await;
     let proxy = CuttableProxy::start().await;
     // Every link of the gateway (intake, outbox, membership) goes through the proxy; the
-    // test's publisher and event tap do not.
+    // upstream publisher and the event tap do not.
     let config = AmqpConfig {
         url: proxy.url(&world.broker.vhost),
         partitions: 4,
@@ -79,58 +80,48 @@ async fn a_network_cut_of_seconds_in_the_middle_of_orders_loses_and_repeats_noth
     };
     let mut instance = world.instance(config).await;
     let tap = EventTap::start(&world.broker.url).await;
-    let publisher = Publisher::connect(&world.broker.url).await;
-    let total = 1_500;
-    let ids = publish_purchases(&publisher, "cut", total, 1_200, 300).await;
-
-    tap.wait_for("some orders done", LONG, |log| {
-        log.completions().len() >= 300
-    })
-    .await;
+    let total = 2_000;
+    let (ids, orders) = purchases("cut", total, 1_200, 300);
+    // Eight seconds of publishing straight to the broker, the cut two seconds in and four
+    // seconds long: orders pile up in the queues while the gateway is cut off, and more
+    // arrive after it is back, however fast the machine is.
+    let publisher = PacedPublisher::start(&world.broker.url, orders, 250);
+    while publisher.confirmed() < 500 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     proxy.cut();
-    let done_at_cut = tap.with(|log| log.completions().len());
+    let published_at_cut = publisher.confirmed();
     let outage = Instant::now();
     let mut seen_down = false;
     while outage.elapsed() < Duration::from_secs(4) {
-        let connected = instance
+        seen_down |= !instance
             .amqp
             .as_ref()
             .is_some_and(|amqp| amqp.is_connected());
-        seen_down |= !connected;
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let done_during_cut = tap.with(|log| log.completions().len());
+    let published_at_mend = publisher.confirmed();
     proxy.mend();
     assert!(seen_down, "the readiness reported the lost broker");
-    assert!(done_at_cut < total, "the cut came in the middle");
     assert!(
-        done_during_cut < total,
-        "orders were still waiting when the network came back"
+        published_at_mend > published_at_cut,
+        "orders queued up during the cut"
+    );
+    assert!(
+        published_at_mend < total,
+        "orders were still arriving when the network came back"
+    );
+    assert_eq!(
+        publisher.finish().await,
+        0,
+        "the upstream's own connection was never cut"
     );
 
     tap.wait_for("every order completed", LONG, |log| {
         log.completions().len() == total
     })
     .await;
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let undelivered = world
-            .store
-            .outbox_pending(10_000)
-            .await
-            .expect("store")
-            .into_iter()
-            .filter(|entry| entry.message.channel() == "event")
-            .count();
-        if undelivered == 0 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{undelivered} events never marked delivered"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    assert_every_event_delivered(&world).await;
     assert_applied_once(&world, &ids).await;
     tap.with(|log| {
         assert!(log.completions().values().all(|count| *count == 1));
@@ -145,4 +136,43 @@ async fn a_network_cut_of_seconds_in_the_middle_of_orders_loses_and_repeats_noth
     );
     instance.shutdown().await;
     world.finish().await;
+}
+
+#[actix_rt::test]
+async fn an_idle_gateway_reports_each_link_down_during_a_cut_and_up_after_it() {
+    let world = World::new().await;
+    let proxy = CuttableProxy::start().await;
+    let config = AmqpConfig {
+        url: proxy.url(&world.broker.vhost),
+        partitions: 2,
+        ..world.config()
+    };
+    let mut instance = world.instance(config).await;
+    let status = instance.amqp.as_ref().expect("AMQP side").status();
+    wait_until("every link up", || status.check().is_ok()).await;
+
+    proxy.cut();
+    // Nothing is published or delivered: each link must notice the dropped connection
+    // by itself, the outbox publisher included.
+    wait_until("every link reported down", || {
+        status.check().is_err_and(|down| {
+            ["order intake", "outbox publisher", "membership"]
+                .iter()
+                .all(|link| down.contains(link))
+        })
+    })
+    .await;
+    proxy.mend();
+    wait_until("every link up again", || status.check().is_ok()).await;
+    instance.shutdown().await;
+    world.finish().await;
+}
+
+/// Polls `holds` until it is true, or panics after 20 s.
+async fn wait_until(what: &str, holds: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !holds() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
