@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use giftgate_actors::actors::registry::ActiveSessions;
-use giftgate_actors::domain::OrderId;
 use giftgate_actors::domain::records::OrderStatus;
+use giftgate_actors::domain::{OrderId, OutboxRecord};
 use giftgate_amqp::AmqpConfig;
 use helpers::{EventTap, Publisher, World, purchase, queue_depth, subscriber};
 use lapin::options::{BasicConsumeOptions, BasicGetOptions, QueueDeclareOptions};
@@ -56,14 +56,7 @@ async fn assert_applied_once(world: &World, order_ids: &[String]) {
 async fn assert_every_event_delivered(world: &World) {
     let deadline = std::time::Instant::now() + Duration::from_secs(15);
     loop {
-        let undelivered = world
-            .store
-            .outbox_pending(10_000)
-            .await
-            .expect("store")
-            .into_iter()
-            .filter(|entry| entry.message.channel() == "event")
-            .count();
+        let undelivered = undelivered_events(world).await.len();
         if undelivered == 0 {
             return;
         }
@@ -73,6 +66,18 @@ async fn assert_every_event_delivered(world: &World) {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// The event entries of the outbox not yet marked delivered (up to 10,000).
+async fn undelivered_events(world: &World) -> Vec<OutboxRecord> {
+    world
+        .store
+        .outbox_pending(10_000)
+        .await
+        .expect("store")
+        .into_iter()
+        .filter(|entry| entry.message.channel() == "event")
+        .collect()
 }
 
 /// Publishes many purchases quickly (confirms awaited together).
@@ -625,14 +630,7 @@ async fn an_unroutable_reply_is_retried_then_parked_and_later_events_never_overt
     // gone-2's events reach the tap before their confirms are recorded: wait for those.
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let stuck = loop {
-        let stuck: Vec<_> = world
-            .store
-            .outbox_pending(1_000)
-            .await
-            .expect("store")
-            .into_iter()
-            .filter(|entry| entry.message.channel() == "event")
-            .collect();
+        let stuck = undelivered_events(&world).await;
         if stuck.len() <= 1 || std::time::Instant::now() > deadline {
             break stuck;
         }

@@ -11,7 +11,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
 use super::{LONG, assert_applied_once, assert_every_event_delivered, purchases};
-use crate::helpers::{EventTap, World};
+use crate::helpers::{EventTap, Instance, World};
 use crate::paced::PacedPublisher;
 
 /// Forwards 127.0.0.1:`port` to the local broker until told to cut.
@@ -67,18 +67,24 @@ impl CuttableProxy {
     }
 }
 
+/// An instance on `partitions` partitions whose every link (intake, outbox, membership)
+/// goes through a fresh proxy; the tests' upstream publishers and event taps connect to
+/// the broker directly.
+async fn instance_behind_a_proxy(world: &World, partitions: u16) -> (CuttableProxy, Instance) {
+    let proxy = CuttableProxy::start().await;
+    let config = AmqpConfig {
+        url: proxy.url(&world.broker.vhost),
+        partitions,
+        ..world.config()
+    };
+    let instance = world.instance(config).await;
+    (proxy, instance)
+}
+
 #[actix_rt::test]
 async fn a_network_cut_of_seconds_in_the_middle_of_orders_loses_and_repeats_nothing() {
     let world = World::new().await;
-    let proxy = CuttableProxy::start().await;
-    // Every link of the gateway (intake, outbox, membership) goes through the proxy; the
-    // upstream publisher and the event tap do not.
-    let config = AmqpConfig {
-        url: proxy.url(&world.broker.vhost),
-        partitions: 4,
-        ..world.config()
-    };
-    let mut instance = world.instance(config).await;
+    let (proxy, mut instance) = instance_behind_a_proxy(&world, 4).await;
     let tap = EventTap::start(&world.broker.url).await;
     let total = 2_000;
     let (ids, orders) = purchases("cut", total, 1_200, 300);
@@ -141,13 +147,7 @@ async fn a_network_cut_of_seconds_in_the_middle_of_orders_loses_and_repeats_noth
 #[actix_rt::test]
 async fn an_idle_gateway_reports_each_link_down_during_a_cut_and_up_after_it() {
     let world = World::new().await;
-    let proxy = CuttableProxy::start().await;
-    let config = AmqpConfig {
-        url: proxy.url(&world.broker.vhost),
-        partitions: 2,
-        ..world.config()
-    };
-    let mut instance = world.instance(config).await;
+    let (proxy, mut instance) = instance_behind_a_proxy(&world, 2).await;
     let status = instance.amqp.as_ref().expect("AMQP side").status();
     wait_until("every link up", || status.check().is_ok()).await;
 
