@@ -1,6 +1,8 @@
 //! A network cut between the gateway and RabbitMQ, made by a TCP proxy in the test (a
 //! broker restart would disturb the other tests sharing the broker): every connection
-//! through it is cut and new ones are refused for a few seconds in the middle of a run.
+//! through it is cut and new ones are refused for a few seconds in the middle of a run;
+//! or the proxy falls silent, holding its connections open without carrying a byte (a
+//! half-open link: no FIN or RST ever arrives).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,11 +16,12 @@ use super::{LONG, assert_applied_once, assert_every_event_delivered, purchases};
 use crate::helpers::{EventTap, Instance, World};
 use crate::paced::PacedPublisher;
 
-/// Forwards 127.0.0.1:`port` to the local broker until told to cut.
+/// Forwards 127.0.0.1:`port` to the local broker until told to cut or fall silent.
 pub(super) struct CuttableProxy {
     port: u16,
     open: Arc<AtomicBool>,
     cuts: watch::Sender<u64>,
+    silences: watch::Sender<u64>,
 }
 
 impl CuttableProxy {
@@ -27,8 +30,10 @@ impl CuttableProxy {
         let port = listener.local_addr().expect("address").port();
         let open = Arc::new(AtomicBool::new(true));
         let (cuts, _) = watch::channel(0);
+        let (silences, _) = watch::channel(0);
         let accepting = Arc::clone(&open);
         let cut_signal = cuts.clone();
+        let silence_signal = silences.clone();
         actix::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 if !accepting.load(Ordering::SeqCst) {
@@ -36,6 +41,7 @@ impl CuttableProxy {
                     continue;
                 }
                 let mut cut = cut_signal.subscribe();
+                let mut silence = silence_signal.subscribe();
                 actix::spawn(async move {
                     let Ok(broker) = TcpStream::connect("127.0.0.1:5672").await else {
                         return;
@@ -44,11 +50,20 @@ impl CuttableProxy {
                     tokio::select! {
                         _ = tokio::io::copy_bidirectional(&mut client, &mut broker) => {}
                         _ = cut.changed() => {}
+                        _ = silence.changed() => {
+                            // Both sockets stay open and carry nothing until a cut.
+                            drop(cut.changed().await);
+                        }
                     }
                 });
             }
         });
-        CuttableProxy { port, open, cuts }
+        CuttableProxy {
+            port,
+            open,
+            cuts,
+            silences,
+        }
     }
 
     /// The broker URL of `vhost` through the proxy.
@@ -62,6 +77,13 @@ impl CuttableProxy {
         self.cuts.send_modify(|count| *count += 1);
     }
 
+    /// Stops carrying bytes on every connection while keeping it open (no FIN, no RST),
+    /// and refuses new ones until [`CuttableProxy::mend`].
+    pub(super) fn fall_silent(&self) {
+        self.open.store(false, Ordering::SeqCst);
+        self.silences.send_modify(|count| *count += 1);
+    }
+
     pub(super) fn mend(&self) {
         self.open.store(true, Ordering::SeqCst);
     }
@@ -71,9 +93,18 @@ impl CuttableProxy {
 /// goes through a fresh proxy; the tests' upstream publishers and event taps connect to
 /// the broker directly.
 async fn instance_behind_a_proxy(world: &World, partitions: u16) -> (CuttableProxy, Instance) {
+    instance_behind_a_proxy_with(world, partitions, "").await
+}
+
+/// Like [`instance_behind_a_proxy`], with `query` (say `?heartbeat=1`) on the broker URL.
+async fn instance_behind_a_proxy_with(
+    world: &World,
+    partitions: u16,
+    query: &str,
+) -> (CuttableProxy, Instance) {
     let proxy = CuttableProxy::start().await;
     let config = AmqpConfig {
-        url: proxy.url(&world.broker.vhost),
+        url: format!("{}{query}", proxy.url(&world.broker.vhost)),
         partitions,
         ..world.config()
     };
@@ -164,6 +195,39 @@ async fn an_idle_gateway_reports_each_link_down_during_a_cut_and_up_after_it() {
     .await;
     proxy.mend();
     wait_until("every link up again", || status.check().is_ok()).await;
+    instance.shutdown().await;
+    world.finish().await;
+}
+
+#[actix_rt::test]
+async fn a_silent_link_is_noticed_at_the_amqp_heartbeat_timeout_and_left_for_a_new_one() {
+    let world = World::new().await;
+    // A one-second AMQP heartbeat, set on the URL as an operator would
+    // (`GIFTGATE_AMQP_URL=…?heartbeat=10`): the client gives a connection up after two
+    // intervals without a frame from the broker.
+    let (proxy, mut instance) = instance_behind_a_proxy_with(&world, 2, "?heartbeat=1").await;
+    let status = instance.amqp.as_ref().expect("AMQP side").status();
+    wait_until("every link up", || status.check().is_ok()).await;
+
+    proxy.fall_silent();
+    let silent_since = Instant::now();
+    wait_until("every link reported down", || {
+        status.check().is_err_and(|down| {
+            ["order intake", "outbox publisher", "membership"]
+                .iter()
+                .all(|link| down.contains(link))
+        })
+    })
+    .await;
+    assert!(
+        silent_since.elapsed() >= Duration::from_secs(1),
+        "given up on the heartbeat timeout, not on a closed socket"
+    );
+    proxy.mend();
+    wait_until("every link up again on new connections", || {
+        status.check().is_ok()
+    })
+    .await;
     instance.shutdown().await;
     world.finish().await;
 }
