@@ -10,6 +10,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use futures::StreamExt;
+use lapin::uri::AMQPUri;
 use lapin::{Connection, ConnectionProperties};
 use tokio::sync::watch;
 
@@ -20,10 +21,20 @@ use crate::retry;
 /// a reconnect or a shutdown.
 pub const BROKER_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The AMQP heartbeat interval (seconds) asked for when the broker URL names none
+/// (`?heartbeat=N` on the URL overrides it; the lower of ours and the broker's wins).
+/// A link that falls silent without closing — a half-open TCP connection behind a failed
+/// router or firewall — is only given up after two intervals without a frame; with
+/// RabbitMQ's 60 s that would be two minutes of a dead link reported up.
+pub const DEFAULT_HEARTBEAT_SECS: u16 = 10;
+
 /// Why a connection could not be opened.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConnectError {
+    /// The broker URL does not parse as an AMQP URI.
+    #[error("invalid broker URL: {0}")]
+    InvalidUrl(String),
     /// The broker refused or the connection failed.
     #[error(transparent)]
     Broker(#[from] lapin::Error),
@@ -32,13 +43,22 @@ pub enum ConnectError {
     Timeout(Duration),
 }
 
-/// Opens one connection named `name` to `url`, within [`BROKER_TIMEOUT`].
+/// Opens one connection named `name` to `url`, within [`BROKER_TIMEOUT`], with a
+/// [`DEFAULT_HEARTBEAT_SECS`] heartbeat unless the URL names one.
 pub async fn connect(url: &str, name: &str) -> Result<Connection, ConnectError> {
+    let uri = with_default_heartbeat(url)?;
     let properties = ConnectionProperties::default().with_connection_name(name.into());
-    match tokio::time::timeout(BROKER_TIMEOUT, Connection::connect(url, properties)).await {
+    match tokio::time::timeout(BROKER_TIMEOUT, Connection::connect_uri(uri, properties)).await {
         Ok(connected) => Ok(connected?),
         Err(_) => Err(ConnectError::Timeout(BROKER_TIMEOUT)),
     }
+}
+
+/// Parses `url`, asking for [`DEFAULT_HEARTBEAT_SECS`] when it names no heartbeat.
+fn with_default_heartbeat(url: &str) -> Result<AMQPUri, ConnectError> {
+    let mut uri: AMQPUri = url.parse().map_err(ConnectError::InvalidUrl)?;
+    uri.query.heartbeat.get_or_insert(DEFAULT_HEARTBEAT_SECS);
+    Ok(uri)
 }
 
 /// Awaits a close (of a channel or a connection) for at most [`BROKER_TIMEOUT`]; the
@@ -194,7 +214,9 @@ pub fn redact_url(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{SessionPause, redact_url};
+    use super::{
+        ConnectError, DEFAULT_HEARTBEAT_SECS, SessionPause, redact_url, with_default_heartbeat,
+    };
 
     #[tokio::test(start_paused = true)]
     async fn a_session_that_fails_at_once_is_retried_after_a_pause() {
@@ -215,6 +237,22 @@ mod tests {
             !pause.after_failure(started, &mut stop).await,
             "a raised stop ends the retries"
         );
+    }
+
+    #[test]
+    fn a_url_without_a_heartbeat_asks_for_the_default_and_one_with_it_keeps_its_own() {
+        let plain =
+            with_default_heartbeat("amqp://guest:guest@127.0.0.1:5672/%2f").expect("a valid URL");
+        assert_eq!(plain.query.heartbeat, Some(DEFAULT_HEARTBEAT_SECS));
+        let own =
+            with_default_heartbeat("amqp://127.0.0.1:5672/%2f?heartbeat=1").expect("a valid URL");
+        assert_eq!(own.query.heartbeat, Some(1));
+        let off = with_default_heartbeat("amqp://127.0.0.1/%2f?heartbeat=0").expect("a valid URL");
+        assert_eq!(off.query.heartbeat, Some(0), "an explicit 0 turns it off");
+        assert!(matches!(
+            with_default_heartbeat("amqp://127.0.0.1:notaport/"),
+            Err(ConnectError::InvalidUrl(_))
+        ));
     }
 
     #[test]

@@ -8,12 +8,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use giftgate_amqp::AmqpConfig;
+use giftgate_amqp::{AmqpConfig, connection};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
 use super::{LONG, assert_applied_once, assert_every_event_delivered, purchases};
-use crate::helpers::{EventTap, Instance, World};
+use crate::helpers::{Broker, EventTap, Instance, World};
 use crate::paced::PacedPublisher;
 
 /// Forwards 127.0.0.1:`port` to the local broker until told to cut or fall silent.
@@ -230,6 +230,24 @@ async fn a_silent_link_is_noticed_at_the_amqp_heartbeat_timeout_and_left_for_a_n
     .await;
     instance.shutdown().await;
     world.finish().await;
+}
+
+#[actix_rt::test]
+async fn the_gateway_asks_the_broker_for_a_ten_second_heartbeat_unless_its_url_names_one() {
+    let broker = Broker::new();
+    let negotiated = |url: String| async move {
+        let connection = connection::connect(&url, "giftgate-heartbeat-test")
+            .await
+            .expect("connects");
+        let heartbeat = connection.configuration().heartbeat();
+        drop(connection.close(200, "done".into()).await);
+        heartbeat
+    };
+    assert_eq!(
+        negotiated(broker.url.clone()).await,
+        connection::DEFAULT_HEARTBEAT_SECS
+    );
+    assert_eq!(negotiated(format!("{}?heartbeat=3", broker.url)).await, 3);
 }
 
 /// Polls `holds` until it is true, or panics after 20 s.
