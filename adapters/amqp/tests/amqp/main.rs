@@ -51,6 +51,22 @@ async fn assert_applied_once(world: &World, order_ids: &[String]) {
     }
 }
 
+/// Waits until the tap has seen every order of `ids` completed, then asserts each was
+/// applied once: one `order.completed` and one `certificate.issued` each on the tap, one
+/// certificate each in the store, and every event marked delivered.
+async fn assert_every_order_completed_once(world: &World, tap: &EventTap, ids: &[String]) {
+    tap.wait_for("every order completed", LONG, |log| {
+        log.completions().len() == ids.len()
+    })
+    .await;
+    assert_every_event_delivered(world).await;
+    assert_applied_once(world, ids).await;
+    tap.with(|log| {
+        assert!(log.completions().values().all(|count| *count == 1));
+        assert_eq!(log.of_type("certificate.issued").count(), ids.len());
+    });
+}
+
 /// Asserts the outbox publisher marks every event delivered within 15 s (the events of
 /// completed orders may still be awaiting their confirms).
 async fn assert_every_event_delivered(world: &World) {
@@ -384,9 +400,7 @@ async fn a_forced_connection_close_in_the_middle_of_2000_orders_loses_and_repeat
     // Eight seconds of publishing, the close two seconds in: it lands in the middle of
     // the run (orders queued, in flight and still to come) however fast the machine is.
     let publisher = PacedPublisher::start(&world.broker.url, orders, 250);
-    while publisher.confirmed() < 500 {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    publisher.wait_until_confirmed(500).await;
     world.broker.close_all_connections().await;
     let published_at_close = publisher.confirmed();
     assert!(published_at_close < total, "the close came in the middle");
@@ -396,16 +410,7 @@ async fn a_forced_connection_close_in_the_middle_of_2000_orders_loses_and_repeat
         "the upstream saw the close too and published again what it had no confirm for"
     );
 
-    tap.wait_for("every order completed", LONG, |log| {
-        log.completions().len() == total
-    })
-    .await;
-    assert_every_event_delivered(&world).await;
-    assert_applied_once(&world, &ids).await;
-    tap.with(|log| {
-        assert!(log.completions().values().all(|count| *count == 1));
-        assert_eq!(log.of_type("certificate.issued").count(), total);
-    });
+    assert_every_order_completed_once(&world, &tap, &ids).await;
     assert!(
         instance
             .amqp

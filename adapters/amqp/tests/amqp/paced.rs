@@ -47,6 +47,13 @@ impl PacedPublisher {
         self.confirmed.load(Ordering::SeqCst)
     }
 
+    /// Waits until the broker has confirmed at least `orders` orders.
+    pub async fn wait_until_confirmed(&self, orders: usize) {
+        while self.confirmed() < orders {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
     /// Waits until every order is confirmed; returns how often the publisher reconnected.
     pub async fn finish(self) -> usize {
         self.task.await.expect("the paced publisher finished");
