@@ -79,6 +79,12 @@ pub struct Settings {
     /// Days before its expiry a certificate's owner is told by SMS (once per expiry
     /// date); 0 = no notices.
     pub expiry_notice_days: u32,
+    /// Seconds a purchase or gift waits for the subscriber's `YES` before it is
+    /// cancelled (`GIFTGATE_CONFIRM_SECS`).
+    pub confirm_secs: u64,
+    /// MO commands held at once (running, or waiting behind their subscriber's); at the
+    /// bound the binds stop reading (extension).
+    pub mo_in_flight: usize,
     /// Unacknowledged orders one AMQP consumer holds at once (extension).
     pub amqp_prefetch: u16,
     /// Order partitions by MSISDN hash for scale-out (extension; 0 = one queue).
@@ -185,6 +191,8 @@ impl Default for Settings {
             max_extension_months: 0,
             expiry_interval_secs: 3600,
             expiry_notice_days: 30,
+            confirm_secs: 300,
+            mo_in_flight: crate::delivery::mo_intake::DEFAULT_MO_IN_FLIGHT,
             amqp_prefetch: 64,
             amqp_partitions: 0,
             amqp_instance_id: None,

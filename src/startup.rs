@@ -12,7 +12,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use giftgate_actors::actors::{
-    CertificateExpiry, GiftExpiry, Recovery, RegistryConfig, SessionRegistry,
+    CertificateExpiry, ConfirmationExpiry, GiftExpiry, Recovery, RegistryConfig, SessionRegistry,
 };
 use giftgate_actors::domain::{Currency, Language, Money, Region};
 use giftgate_actors::ports::{Clock, PaymentRail, Store, SystemClock};
@@ -90,6 +90,9 @@ pub fn policy(settings: &Settings) -> anyhow::Result<Policy> {
         gift_answer_window: chrono::Duration::days(settings.gift_answer_days.max(1)),
         max_extension_months: settings.max_extension_months,
         expiry_notice_days: settings.expiry_notice_days,
+        confirm_window: chrono::Duration::seconds(
+            i64::try_from(settings.confirm_secs.max(1)).unwrap_or(i64::MAX),
+        ),
         refunds: crate::refund_config::refund_rules(settings)?,
         ..Policy::default()
     })
@@ -219,6 +222,13 @@ impl Gateway {
                 Arc::clone(&ledger),
                 registry.clone(),
                 Duration::from_secs(30),
+            )
+            .start()
+            .recipient(),
+            ConfirmationExpiry::new(
+                Arc::clone(&ledger),
+                registry.clone(),
+                ConfirmationExpiry::interval_for(Duration::from_secs(settings.confirm_secs.max(1))),
             )
             .start()
             .recipient(),
@@ -459,6 +469,7 @@ async fn start_sms(
         Arc::clone(store),
         registry.clone(),
         region,
+        settings.mo_in_flight,
     ));
     if settings.delivery {
         workers.push(

@@ -3,6 +3,7 @@
 //! message id of each entry is the deduplication key downstream.
 
 pub mod mms;
+pub mod mo_intake;
 pub mod reports;
 pub mod retry;
 pub mod smpp_events;

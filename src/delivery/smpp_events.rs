@@ -1,38 +1,50 @@
 //! What the SMSC sends back: delivery receipts, matched to stored messages by the
 //! SMSC's (normalised) message id, and mobile-originated commands, handed to the
-//! subscriber's session. A receipt that arrives before its `submit_sm_resp` was recorded
-//! is tried again for a while before it is logged as unmatched.
+//! subscriber's session through [`MoIntake`] (concurrent across subscribers, in order
+//! per subscriber, bounded: see there). A receipt is applied in a task of its own at
+//! once, never behind an MO command; one that arrives before its `submit_sm_resp` was
+//! recorded is tried again for a while before it is logged as unmatched.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use actix::Addr;
 use chrono::Utc;
-use giftgate_actors::actors::{Dispatch, SessionCommand, SessionRegistry};
-use giftgate_actors::domain::{Event, MessageRecord, MessageState, Msisdn, OutboxMessage, Region};
+use giftgate_actors::actors::SessionRegistry;
+use giftgate_actors::domain::{Event, MessageRecord, MessageState, OutboxMessage, Region};
 use giftgate_actors::ports::{Changes, Store};
-use giftgate_smpp::{DeliveryReceipt, MoMessage, SmppEvent};
+use giftgate_smpp::{DeliveryReceipt, SmppEvent};
 use tokio::sync::mpsc;
+
+use super::mo_intake::MoIntake;
 
 /// Tries to match an early receipt this many times, a second apart.
 const EARLY_RECEIPT_TRIES: u32 = 30;
 
-/// Consumes SMPP events until the channel closes.
+/// Consumes SMPP events until the channel closes; holds at most `mo_in_flight` MO
+/// commands at once (then stops reading: back-pressure on the binds).
 pub async fn run(
     mut events: mpsc::Receiver<SmppEvent>,
     store: Arc<dyn Store>,
     registry: Addr<SessionRegistry>,
     region: Region,
+    mo_in_flight: usize,
 ) {
-    while let Some(event) = events.recv().await {
-        match event {
-            SmppEvent::Receipt(receipt) => {
-                let store = Arc::clone(&store);
-                actix::spawn(async move { apply_receipt(store.as_ref(), receipt).await });
-            }
-            SmppEvent::MobileOriginated(mo) => command(&registry, region, mo).await,
+    let mut mo = MoIntake::new(registry, region, mo_in_flight);
+    loop {
+        tokio::select! {
+            Some(()) = mo.next_finished(), if mo.is_busy() => {}
+            event = events.recv(), if mo.has_room() => match event {
+                None => break,
+                Some(SmppEvent::Receipt(receipt)) => {
+                    let store = Arc::clone(&store);
+                    actix::spawn(async move { apply_receipt(store.as_ref(), receipt).await });
+                }
+                Some(SmppEvent::MobileOriginated(message)) => mo.accept(message),
+            },
         }
     }
+    mo.drain().await;
 }
 
 async fn apply_receipt(store: &dyn Store, receipt: DeliveryReceipt) {
@@ -82,23 +94,5 @@ async fn settle(store: &dyn Store, message: MessageRecord, receipt: &DeliveryRec
     };
     if let Err(error) = store.commit(changes).await {
         tracing::warn!(%error, "recording a receipt failed");
-    }
-}
-
-async fn command(registry: &Addr<SessionRegistry>, region: Region, mo: MoMessage) {
-    let Ok(msisdn) = Msisdn::parse(&mo.from, region) else {
-        tracing::warn!(from = %giftgate_actors::domain::msisdn::mask(&mo.from), "MO from an invalid number; not answered");
-        return;
-    };
-    let parsed = giftgate_actors::mo::parse(&mo.text, region);
-    tracing::info!(msisdn = %msisdn.masked(), command = parsed.keyword(), "MO command");
-    let dispatch = Dispatch {
-        msisdn,
-        command: SessionCommand::Mo(parsed),
-    };
-    match registry.send(dispatch).await {
-        Ok(Ok(_)) => {}
-        Ok(Err(error)) => tracing::warn!(%error, "MO command not carried out"),
-        Err(error) => tracing::warn!(%error, "registry unavailable for an MO command"),
     }
 }

@@ -64,7 +64,9 @@ pub async fn create_channel(
 pub struct ProductBody {
     /// Issuer name.
     pub issuer: String,
-    /// `department_store`, `culture`, `book`, `carrier_general` or `other`.
+    /// A snake_case word of the operator's choice; the well-known ones (`coffee`,
+    /// `convenience_store`, `bakery`, `chicken`, `movie`, `book`, `department_store`,
+    /// `carrier_general`, …) are listed in the README.
     pub category: String,
     /// Display name.
     pub name: String,
@@ -92,12 +94,8 @@ pub async fn put_product(
     state.keys.admin(&request)?;
     let id = ProductId::parse(&path)
         .map_err(|e| ApiError::bad_request("invalid_product_id", e.to_string()))?;
-    let category = Category::parse(&body.category).ok_or_else(|| {
-        ApiError::bad_request(
-            "invalid_category",
-            "category must be department_store, culture, book, carrier_general or other",
-        )
-    })?;
+    let category = Category::parse(&body.category)
+        .map_err(|e| ApiError::bad_request("invalid_category", e.to_string()))?;
     let currency = Currency::parse(&body.currency)
         .map_err(|e| ApiError::bad_request("unknown_currency", e.to_string()))?;
     let face_value = Money::positive(

@@ -68,6 +68,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 )
                 .route("/gifts/{gift_id}", web::get().to(subscribers::gift))
                 .route(
+                    "/gifts/{gift_id}",
+                    web::delete().to(subscribers::cancel_gift),
+                )
+                .route(
                     "/gifts/{gift_id}/confirm",
                     web::post().to(subscribers::confirm_gift),
                 )

@@ -16,7 +16,7 @@ use super::{
         orders::submit_order, orders::get_order,
         catalog::products, contents::list, contents::upload, contents::barcode_png, contents::barcode_svg,
         subscribers::certificates, subscribers::gifts, subscribers::history,
-        subscribers::gift, subscribers::confirm_gift, subscribers::extend,
+        subscribers::gift, subscribers::confirm_gift, subscribers::cancel_gift, subscribers::extend,
         refund_account::put_refund_account,
         redemptions::redeem, redemptions::void, redemptions::balance,
         admin::create_merchant, admin::create_channel, admin::put_product, admin::put_handset,

@@ -212,6 +212,34 @@ pub async fn confirm_gift(
     Ok(HttpResponse::Ok().json(gift_view(&gift)))
 }
 
+/// Cancels a gift for its giver's channel: one waiting for the giver's check, or sent
+/// and not answered yet. The certificates are the giver's again (run in the giver's
+/// session, after their earlier orders); the giver is told, and the transferee when the
+/// gift had reached them.
+#[utoipa::path(delete, path = "/v1/gifts/{gift_id}", tag = "gifts",
+    params(("gift_id" = String, Path)),
+    responses((status = 200, description = "the gift, now cancelled"), (status = 404, body = super::error::ErrorBody), (status = 422, body = super::error::ErrorBody)),
+    security(("channel_key" = [])))]
+pub async fn cancel_gift(
+    request: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    state.keys.channel(&request).await?;
+    let id = gift_id(&path)?;
+    let gift = stored_gift(&state, &id).await?;
+    state
+        .registry
+        .send(Dispatch {
+            msisdn: gift.giver.clone(),
+            command: SessionCommand::CancelGift(id.clone()),
+        })
+        .await
+        .map_err(|e| ApiError::unavailable("unavailable", e.to_string()))??;
+    let gift = stored_gift(&state, &id).await?;
+    Ok(HttpResponse::Ok().json(gift_view(&gift)))
+}
+
 /// `{"msisdn"}`: whose certificate.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ExtendBody {

@@ -1,14 +1,16 @@
 //! The actix actors that run the gateway's work: one [`SubscriberSession`] per active
-//! subscriber behind a [`SessionRegistry`], and the timers that expire gifts and resume
-//! pending orders.
+//! subscriber behind a [`SessionRegistry`], and the timers that expire gifts and
+//! unconfirmed requests and resume pending orders.
 
 pub mod certificate_expiry;
+pub mod confirmation_expiry;
 pub mod gift_expiry;
 pub mod recovery;
 pub mod registry;
 pub mod session;
 
 pub use certificate_expiry::CertificateExpiry;
+pub use confirmation_expiry::ConfirmationExpiry;
 pub use gift_expiry::GiftExpiry;
 pub use recovery::Recovery;
 pub use registry::{Dispatch, RegistryConfig, SessionRegistry};
@@ -34,4 +36,4 @@ macro_rules! stops_on_request {
     };
 }
 
-stops_on_request!(CertificateExpiry, GiftExpiry, Recovery);
+stops_on_request!(CertificateExpiry, ConfirmationExpiry, GiftExpiry, Recovery);

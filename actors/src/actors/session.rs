@@ -1,6 +1,8 @@
 //! `SubscriberSession`: the home of one subscriber's work. Every order and command of
 //! that subscriber runs through it one at a time, in arrival order, so a subscriber's
-//! orders apply in order and a dialogue (BUY → YES) has somewhere to live.
+//! orders apply in order. It holds no dialogue state: what waits for a `YES` is kept in
+//! the database, so it survives the session's idle stop, a restart, and an answer that
+//! arrives through another instance.
 //!
 //! The handler is an [`AtomicResponse`]: the actor does not take its next message until
 //! the current one's future completes. A panic inside an order's work is caught and
@@ -16,7 +18,7 @@ use actix::prelude::*;
 use futures::FutureExt;
 
 use super::registry::{SessionIdle, SessionRegistry};
-use crate::domain::{GiftId, Msisdn, Order, OrderRecord};
+use crate::domain::{ConfirmationId, GiftId, Msisdn, Order, OrderRecord};
 use crate::service::orders::OrderMeta;
 use crate::service::{Ledger, ServiceError};
 
@@ -38,6 +40,10 @@ pub enum SessionCommand {
     ConfirmGift(GiftId),
     /// A command the subscriber texted to the short code.
     Mo(crate::mo::MoCommand),
+    /// Lapse this subscriber's request waiting for `YES`, its deadline having passed.
+    ExpireConfirmation(ConfirmationId),
+    /// Cancel a gift of this (giving) subscriber for their channel.
+    CancelGift(GiftId),
 }
 
 /// What a session answers.
@@ -72,8 +78,6 @@ pub struct SubscriberSession {
     idle_after: Duration,
     idle_timer: Option<SpawnHandle>,
     mailbox_capacity: usize,
-    /// What waits for this subscriber's YES or NO (BUY, GIFT by SMS).
-    pending: Option<crate::mo::Pending>,
 }
 
 impl SubscriberSession {
@@ -95,7 +99,6 @@ impl SubscriberSession {
             idle_after,
             idle_timer: None,
             mailbox_capacity,
-            pending: None,
         }
     }
 
@@ -133,18 +136,7 @@ impl Handler<RunCommand> for SubscriberSession {
         }
         let ledger = Arc::clone(&self.ledger);
         let msisdn = self.msisdn.clone();
-        let pending = self.pending.take();
-        let work = async move {
-            match message.command {
-                SessionCommand::Mo(command) => {
-                    match crate::mo::handle_mo(&ledger, &msisdn, command, pending.clone()).await {
-                        Ok(next) => (next, Ok(SessionReply::Done(true))),
-                        Err(error) => (pending, Err(error)),
-                    }
-                }
-                command => (pending, run(&ledger, command).await),
-            }
-        };
+        let work = async move { run(&ledger, &msisdn, message.command).await };
         AtomicResponse::new(Box::pin(
             AssertUnwindSafe(work)
                 .catch_unwind()
@@ -153,10 +145,7 @@ impl Handler<RunCommand> for SubscriberSession {
                     session.handled += 1;
                     session.arm_idle_timer(ctx);
                     match result {
-                        Ok((pending, reply)) => {
-                            session.pending = pending;
-                            reply
-                        }
+                        Ok(reply) => reply,
                         Err(_) => {
                             tracing::error!(msisdn = %session.msisdn.masked(), "order work panicked; it stays pending for recovery");
                             Err(ServiceError::Contention("internal error; the order will be resumed".to_owned()))
@@ -175,7 +164,11 @@ impl Handler<StopSession> for SubscriberSession {
     }
 }
 
-async fn run(ledger: &Ledger, command: SessionCommand) -> Result<SessionReply, ServiceError> {
+async fn run(
+    ledger: &Ledger,
+    msisdn: &Msisdn,
+    command: SessionCommand,
+) -> Result<SessionReply, ServiceError> {
     match command {
         SessionCommand::Order { order, meta } => ledger
             .place_order(&order, &meta)
@@ -200,7 +193,16 @@ async fn run(ledger: &Ledger, command: SessionCommand) -> Result<SessionReply, S
                 .await
                 .map(|_| SessionReply::Done(true))
         }
-        // Handled by the session itself, which owns the dialogue state.
-        SessionCommand::Mo(_) => Ok(SessionReply::Done(false)),
+        SessionCommand::Mo(command) => crate::mo::handle_mo(ledger, msisdn, command)
+            .await
+            .map(|()| SessionReply::Done(true)),
+        SessionCommand::ExpireConfirmation(id) => ledger
+            .expire_confirmation(&id)
+            .await
+            .map(SessionReply::Done),
+        SessionCommand::CancelGift(gift_id) => ledger
+            .cancel_gift_for_giver(&gift_id)
+            .await
+            .map(|_| SessionReply::Done(true)),
     }
 }

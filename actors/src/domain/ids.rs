@@ -77,16 +77,39 @@ text_id!(
     ContentId, "content_id", 64
 );
 
+text_id!(
+    /// A request waiting for its subscriber's `YES` or `NO` (a gift's confirmation has
+    /// the gift's id).
+    ConfirmationId, "confirmation_id", 64
+);
+
+/// `prefix` + 8 random base-32 characters: short and human-typable.
+fn short_random_id(prefix: char) -> String {
+    use rand::{Rng, TryRngCore};
+    const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
+    let mut rng = rand::rngs::OsRng.unwrap_err();
+    let tail: String = (0..8)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect();
+    format!("{prefix}{tail}")
+}
+
 impl GiftId {
     /// A fresh, short, human-typable gift id (`g` + 8 base-32 characters), for SMS replies.
     pub fn generate() -> Self {
-        use rand::{Rng, TryRngCore};
-        const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
-        let mut rng = rand::rngs::OsRng.unwrap_err();
-        let tail: String = (0..8)
-            .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
-            .collect();
-        GiftId(format!("g{tail}"))
+        GiftId(short_random_id('g'))
+    }
+}
+
+impl ConfirmationId {
+    /// A fresh id for a purchase waiting for `YES` (`c` + 8 base-32 characters).
+    pub fn generate() -> Self {
+        ConfirmationId(short_random_id('c'))
+    }
+
+    /// The confirmation of a gift waiting for its giver's check: the gift's own id.
+    pub fn of_gift(gift_id: &GiftId) -> Self {
+        ConfirmationId(gift_id.as_str().to_owned())
     }
 }
 

@@ -2,7 +2,9 @@
 
 pub mod catalog;
 pub mod certificate_code;
+pub mod confirmation;
 pub mod event;
+pub mod format;
 pub mod ids;
 pub mod money;
 pub mod msisdn;
@@ -11,12 +13,17 @@ pub mod order;
 pub mod pin;
 pub mod records;
 pub mod refund_queue;
+pub mod refusal_text;
 pub mod settlement;
 
-pub use catalog::{Category, Product};
+pub use catalog::{CatalogQuery, Category, Product, WellKnownCategory, find_ignoring_case};
+pub use confirmation::{
+    Confirmation, ConfirmationKind, ConfirmationState, ConfirmationUpdate, PendingAction,
+};
+pub use format::Format;
 pub use certificate_code::CertificateCode;
 pub use event::{Event, MmsNotice, OutboxMessage, OutboxRecord, SmsNotice};
-pub use ids::{ContentId, GiftId, OrderId, ProductId};
+pub use ids::{ConfirmationId, ContentId, GiftId, OrderId, ProductId};
 pub use money::{Currency, Money, MoneyError};
 pub use msisdn::{Msisdn, Region};
 pub use notice::{Language, Notices};

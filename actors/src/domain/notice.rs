@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::certificate_code::CertificateCode;
+use super::format::Format;
 use super::money::Money;
 use super::pin::Pin;
 
@@ -44,29 +45,20 @@ pub struct Notices {
     pub language: Language,
 }
 
-fn won(money: Money) -> String {
-    let digits = money.amount().trunc().to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let fraction = money.amount().fract();
-    if fraction.is_zero() {
-        format!("{grouped} {}", money.currency())
-    } else {
-        let fraction = fraction.to_string();
-        format!(
-            "{grouped}{} {}",
-            fraction.trim_start_matches('0'),
-            money.currency()
-        )
-    }
-}
-
 impl Notices {
+    /// How this deployment writes numbers, amounts and dates.
+    pub fn format(&self) -> Format {
+        Format::new(self.language)
+    }
+
+    fn won(&self, money: Money) -> String {
+        self.format().money(money)
+    }
+
+    fn phone(&self, e164: &str) -> String {
+        self.format().phone(e164)
+    }
+
     fn line(&self, cert: &CertificateLine<'_>) -> String {
         let mut text = match self.language {
             Language::Ko => format!("{} code {}", cert.product, cert.code.grouped()),
@@ -75,11 +67,11 @@ impl Notices {
         if let Some(pin) = cert.pin {
             text.push_str(&format!(" PIN {}", pin.reveal()));
         }
-        text.push_str(&format!(" ({})", won(cert.balance)));
+        text.push_str(&format!(" ({})", self.won(cert.balance)));
         if let Some(expiry) = cert.expires_at {
-            let date = expiry.format("%Y-%m-%d");
+            let date = self.format().date(expiry);
             text.push_str(&match self.language {
-                Language::Ko => format!(" ~{date}"),
+                Language::Ko => format!(" {date}까지"),
                 Language::En => format!(" valid to {date}"),
             });
         }
@@ -100,14 +92,14 @@ impl Notices {
             Language::Ko => format!(
                 "[상품권] 구매 완료 {}매, 결제 {} ({}).\n{}",
                 certs.len(),
-                won(total),
+                self.won(total),
                 method_ko(method),
                 self.lines(certs)
             ),
             Language::En => format!(
                 "[giftgate] Purchased {} certificate(s), paid {} by {}.\n{}",
                 certs.len(),
-                won(total),
+                self.won(total),
                 method,
                 self.lines(certs)
             ),
@@ -128,27 +120,90 @@ impl Notices {
 
     /// To the giver: the gift is on its way.
     pub fn gift_sent(&self, to: &str, total: Money, count: usize) -> String {
+        let to = self.phone(to);
         match self.language {
             Language::Ko => format!(
                 "[상품권] {to}님께 상품권 {count}매({})를 선물했습니다.",
-                won(total)
+                self.won(total)
             ),
             Language::En => format!(
                 "[giftgate] You sent {count} certificate(s) worth {} to {to} as a gift.",
-                won(total)
+                self.won(total)
             ),
         }
     }
 
-    /// To the giver: the gift waits for their check (`YES` to send, `NO` to cancel).
-    pub fn gift_needs_confirmation(&self, gift_id: &str, to: &str, summary: &str) -> String {
+    /// To the giver: the gift waits for their check (`YES` to send, `NO` to cancel)
+    /// within `minutes`; `number` is the request's number when others wait too.
+    pub fn gift_needs_confirmation(
+        &self,
+        to: &str,
+        summary: &str,
+        number: Option<u32>,
+        minutes: i64,
+    ) -> String {
+        let to = self.phone(to);
+        let within = self.format().minutes(minutes);
+        let n = number.map(|n| format!(" {n}")).unwrap_or_default();
         match self.language {
             Language::Ko => format!(
-                "[상품권] 선물 {gift_id} 확인: {to}님께 {summary}. 보내려면 YES, 취소는 NO."
+                "[상품권] 선물 확인: {to}님께 {summary}. 보내려면 {within} 안에 예{n}(YES{n}), 취소는 아니오{n}(NO{n})로 답하세요."
             ),
             Language::En => format!(
-                "[giftgate] Check gift {gift_id} to {to}: {summary}. Reply YES to send, NO to cancel."
+                "[giftgate] Check your gift to {to}: {summary}. Reply YES{n} to send or NO{n} to cancel within {within}."
             ),
+        }
+    }
+
+    /// To the subscriber: a purchase asked for by SMS was not confirmed in time.
+    pub fn purchase_not_confirmed(&self, product: &str, quantity: u32) -> String {
+        match self.language {
+            Language::Ko => format!(
+                "[상품권] {product} {quantity}매 구매 요청을 기한 안에 확인하지 않아 취소했습니다. 결제되지 않았습니다."
+            ),
+            Language::En => format!(
+                "[giftgate] Your request to buy {quantity} x {product} was not confirmed in time; nothing was charged."
+            ),
+        }
+    }
+
+    /// To the giver: a gift that waited for their check was not confirmed in time.
+    pub fn gift_not_confirmed(&self, to: &str, total: Money) -> String {
+        let to = self.phone(to);
+        match self.language {
+            Language::Ko => format!(
+                "[상품권] {to}님께 보낼 선물({})을 기한 안에 확인하지 않아 취소했습니다. 상품권은 그대로 보유하고 계십니다.",
+                self.won(total)
+            ),
+            Language::En => format!(
+                "[giftgate] Your gift to {to} ({}) was not confirmed in time and was cancelled; the certificates are still yours.",
+                self.won(total)
+            ),
+        }
+    }
+
+    /// To the giver: they cancelled a gift (before it was sent, or before the transferee
+    /// answered); the certificates are theirs again.
+    pub fn gift_cancelled_to_giver(&self, to: &str, total: Money) -> String {
+        let to = self.phone(to);
+        match self.language {
+            Language::Ko => format!(
+                "[상품권] {to}님께 보낸 선물({})을 취소했습니다. 상품권은 그대로 보유하고 계십니다.",
+                self.won(total)
+            ),
+            Language::En => format!(
+                "[giftgate] Your gift to {to} ({}) was cancelled; the certificates are yours again.",
+                self.won(total)
+            ),
+        }
+    }
+
+    /// To the transferee: the giver cancelled a gift before it was answered.
+    pub fn gift_cancelled_to_transferee(&self, giver: &str) -> String {
+        let giver = self.phone(giver);
+        match self.language {
+            Language::Ko => format!("[상품권] {giver}님이 보낸 선물이 취소되었습니다."),
+            Language::En => format!("[giftgate] {giver} cancelled the gift sent to you."),
         }
     }
 
@@ -161,15 +216,16 @@ impl Notices {
         products: &str,
         message: Option<&str>,
     ) -> String {
+        let giver = self.phone(giver);
         let message = message.map(|m| format!("\n\"{m}\"")).unwrap_or_default();
         match self.language {
             Language::Ko => format!(
                 "[상품권] {giver}님이 {products}({})을 선물했습니다.{message}\n수락: ACCEPT {gift_id} / 거절: REJECT {gift_id}",
-                won(total)
+                self.won(total)
             ),
             Language::En => format!(
                 "[giftgate] {giver} sent you a gift: {products} ({}).{message}\nReply ACCEPT {gift_id} to accept or REJECT {gift_id} to reject.",
-                won(total)
+                self.won(total)
             ),
         }
     }
@@ -180,6 +236,7 @@ impl Notices {
         giver: &str,
         certs: &[CertificateLine<'_>],
     ) -> String {
+        let giver = self.phone(giver);
         match self.language {
             Language::Ko => format!(
                 "[상품권] {giver}님의 선물을 받았습니다.\n{}",
@@ -194,36 +251,38 @@ impl Notices {
 
     /// To the giver: the transferee accepted.
     pub fn gift_accepted_to_giver(&self, transferee: &str, total: Money) -> String {
+        let transferee = self.phone(transferee);
         match self.language {
             Language::Ko => format!(
                 "[상품권] {transferee}님이 선물({})을 받았습니다.",
-                won(total)
+                self.won(total)
             ),
             Language::En => format!(
                 "[giftgate] {transferee} accepted your gift ({}).",
-                won(total)
+                self.won(total)
             ),
         }
     }
 
     /// To the giver: the gift came back (rejected or unanswered).
     pub fn gift_returned(&self, transferee: &str, total: Money, expired: bool) -> String {
+        let transferee = self.phone(transferee);
         match (self.language, expired) {
             (Language::Ko, false) => format!(
                 "[상품권] {transferee}님이 선물을 거절하여 상품권({})이 돌아왔습니다.",
-                won(total)
+                self.won(total)
             ),
             (Language::Ko, true) => format!(
                 "[상품권] {transferee}님이 기한 내 선물을 받지 않아 상품권({})이 돌아왔습니다.",
-                won(total)
+                self.won(total)
             ),
             (Language::En, false) => format!(
                 "[giftgate] {transferee} rejected your gift; the certificates ({}) are yours again.",
-                won(total)
+                self.won(total)
             ),
             (Language::En, true) => format!(
                 "[giftgate] {transferee} did not answer your gift in time; the certificates ({}) are yours again.",
-                won(total)
+                self.won(total)
             ),
         }
     }
@@ -239,14 +298,14 @@ impl Notices {
         match self.language {
             Language::Ko => format!(
                 "[상품권] {merchant}에서 {} 사용, 잔액 {} (code {})",
-                won(amount),
-                won(balance),
+                self.won(amount),
+                self.won(balance),
                 code.grouped()
             ),
             Language::En => format!(
                 "[giftgate] {} used at {merchant}; balance {} (code {}).",
-                won(amount),
-                won(balance),
+                self.won(amount),
+                self.won(balance),
                 code.grouped()
             ),
         }
@@ -257,13 +316,13 @@ impl Notices {
         match self.language {
             Language::Ko => format!(
                 "[상품권] {merchant} 사용 {} 취소, 잔액 {}",
-                won(amount),
-                won(balance)
+                self.won(amount),
+                self.won(balance)
             ),
             Language::En => format!(
                 "[giftgate] {merchant} cancelled a use of {}; balance {}.",
-                won(amount),
-                won(balance)
+                self.won(amount),
+                self.won(balance)
             ),
         }
     }
@@ -274,13 +333,13 @@ impl Notices {
             Language::Ko => format!(
                 "[상품권] code {} 환불 {} ({}).",
                 code.grouped(),
-                won(amount),
+                self.won(amount),
                 method_ko(method)
             ),
             Language::En => format!(
                 "[giftgate] Certificate {} refunded: {} to your {method}.",
                 code.grouped(),
-                won(amount)
+                self.won(amount)
             ),
         }
     }
@@ -298,29 +357,30 @@ impl Notices {
             Language::Ko => format!(
                 "[상품권] code {} 유효기간 경과 잔액 환불 {} ({}), 약관에 따른 공제 {}.",
                 code.grouped(),
-                won(paid),
+                self.won(paid),
                 method_ko(method),
-                won(kept)
+                self.won(kept)
             ),
             Language::En => format!(
                 "[giftgate] Expired certificate {} refunded: {} to your {method}; {} kept under the terms.",
                 code.grouped(),
-                won(paid),
-                won(kept)
+                self.won(paid),
+                self.won(kept)
             ),
         }
     }
 
     /// To the transferee: the giver withdrew a gift before it was accepted (refunded).
     pub fn gift_withdrawn(&self, giver: &str, total: Money) -> String {
+        let giver = self.phone(giver);
         match self.language {
             Language::Ko => format!(
                 "[상품권] {giver}님이 보낸 선물({})이 환불되어 취소되었습니다.",
-                won(total)
+                self.won(total)
             ),
             Language::En => format!(
                 "[giftgate] {giver} withdrew the gift ({}) before you accepted it; it was refunded.",
-                won(total)
+                self.won(total)
             ),
         }
     }
@@ -336,21 +396,21 @@ impl Notices {
             (Language::Ko, true) => format!(
                 "[상품권] code {} 환불 {}: 통신요금 환불이 불가하여 등록하신 계좌로 이체합니다.",
                 code.grouped(),
-                won(amount)
+                self.won(amount)
             ),
             (Language::Ko, false) => format!(
                 "[상품권] code {} 환불 {}: 통신요금 환불이 불가합니다. 환불받을 계좌를 등록해 주세요.",
                 code.grouped(),
-                won(amount)
+                self.won(amount)
             ),
             (Language::En, true) => format!(
                 "[giftgate] Refund of {} for certificate {}: the phone bill cannot be refunded; it goes to your bank account.",
-                won(amount),
+                self.won(amount),
                 code.grouped()
             ),
             (Language::En, false) => format!(
                 "[giftgate] Refund of {} for certificate {}: the phone bill cannot be refunded; please register a bank account for it.",
-                won(amount),
+                self.won(amount),
                 code.grouped()
             ),
         }
@@ -362,19 +422,19 @@ impl Notices {
             Language::Ko => format!(
                 "[상품권] code {} 유효기간이 지났습니다 (잔액 {}).",
                 code.grouped(),
-                won(lapsed)
+                self.won(lapsed)
             ),
             Language::En => format!(
                 "[giftgate] Certificate {} has expired ({} was left on it).",
                 code.grouped(),
-                won(lapsed)
+                self.won(lapsed)
             ),
         }
     }
 
     /// To the owner: a certificate's validity was extended.
     pub fn extended(&self, code: &CertificateCode, until: DateTime<Utc>) -> String {
-        let date = until.format("%Y-%m-%d");
+        let date = self.format().date(until);
         match self.language {
             Language::Ko => format!(
                 "[상품권] code {} 유효기간이 {date}까지 연장되었습니다.",
@@ -404,11 +464,11 @@ impl Notices {
             (_, None) => text,
             (Language::Ko, Some(amount)) => format!(
                 "{text} 만료 후에도 {} 환불 신청 가능: 환불 {plain} (REFUND {plain})",
-                won(amount)
+                self.won(amount)
             ),
             (Language::En, Some(amount)) => format!(
                 "{text} After expiry {} stays refundable: reply REFUND {plain}.",
-                won(amount)
+                self.won(amount)
             ),
         }
     }
@@ -420,27 +480,27 @@ impl Notices {
         at: DateTime<Utc>,
         extendable: bool,
     ) -> String {
-        let date = at.format("%Y-%m-%d");
+        let date = self.format().date(at);
         let code_text = code.grouped();
         let plain = code.as_str();
         match (self.language, extendable) {
             (Language::Ko, false) => format!(
                 "[상품권] code {code_text} 유효기간이 {date}에 끝납니다 (잔액 {}).",
-                won(balance)
+                self.won(balance)
             ),
             (Language::Ko, true) => format!(
                 "[상품권] code {code_text} 유효기간이 {date}에 끝납니다 (잔액 {}). \
                  3개월 연장: 연장 {plain} (EXTEND {plain})",
-                won(balance)
+                self.won(balance)
             ),
             (Language::En, false) => format!(
                 "[giftgate] Certificate {code_text} expires on {date} with {} left.",
-                won(balance)
+                self.won(balance)
             ),
             (Language::En, true) => format!(
                 "[giftgate] Certificate {code_text} expires on {date} with {} left. \
                  Reply EXTEND {plain} to extend it by 3 months.",
-                won(balance)
+                self.won(balance)
             ),
         }
     }
@@ -485,7 +545,8 @@ mod tests {
             let text = Notices { language }.purchased(balance, "carrier", &lines);
             assert!(text.contains("code 4111-1111-1111-1111"), "{text}");
             assert!(text.contains("PIN 123456"), "{text}");
-            assert!(text.contains("50,000 KRW"), "{text}");
+            let amount = if language == Language::Ko { "50,000원" } else { "KRW 50,000" };
+            assert!(text.contains(amount), "{text}");
         }
     }
 }

@@ -35,6 +35,7 @@ macro_rules! stored_enum {
         }
     };
 }
+pub(crate) use stored_enum;
 
 stored_enum!(
     /// Where a certificate is in its life.

@@ -1,183 +1,55 @@
 //! The MO dialogue of one subscriber, run inside their `SubscriberSession`.
 //!
-//! `BUY` asks for confirmation and holds the purchase for 5 minutes; `YES` carries it
-//! out, `NO` drops it. A `GIFT` by SMS waits for the giver's `YES` (the package check of
-//! the seed's S170) before it is sent. Every command gets an answer by SMS: orders'
-//! own texts come from their commits; everything else is answered here.
+//! Every command gets an answer by SMS: orders' own texts come from their commits;
+//! everything else is answered here, in words. What waits for the subscriber's `YES`
+//! (`BUY`, `GIFT`) is kept in the database ([`super::confirm`]), never in the session,
+//! so the session holds no dialogue state at all: any instance, any incarnation of the
+//! session, answers the same.
 
-use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
 use super::command::MoCommand;
-use super::replies::Replies;
-use crate::domain::{
-    CertificateStatus, GiftId, GiftState, Msisdn, Order, OrderId, OrderStatus, ProductId,
-};
+use super::replies::{BalanceLine, Replies};
+use crate::domain::{CertificateStatus, GiftId, GiftState, Msisdn, Order, OrderId, OrderStatus};
 use crate::ports::Changes;
 use crate::service::orders::OrderMeta;
-use crate::service::{Ledger, ServiceError};
+use crate::service::{Ledger, Refusal, ServiceError};
 
-/// How long a BUY or GIFT waits for YES.
-pub const CONFIRMATION_WINDOW: Duration = Duration::minutes(5);
-
-/// What waits for the subscriber's YES or NO.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PendingAction {
-    /// A purchase on the phone bill.
-    Purchase {
-        /// The product.
-        product_id: ProductId,
-        /// How many.
-        quantity: u32,
-    },
-    /// A gift waiting for the giver's check.
-    Gift {
-        /// The gift.
-        gift_id: GiftId,
-    },
-}
-
-/// A pending action and when it lapses.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pending {
-    /// What waits.
-    pub action: PendingAction,
-    /// When it lapses.
-    pub expires_at: DateTime<Utc>,
-}
-
-/// Handles one MO command; answers what is pending afterwards.
+/// Handles one MO command of `msisdn`.
 pub async fn handle_mo(
     ledger: &Ledger,
     msisdn: &Msisdn,
     command: MoCommand,
-    pending: Option<Pending>,
-) -> Result<Option<Pending>, ServiceError> {
-    let now = ledger.now();
-    let pending = pending.filter(|p| p.expires_at > now);
-    let replies = Replies {
-        language: ledger.policy.language,
-    };
+) -> Result<(), ServiceError> {
+    let replies = Replies::new(ledger.policy.language);
     match command {
         MoCommand::Buy {
             product_id,
             quantity,
-        } => {
-            let Some(product) = ledger
-                .store
-                .product(&product_id)
-                .await?
-                .filter(|p| p.active)
-            else {
-                answer(
-                    ledger,
-                    msisdn,
-                    replies.failed("unknown_product", product_id.as_str()),
-                )
-                .await?;
-                return Ok(pending);
-            };
-            let total = product
-                .face_value
-                .times(quantity)
-                .unwrap_or(product.face_value);
-            answer(
-                ledger,
-                msisdn,
-                replies.confirm_purchase(&product.name, quantity, total),
-            )
-            .await?;
-            Ok(Some(Pending {
-                action: PendingAction::Purchase {
-                    product_id,
-                    quantity,
-                },
-                expires_at: now + CONFIRMATION_WINDOW,
-            }))
+        } => super::confirm::ask_purchase(ledger, msisdn, &product_id, quantity, &replies).await,
+        MoCommand::Yes(number) => {
+            super::confirm::answer_request(ledger, msisdn, number, true, &replies).await
         }
-        MoCommand::Yes => match pending.map(|p| p.action) {
-            Some(PendingAction::Purchase {
-                product_id,
-                quantity,
-            }) => {
-                let body = json!({"order_id": mo_order_id("buy", msisdn), "type": "purchase",
-                    "msisdn": msisdn.as_str(), "product_id": product_id.as_str(),
-                    "quantity": quantity, "settlement": {"method": "carrier"}});
-                run_order(ledger, msisdn, body, &replies).await?;
-                Ok(None)
-            }
-            Some(PendingAction::Gift { gift_id }) => {
-                if let Err(ServiceError::Refused(refusal)) =
-                    ledger.confirm_gift(&gift_id, msisdn).await
-                {
-                    answer(
-                        ledger,
-                        msisdn,
-                        replies.failed(refusal.code, &refusal.detail),
-                    )
-                    .await?;
-                }
-                Ok(None)
-            }
-            None => {
-                answer(ledger, msisdn, replies.nothing_pending()).await?;
-                Ok(None)
-            }
-        },
-        MoCommand::No => {
-            match pending.map(|p| p.action) {
-                Some(PendingAction::Gift { gift_id }) => {
-                    ledger
-                        .cancel_gift(&gift_id, msisdn)
-                        .await
-                        .or_else(ignore_refusal)?;
-                    answer(ledger, msisdn, replies.cancelled()).await?;
-                }
-                Some(PendingAction::Purchase { .. }) => {
-                    answer(ledger, msisdn, replies.cancelled()).await?;
-                }
-                None => answer(ledger, msisdn, replies.nothing_pending()).await?,
-            }
-            Ok(None)
+        MoCommand::No(number) => {
+            super::confirm::answer_request(ledger, msisdn, number, false, &replies).await
         }
         MoCommand::Gift { code, to, message } => {
+            // The gift's own commit asks the giver's check (with the request's number).
             let body = json!({"order_id": mo_order_id("gift", msisdn), "type": "gift",
                 "msisdn": msisdn.as_str(), "certificate_codes": [code.as_str()], "to": to.as_str(),
                 "message": message, "confirm": true});
-            let record = run_order(ledger, msisdn, body, &replies).await?;
-            let gift_id = record
-                .and_then(|outcome| outcome["gift_id"].as_str().map(str::to_owned))
-                .and_then(|id| GiftId::parse(&id).ok());
-            Ok(match gift_id {
-                Some(gift_id) => Some(Pending {
-                    action: PendingAction::Gift { gift_id },
-                    expires_at: now + CONFIRMATION_WINDOW,
-                }),
-                None => pending,
-            })
+            run_order(ledger, msisdn, body, &replies).await.map(|_| ())
         }
         MoCommand::Accept(gift_id) => {
-            answer_gift(ledger, msisdn, gift_id, "accept", &replies).await?;
-            Ok(pending)
+            answer_gift(ledger, msisdn, gift_id, "accept", &replies).await
         }
         MoCommand::Reject(gift_id) => {
-            answer_gift(ledger, msisdn, gift_id, "reject", &replies).await?;
-            Ok(pending)
+            answer_gift(ledger, msisdn, gift_id, "reject", &replies).await
         }
-        MoCommand::Balance => {
-            let wallet = ledger.wallet(msisdn).await?;
-            let lines: Vec<String> = wallet
-                .iter()
-                .filter(|(c, _)| {
-                    matches!(
-                        c.status,
-                        CertificateStatus::Active | CertificateStatus::PendingGift
-                    )
-                })
-                .map(|(c, _)| format!("{} {} ({})", c.code.grouped(), c.balance, c.status))
-                .collect();
-            answer(ledger, msisdn, replies.balance(&lines)).await?;
-            Ok(pending)
+        MoCommand::Balance => balance(ledger, msisdn, &replies).await,
+        MoCommand::List { category, page } => {
+            let text = super::catalog::page(ledger, category, page, &replies).await?;
+            answer(ledger, msisdn, text).await
         }
         MoCommand::Refund { code, to_points } => {
             let mut body = json!({"order_id": mo_order_id("refund", msisdn), "type": "refund",
@@ -185,32 +57,49 @@ pub async fn handle_mo(
             if to_points {
                 body["to"] = json!("points");
             }
-            run_order(ledger, msisdn, body, &replies).await?;
-            Ok(pending)
+            run_order(ledger, msisdn, body, &replies).await.map(|_| ())
         }
-        MoCommand::Extend(code) => {
-            match ledger.extend_certificate(msisdn, &code).await {
-                Ok(_) => {}
-                Err(ServiceError::Refused(refusal)) if refusal.code == "extension_not_offered" => {
-                    answer(ledger, msisdn, replies.extension_unavailable()).await?;
-                }
-                Err(ServiceError::Refused(refusal)) => {
-                    answer(
-                        ledger,
-                        msisdn,
-                        replies.failed(refusal.code, &refusal.detail),
-                    )
-                    .await?;
-                }
-                Err(error) => return Err(error),
+        MoCommand::Extend(code) => match ledger.extend_certificate(msisdn, &code).await {
+            Ok(_) => Ok(()),
+            Err(ServiceError::Refused(refusal)) => {
+                answer(ledger, msisdn, replies.failed(refusal.code)).await
             }
-            Ok(pending)
-        }
-        MoCommand::Help(why) => {
-            answer(ledger, msisdn, replies.help(why.as_deref())).await?;
-            Ok(pending)
+            Err(error) => Err(error),
+        },
+        MoCommand::Help(why) => answer(ledger, msisdn, replies.help(why)).await,
+    }
+}
+
+/// `BAL`: the certificates the subscriber can use or has sent as gifts.
+async fn balance(ledger: &Ledger, msisdn: &Msisdn, replies: &Replies) -> Result<(), ServiceError> {
+    let wallet = ledger.wallet(msisdn).await?;
+    let mut names = std::collections::BTreeMap::new();
+    for (certificate, _) in &wallet {
+        if !names.contains_key(&certificate.product_id) {
+            let name = ledger
+                .product(&certificate.product_id)
+                .await?
+                .map_or_else(|| certificate.product_id.to_string(), |p| p.name);
+            names.insert(certificate.product_id.clone(), name);
         }
     }
+    let lines: Vec<BalanceLine<'_>> = wallet
+        .iter()
+        .filter(|(c, _)| {
+            matches!(
+                c.status,
+                CertificateStatus::Active | CertificateStatus::PendingGift
+            )
+        })
+        .map(|(c, _)| BalanceLine {
+            product: names.get(&c.product_id).map_or("", String::as_str),
+            code: c.code.grouped(),
+            balance: c.balance,
+            status: c.status,
+            expires_at: c.expires_at,
+        })
+        .collect();
+    answer(ledger, msisdn, replies.balance(&lines)).await
 }
 
 /// Accepts or rejects a gift: the one named, or the subscriber's only gift waiting.
@@ -242,34 +131,41 @@ async fn answer_gift(
     run_order(ledger, msisdn, body, replies).await.map(|_| ())
 }
 
-/// Runs an order made from an MO command; a failure is answered with its reason.
-/// Answers the completed order's outcome.
+/// Runs an order made from an MO command; a failure is answered in words. Answers
+/// the completed order's outcome.
 async fn run_order(
     ledger: &Ledger,
     msisdn: &Msisdn,
     body: serde_json::Value,
     replies: &Replies,
 ) -> Result<Option<serde_json::Value>, ServiceError> {
-    let order = Order::from_value(&body, ledger.policy.region).map_err(|e| {
-        ServiceError::Refused(crate::service::Refusal::new(
-            "invalid_command",
-            e.to_string(),
-        ))
-    })?;
+    let order = Order::from_value(&body, ledger.policy.region)
+        .map_err(|e| ServiceError::Refused(Refusal::new("invalid_command", e.to_string())))?;
     let record = ledger.place_order(&order, &OrderMeta::default()).await?;
-    match record.status {
-        OrderStatus::Completed => Ok(record.outcome),
-        _ => {
-            let reason = record.reason.unwrap_or_default();
-            let detail = record.detail.unwrap_or_default();
-            answer(ledger, msisdn, replies.failed(&reason, &detail)).await?;
-            Ok(None)
-        }
+    answer_failure(ledger, msisdn, &record, replies).await?;
+    Ok(record.outcome)
+}
+
+/// Answers a failed order's reason in words (a completed order's commit answered).
+pub(super) async fn answer_failure(
+    ledger: &Ledger,
+    msisdn: &Msisdn,
+    record: &crate::domain::OrderRecord,
+    replies: &Replies,
+) -> Result<(), ServiceError> {
+    if record.status == OrderStatus::Failed {
+        let reason = record.reason.as_deref().unwrap_or_default();
+        answer(ledger, msisdn, replies.failed(reason)).await?;
     }
+    Ok(())
 }
 
 /// Commits an answer SMS to the subscriber.
-async fn answer(ledger: &Ledger, msisdn: &Msisdn, text: String) -> Result<(), ServiceError> {
+pub(super) async fn answer(
+    ledger: &Ledger,
+    msisdn: &Msisdn,
+    text: String,
+) -> Result<(), ServiceError> {
     ledger
         .commit(Changes {
             outbox: vec![ledger.sms(msisdn.as_str(), text)],
@@ -285,11 +181,4 @@ fn mo_order_id(kind: &str, msisdn: &Msisdn) -> String {
         &format!("{}-{}", msisdn.digits(), uuid::Uuid::now_v7().simple()),
     )
     .to_string()
-}
-
-fn ignore_refusal(error: ServiceError) -> Result<(), ServiceError> {
-    match error {
-        ServiceError::Refused(_) => Ok(()),
-        other => Err(other),
-    }
 }

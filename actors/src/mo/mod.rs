@@ -1,9 +1,12 @@
-//! Mobile-originated commands: parsing ([`command`]), the answers ([`replies`]) and the
-//! dialogue a subscriber's session holds ([`dialogue`]: BUY → YES within 5 minutes).
+//! Mobile-originated commands: parsing ([`command`]), the answers ([`replies`]), the
+//! dialogue run in a subscriber's session ([`dialogue`]), requests waiting for `YES`
+//! ([`confirm`], kept in the database) and the catalogue by SMS ([`catalog`]).
 
+pub mod catalog;
 pub mod command;
+pub mod confirm;
 pub mod dialogue;
 pub mod replies;
 
-pub use command::{MoCommand, parse};
-pub use dialogue::{Pending, PendingAction, handle_mo};
+pub use command::{HelpReason, MoCommand, parse};
+pub use dialogue::handle_mo;

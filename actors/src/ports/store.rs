@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::domain::{
-    Certificate, CertificateCode, ContentId, ContentItem, Gift, GiftId, GiftState, JournalEntry,
+    Certificate, CertificateCode, Confirmation, ConfirmationId, ConfirmationUpdate, ContentId, ContentItem, Gift, GiftId, GiftState, JournalEntry,
     JournalKind, MessageRecord, Money, Msisdn, OrderId, OrderRecord, OrderStatus, OutboxMessage,
     OutboxRecord, Payment, PaymentState, Product, ProductId, QueuedRefund, Redemption,
     RefundAccount, SettlementRecord, SettlementRepair,
@@ -128,6 +128,11 @@ pub struct Changes {
     pub queued_refunds: Vec<QueuedRefund>,
     /// Queued refunds (by certificate) now paid: guarded, each must still be `queued`.
     pub paid_refunds: Vec<CertificateCode>,
+    /// Requests to wait for their subscriber's `YES` (the id must be new, and the number
+    /// free among the subscriber's waiting requests: else a conflict).
+    pub new_confirmations: Vec<Confirmation>,
+    /// Waiting requests to settle: guarded, each must still be `waiting`.
+    pub confirmations: Vec<ConfirmationUpdate>,
 }
 
 impl Changes {
@@ -150,6 +155,8 @@ impl Changes {
             && self.expiry_notices.is_empty()
             && self.queued_refunds.is_empty()
             && self.paid_refunds.is_empty()
+            && self.new_confirmations.is_empty()
+            && self.confirmations.is_empty()
     }
 }
 
@@ -301,6 +308,19 @@ pub trait Store: Send + Sync + 'static {
     async fn gifts_of(&self, msisdn: &Msisdn) -> Result<Vec<Gift>, StoreError>;
     /// Gifts in state `sent` whose `answer_by` is at or before `now`, oldest first.
     async fn gifts_due(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Gift>, StoreError>;
+
+    /// One request waiting (or once waiting) for `YES`/`NO`.
+    async fn confirmation(&self, id: &ConfirmationId)
+    -> Result<Option<Confirmation>, StoreError>;
+    /// A subscriber's requests still `waiting` (deadline passed or not), by number.
+    async fn confirmations_waiting(&self, msisdn: &Msisdn)
+    -> Result<Vec<Confirmation>, StoreError>;
+    /// Requests still `waiting` whose deadline is at or before `now`, oldest first.
+    async fn confirmations_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Confirmation>, StoreError>;
 
     /// The payment of an order.
     async fn payment(&self, order_id: &OrderId) -> Result<Option<Payment>, StoreError>;

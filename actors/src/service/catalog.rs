@@ -2,17 +2,17 @@
 //! something to sell (CONTRACT.md §4).
 
 use super::error::ServiceError;
-use crate::domain::{Category, Currency, Money, Product, ProductId};
+use crate::domain::{Currency, Money, Product, ProductId, WellKnownCategory};
 use crate::ports::Store;
 
 /// The sample products: department store, culture, book and the carrier's general-use
 /// certificates in KRW.
 pub fn sample_products() -> Vec<Product> {
     let product =
-        |id: &str, issuer: &str, category, name: &str, won: i64, days: Option<u32>| Product {
+        |id: &str, issuer: &str, category: WellKnownCategory, name: &str, won: i64, days: Option<u32>| Product {
             id: ProductId::parse(id).expect("sample product ids are valid literals"),
             issuer: issuer.to_owned(),
-            category,
+            category: category.into(),
             name: name.to_owned(),
             face_value: Money::from_minor_units(won, Currency::KRW)
                 .unwrap_or_else(|_| Money::zero(Currency::KRW)),
@@ -23,7 +23,7 @@ pub fn sample_products() -> Vec<Product> {
         product(
             "dept-50000",
             "Hanbit Department Store",
-            Category::DepartmentStore,
+            WellKnownCategory::DepartmentStore,
             "Hanbit Dept 50,000",
             50_000,
             Some(1825),
@@ -31,7 +31,7 @@ pub fn sample_products() -> Vec<Product> {
         product(
             "dept-100000",
             "Hanbit Department Store",
-            Category::DepartmentStore,
+            WellKnownCategory::DepartmentStore,
             "Hanbit Dept 100,000",
             100_000,
             Some(1825),
@@ -39,7 +39,7 @@ pub fn sample_products() -> Vec<Product> {
         product(
             "culture-10000",
             "Culture Land",
-            Category::Culture,
+            WellKnownCategory::Culture,
             "Culture 10,000",
             10_000,
             Some(1825),
@@ -47,7 +47,7 @@ pub fn sample_products() -> Vec<Product> {
         product(
             "book-10000",
             "Book & Life",
-            Category::Book,
+            WellKnownCategory::Book,
             "Book 10,000",
             10_000,
             Some(1825),
@@ -55,7 +55,7 @@ pub fn sample_products() -> Vec<Product> {
         product(
             "book-30000",
             "Book & Life",
-            Category::Book,
+            WellKnownCategory::Book,
             "Book 30,000",
             30_000,
             Some(1825),
@@ -63,7 +63,7 @@ pub fn sample_products() -> Vec<Product> {
         product(
             "carrier-5000",
             "Carrier",
-            Category::CarrierGeneral,
+            WellKnownCategory::CarrierGeneral,
             "Carrier general-use 5,000",
             5_000,
             None,
@@ -71,7 +71,7 @@ pub fn sample_products() -> Vec<Product> {
         product(
             "carrier-30000",
             "Carrier",
-            Category::CarrierGeneral,
+            WellKnownCategory::CarrierGeneral,
             "Carrier general-use 30,000",
             30_000,
             None,

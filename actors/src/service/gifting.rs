@@ -10,12 +10,14 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::error::{Refusal, ServiceError};
+use super::gift_checks::GiftCheck;
 use super::ledger::{Ledger, is_conflict};
 use super::orders::StepOutcome;
 use crate::domain::{
     Certificate, CertificateCode, CertificateStatus, Event, Gift, GiftId, GiftSpec, GiftState,
     JournalEntry, JournalKind, MmsNotice, Money, Msisdn, Order, OrderRecord, OutboxMessage,
 };
+use crate::domain::{ConfirmationId, ConfirmationState, ConfirmationUpdate};
 use crate::ports::{Changes, GiftUpdate};
 
 /// How a gift ends when it goes back to the giver.
@@ -29,6 +31,11 @@ pub enum GiftReturn {
     Cancelled,
     /// The giver had it refunded before the transferee accepted.
     Withdrawn,
+    /// The giver did not check it before the confirmation deadline.
+    Unconfirmed,
+    /// The giver's channel cancelled it (`DELETE /v1/gifts/{id}`), before it was sent
+    /// or before the transferee answered.
+    CancelledByGiver,
 }
 
 impl Ledger {
@@ -107,7 +114,12 @@ impl Ledger {
                 ..c.clone()
             })
             .collect();
-        self.add_gift(&mut changes, order, spec, &gift_id, &pending, &names)?;
+        let check = if spec.confirm {
+            Some(self.gift_check(&order.msisdn, &gift_id).await?)
+        } else {
+            None
+        };
+        self.add_gift(&mut changes, order, spec, &gift_id, &pending, &names, check)?;
         changes.certificates = pending;
         let state = if spec.confirm {
             GiftState::AwaitingConfirmation
@@ -131,8 +143,10 @@ impl Ledger {
     }
 
     /// Adds a new gift of `certificates` (already marked pending) to a change set: the
-    /// gift row, its journal rows, and — unless the giver must check it first — the
-    /// transferee's multimedia message and the `gift.sent` event.
+    /// gift row, its journal rows, and — when the giver must check it first (`check`) —
+    /// the request waiting for their `YES` with the question, else the transferee's
+    /// multimedia message and the `gift.sent` event.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn add_gift(
         &self,
         changes: &mut Changes,
@@ -141,6 +155,7 @@ impl Ledger {
         gift_id: &GiftId,
         certificates: &[Certificate],
         products: &str,
+        check: Option<GiftCheck>,
     ) -> Result<(), ServiceError> {
         let now = self.now();
         let gift = Gift {
@@ -151,7 +166,7 @@ impl Ledger {
             message: spec.message.clone(),
             extras: spec.extras.clone(),
             certificate_codes: certificates.iter().map(|c| c.code.clone()).collect(),
-            state: if spec.confirm {
+            state: if check.is_some() {
                 GiftState::AwaitingConfirmation
             } else {
                 GiftState::Sent
@@ -174,23 +189,27 @@ impl Ledger {
             });
         }
         let total = total_balance(certificates)?;
-        if spec.confirm {
-            let summary = format!("{products} ({total})");
-            let text = self.notices().gift_needs_confirmation(
-                gift_id.as_str(),
-                gift.transferee.as_str(),
-                &summary,
-            );
-            changes.outbox.push(self.sms(gift.giver.as_str(), text));
-        } else {
-            self.send_gift_messages(changes, &gift, total, products);
+        match check {
+            Some(check) => {
+                let notices = self.notices();
+                let summary = format!("{products} ({})", notices.format().money(total));
+                let text = notices.gift_needs_confirmation(
+                    gift.transferee.as_str(),
+                    &summary,
+                    check.others_waiting.then_some(check.confirmation.number),
+                    self.policy.confirm_window.num_minutes().max(1),
+                );
+                changes.outbox.push(self.sms(gift.giver.as_str(), text));
+                changes.new_confirmations.push(check.confirmation);
+            }
+            None => self.send_gift_messages(changes, &gift, total, products),
         }
         changes.new_gifts.push(gift);
         Ok(())
     }
 
     /// The transferee's MMS, the giver's confirmation and the `gift.sent` event.
-    fn send_gift_messages(&self, changes: &mut Changes, gift: &Gift, total: Money, products: &str) {
+    pub(crate) fn send_gift_messages(&self, changes: &mut Changes, gift: &Gift, total: Money, products: &str) {
         let now = self.now();
         let notices = self.notices();
         let text = notices.gift_received(
@@ -420,7 +439,7 @@ impl Ledger {
     /// Returns a pending gift to its giver: a sent one as `sent_return` says, one still
     /// waiting for the giver's check as cancelled. Answers `false` when it was no longer
     /// pending.
-    async fn take_back_gift(
+    pub(crate) async fn take_back_gift(
         &self,
         gift_id: &GiftId,
         sent_return: GiftReturn,
@@ -429,9 +448,12 @@ impl Ledger {
             let Some(gift) = self.store.gift(gift_id).await? else {
                 return Ok(false);
             };
-            let how = match gift.state {
-                GiftState::Sent => sent_return,
-                GiftState::AwaitingConfirmation => GiftReturn::Cancelled,
+            let how = match (gift.state, sent_return) {
+                (GiftState::Sent, how) => how,
+                (GiftState::AwaitingConfirmation, GiftReturn::CancelledByGiver) => {
+                    GiftReturn::CancelledByGiver
+                }
+                (GiftState::AwaitingConfirmation, _) => GiftReturn::Cancelled,
                 _ => return Ok(false),
             };
             let mut changes = Changes::default();
@@ -445,75 +467,8 @@ impl Ledger {
         Err(ServiceError::Contention(format!("gift {gift_id}")))
     }
 
-    /// The giver's check of a gift that waits for it (`YES`, or `POST /v1/gifts/{id}/confirm`):
-    /// the gift is sent now.
-    pub async fn confirm_gift(
-        &self,
-        gift_id: &GiftId,
-        giver: &Msisdn,
-    ) -> Result<Gift, ServiceError> {
-        for _ in 0..super::MAX_CONFLICT_RETRIES {
-            let gift = self.waiting_gift(gift_id, giver).await?;
-            let certificates = self.gift_certificates(&gift).await?;
-            let names = self.product_names(&certificates).await?;
-            let total = total_balance(&certificates)?;
-            let now = self.now();
-            let sent = Gift {
-                state: GiftState::Sent,
-                answer_by: now + self.policy.gift_answer_window,
-                ..gift.clone()
-            };
-            let mut changes = Changes::default();
-            changes.gifts.push(GiftUpdate {
-                gift_id: gift.id.clone(),
-                expected: gift.state,
-                state: GiftState::Sent,
-                settled_at: None,
-            });
-            self.send_gift_messages(&mut changes, &sent, total, &names);
-            match self.commit(changes).await {
-                Err(error) if is_conflict(&error) => continue,
-                Err(error) => return Err(error),
-                Ok(()) => return Ok(sent),
-            }
-        }
-        Err(ServiceError::Contention(format!("gift {gift_id}")))
-    }
-
-    /// The giver cancels a gift that waits for their check (`NO`): nothing is sent.
-    pub async fn cancel_gift(&self, gift_id: &GiftId, giver: &Msisdn) -> Result<(), ServiceError> {
-        for _ in 0..super::MAX_CONFLICT_RETRIES {
-            let gift = self.waiting_gift(gift_id, giver).await?;
-            let mut changes = Changes::default();
-            self.return_gift(&mut changes, &gift, GiftReturn::Cancelled)
-                .await?;
-            match self.commit(changes).await {
-                Err(error) if is_conflict(&error) => continue,
-                other => return other,
-            }
-        }
-        Err(ServiceError::Contention(format!("gift {gift_id}")))
-    }
-
-    async fn waiting_gift(&self, gift_id: &GiftId, giver: &Msisdn) -> Result<Gift, ServiceError> {
-        let gift = self
-            .store
-            .gift(gift_id)
-            .await?
-            .filter(|g| &g.giver == giver)
-            .ok_or_else(|| Refusal::new("gift_not_found", format!("you sent no gift {gift_id}")))?;
-        if gift.state != GiftState::AwaitingConfirmation {
-            return Err(Refusal::new(
-                "gift_not_pending",
-                format!("gift {gift_id} is {}", gift.state),
-            )
-            .into());
-        }
-        Ok(gift)
-    }
-
     /// Adds the return of a gift's certificates to its giver to a change set.
-    async fn return_gift(
+    pub(crate) async fn return_gift(
         &self,
         changes: &mut Changes,
         gift: &Gift,
@@ -546,31 +501,29 @@ impl Ledger {
         let (state, event_type) = match how {
             GiftReturn::Rejected => (GiftState::Rejected, "gift.rejected"),
             GiftReturn::Expired => (GiftState::Expired, "gift.expired"),
-            GiftReturn::Cancelled | GiftReturn::Withdrawn => {
-                (GiftState::Cancelled, "gift.cancelled")
-            }
+            GiftReturn::Cancelled
+            | GiftReturn::Withdrawn
+            | GiftReturn::Unconfirmed
+            | GiftReturn::CancelledByGiver => (GiftState::Cancelled, "gift.cancelled"),
         };
+        if gift.state == GiftState::AwaitingConfirmation {
+            changes.confirmations.push(ConfirmationUpdate {
+                id: ConfirmationId::of_gift(&gift.id),
+                state: if how == GiftReturn::Unconfirmed {
+                    ConfirmationState::Expired
+                } else {
+                    ConfirmationState::Cancelled
+                },
+                settled_at: now,
+            });
+        }
         changes.gifts.push(GiftUpdate {
             gift_id: gift.id.clone(),
             expected: gift.state,
             state,
             settled_at: Some(now),
         });
-        if how == GiftReturn::Withdrawn {
-            changes.outbox.push(self.sms(
-                gift.transferee.as_str(),
-                self.notices().gift_withdrawn(gift.giver.as_str(), total),
-            ));
-        } else if how != GiftReturn::Cancelled {
-            changes.outbox.push(self.sms(
-                gift.giver.as_str(),
-                self.notices().gift_returned(
-                    gift.transferee.as_str(),
-                    total,
-                    how == GiftReturn::Expired,
-                ),
-            ));
-        }
+        self.tell_gift_return(changes, gift, how, total);
         changes.outbox.push(OutboxMessage::event(
             Event::new(event_type, now)
                 .with_order(&gift.order_id)
@@ -581,7 +534,37 @@ impl Ledger {
         Ok(())
     }
 
-    async fn answerable_gift(
+/// Tells who must know that a gift went back to its giver.
+    fn tell_gift_return(&self, changes: &mut Changes, gift: &Gift, how: GiftReturn, total: Money) {
+        let notices = self.notices();
+        let (giver, transferee) = (gift.giver.as_str(), gift.transferee.as_str());
+        match how {
+            GiftReturn::Withdrawn => changes
+                .outbox
+                .push(self.sms(transferee, notices.gift_withdrawn(giver, total))),
+            GiftReturn::Rejected | GiftReturn::Expired => changes.outbox.push(self.sms(
+                giver,
+                notices.gift_returned(transferee, total, how == GiftReturn::Expired),
+            )),
+            GiftReturn::Unconfirmed => changes
+                .outbox
+                .push(self.sms(giver, notices.gift_not_confirmed(transferee, total))),
+            GiftReturn::CancelledByGiver => {
+                if gift.state == GiftState::Sent {
+                    changes
+                        .outbox
+                        .push(self.sms(transferee, notices.gift_cancelled_to_transferee(giver)));
+                }
+                changes
+                    .outbox
+                    .push(self.sms(giver, notices.gift_cancelled_to_giver(transferee, total)));
+            }
+            // `NO` is answered by the dialogue itself.
+            GiftReturn::Cancelled => {}
+        }
+    }
+
+        async fn answerable_gift(
         &self,
         gift_id: &GiftId,
         transferee: &Msisdn,
@@ -605,7 +588,7 @@ impl Ledger {
         }
     }
 
-    async fn gift_certificates(&self, gift: &Gift) -> Result<Vec<Certificate>, ServiceError> {
+    pub(crate) async fn gift_certificates(&self, gift: &Gift) -> Result<Vec<Certificate>, ServiceError> {
         let mut certificates = Vec::with_capacity(gift.certificate_codes.len());
         for code in &gift.certificate_codes {
             let certificate = self.store.certificate(code).await?.ok_or_else(|| {

@@ -12,6 +12,8 @@ pub mod error;
 pub mod expiry;
 pub mod expiry_notice;
 pub mod extension;
+pub mod confirmations;
+pub mod gift_checks;
 pub mod gifting;
 pub mod ledger;
 pub mod order_recorder;

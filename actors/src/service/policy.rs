@@ -30,6 +30,9 @@ pub struct Policy {
     pub expiry_notice_days: u32,
     /// Who may have a certificate refunded, when, and how much.
     pub refunds: RefundRules,
+    /// How long a purchase or gift waits for the subscriber's `YES`
+    /// (`GIFTGATE_CONFIRM_SECS`).
+    pub confirm_window: Duration,
 }
 
 impl Default for Policy {
@@ -45,6 +48,7 @@ impl Default for Policy {
             max_extension_months: 0,
             expiry_notice_days: 30,
             refunds: RefundRules::default(),
+            confirm_window: Duration::seconds(300),
         }
     }
 }

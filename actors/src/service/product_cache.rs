@@ -48,13 +48,13 @@ impl ProductCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Category, Currency, Money};
+    use crate::domain::{Currency, Money, WellKnownCategory};
 
     fn product(id: &str) -> Product {
         Product {
             id: ProductId::parse(id).expect("valid id"),
             issuer: "Issuer".to_owned(),
-            category: Category::Book,
+            category: WellKnownCategory::Book.into(),
             name: "Book 10,000".to_owned(),
             face_value: Money::parse("10000", Currency::KRW).expect("valid amount"),
             validity_days: Some(365),

@@ -451,6 +451,11 @@ impl Ledger {
             .outbox
             .push(self.sms(order.msisdn.as_str(), purchased_text));
         if let (Some(spec), Some(gift_id)) = (gift, gift_id) {
+            let check = if spec.confirm {
+                Some(self.gift_check(&order.msisdn, &gift_id).await?)
+            } else {
+                None
+            };
             self.add_gift(
                 &mut changes,
                 order,
@@ -458,6 +463,7 @@ impl Ledger {
                 &gift_id,
                 &certificates,
                 &product.name,
+                check,
             )?;
             outcome["gift_id"] = json!(gift_id.as_str());
         }

@@ -57,6 +57,9 @@ const RESPONSE_BIT: u32 = 0x8000_0000;
 const MIN_TIMER_PERIOD: std::time::Duration = std::time::Duration::from_millis(10);
 /// Messages taken off the client queue per bind beyond the window (bounds memory).
 const INTAKE_FACTOR: usize = 4;
+/// `deliver_sm`s (MO, receipts) held unacknowledged while the gateway's event channel is
+/// full; at this many the bind stops reading its socket until the gateway catches up.
+const MAX_HELD_EVENTS: usize = 64;
 
 /// A message handed to a bind: its parts as ready-made `submit_sm`s.
 #[derive(Debug)]
@@ -367,8 +370,12 @@ impl BindSession {
             let wake = self.send_ready_parts(writer).await?;
             let intake_open =
                 !self.stopping && self.jobs.len() < config.window.max(1) * INTAKE_FACTOR;
+            // Back-pressure: while the gateway is not taking events (its MO bound is
+            // reached), stop reading the socket rather than hold ever more PDUs; the
+            // responses we do not read meanwhile are ours to be late for, not the SMSC's.
+            let reading = pending_events.len() < MAX_HELD_EVENTS;
             tokio::select! {
-                frame = reader.next() => {
+                frame = reader.next(), if reading => {
                     let Some(frame) = frame else {
                         return Ok(if unbind_sent.is_some() { SessionEnd::Stopped } else { SessionEnd::Lost("connection closed by SMSC".to_owned()) });
                     };
@@ -396,7 +403,7 @@ impl BindSession {
                 Some(expired) = self.delayed.next(), if !self.delayed.is_empty() => {
                     self.ready.push_back(expired.into_inner());
                 }
-                _ = enquire.tick() => {
+                _ = enquire.tick(), if reading => {
                     if let Some((_, sent_at)) = enquire_pending {
                         if sent_at.elapsed() >= config.response_timeout {
                             return Ok(SessionEnd::Lost("enquire_link unanswered".to_owned()));
@@ -409,7 +416,7 @@ impl BindSession {
                 }
                 _ = housekeeping.tick() => {
                     let now = Instant::now();
-                    if self.window.has_expired(now, config.response_timeout) {
+                    if reading && self.window.has_expired(now, config.response_timeout) {
                         return Ok(SessionEnd::Lost("submit_sm_resp timed out".to_owned()));
                     }
                     if unbind_sent.is_some_and(|at| now.duration_since(at) >= config.response_timeout) {

@@ -16,6 +16,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod confirmation_rows;
 mod connect;
 mod error;
 pub mod pgbench;

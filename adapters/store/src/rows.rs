@@ -67,7 +67,7 @@ impl TryFrom<ProductRow> for Product {
         Ok(Product {
             id: ProductId::parse(&row.id).map_err(|e| corrupt("product id", e))?,
             issuer: row.issuer,
-            category: parsed("category", &row.category, Category::parse)?,
+            category: parsed("category", &row.category, |text| Category::parse(text).ok())?,
             name: row.name,
             face_value: money(row.face_minor, &row.currency)?,
             validity_days: row

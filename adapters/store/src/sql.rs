@@ -378,3 +378,30 @@ pub(crate) const COUNT_REDELIVERY: &str = "INSERT INTO intake_attempts (order_id
 
 /// Forgets redelivery counts last touched before `$1`.
 pub(crate) const PRUNE_REDELIVERIES: &str = "DELETE FROM intake_attempts WHERE last_at < $1";
+
+macro_rules! confirmations_where {
+    ($tail:literal) => {
+        concat!(
+            "SELECT confirmation_id, msisdn, number, kind, product_id, quantity, gift_id, \
+             state, created_at, expires_at FROM confirmations ",
+            $tail
+        )
+    };
+}
+
+pub(crate) const CONFIRMATION: &str = confirmations_where!("WHERE confirmation_id = $1");
+pub(crate) const CONFIRMATIONS_WAITING: &str =
+    confirmations_where!("WHERE msisdn = $1 AND state = 'waiting' ORDER BY number");
+pub(crate) const CONFIRMATIONS_DUE: &str = confirmations_where!(
+    "WHERE state = 'waiting' AND expires_at <= $1 ORDER BY expires_at, confirmation_id LIMIT $2"
+);
+
+pub(crate) const INSERT_CONFIRMATIONS: &str = "INSERT INTO confirmations (confirmation_id, \
+     msisdn, number, kind, product_id, quantity, gift_id, state, created_at, expires_at) ";
+
+/// Settles a waiting request, once.
+pub(crate) const SETTLE_CONFIRMATION: &str = "UPDATE confirmations SET state = $2, \
+     settled_at = $3 WHERE confirmation_id = $1 AND state = 'waiting'";
+
+pub(crate) const CONFIRMATION_EXISTS: &str =
+    "SELECT COUNT(*) FROM confirmations WHERE confirmation_id = $1";

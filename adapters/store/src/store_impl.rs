@@ -22,7 +22,8 @@ macro_rules! impl_store {
         const _: () = {
             use chrono::{DateTime, Utc};
             use giftgate_actors::domain::{
-                Certificate, CertificateCode, ContentId, ContentItem, Gift, GiftId, JournalEntry,
+                Certificate, CertificateCode, Confirmation, ConfirmationId, ConfirmationUpdate,
+                ContentId, ContentItem, Gift, GiftId, JournalEntry,
                 JournalKind, MessageRecord, Msisdn, OrderId, OrderRecord, OrderStatus,
                 OutboxMessage, OutboxRecord, Payment, Product, ProductId, QueuedRefund, Redemption,
                 RefundAccount, SettlementRecord, SettlementRepair,
@@ -40,6 +41,7 @@ macro_rules! impl_store {
                 RedemptionRow, RefundAccountRow, SettlementRepairRow, SettlementRow, TotalsRow,
                 codes_text, convert, extras_text,
             };
+            use $crate::confirmation_rows::{ConfirmationRow, target_columns};
             use $crate::sql;
             use $crate::store_impl::ROWS_PER_INSERT;
 
@@ -570,6 +572,50 @@ macro_rules! impl_store {
                 .await
             }
 
+            async fn insert_confirmations(
+                conn: &mut Conn,
+                confirmations: &[Confirmation],
+            ) -> Result<(), StoreError> {
+                for chunk in confirmations.chunks(ROWS_PER_INSERT) {
+                    let mut insert = QueryBuilder::<$db>::new(sql::INSERT_CONFIRMATIONS);
+                    insert.push_values(chunk, |mut row, confirmation| {
+                        let (product_id, quantity, gift_id) =
+                            target_columns(&confirmation.action);
+                        row.push_bind(confirmation.id.as_str().to_owned())
+                            .push_bind(confirmation.msisdn.as_str().to_owned())
+                            .push_bind(i64::from(confirmation.number))
+                            .push_bind(confirmation.action.kind().as_str())
+                            .push_bind(product_id)
+                            .push_bind(quantity)
+                            .push_bind(gift_id)
+                            .push_bind(confirmation.state.as_str())
+                            .push_bind(confirmation.created_at)
+                            .push_bind(confirmation.expires_at);
+                    });
+                    insert.build().execute(&mut *conn).await.map_err(db_error)?;
+                }
+                Ok(())
+            }
+
+            async fn settle_confirmation(
+                conn: &mut Conn,
+                update: &ConfirmationUpdate,
+            ) -> Result<(), StoreError> {
+                let done = sqlx::query(sql::SETTLE_CONFIRMATION)
+                    .bind(update.id.as_str().to_owned())
+                    .bind(update.state.as_str())
+                    .bind(update.settled_at)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                one_row_or(conn, done.rows_affected(), || GuardCheck {
+                    exists_sql: sql::CONFIRMATION_EXISTS,
+                    key: update.id.as_str().to_owned(),
+                    conflict: format!("request {} is no longer waiting", update.id),
+                })
+                .await
+            }
+
             async fn message_with_ids(
                 pool: &sqlx::Pool<$db>,
                 row: Option<MessageRow>,
@@ -609,8 +655,11 @@ macro_rules! impl_store {
                     expiry_notices,
                     queued_refunds,
                     paid_refunds,
+                    new_confirmations,
+                    confirmations,
                 } = changes;
                 let single_inserts = [
+                    new_confirmations.len(),
                     subscribers.len(),
                     new_payments.len(),
                     new_certificates.len(),
@@ -629,6 +678,7 @@ macro_rules! impl_store {
                     expiry_notices.len(),
                     queued_refunds.len(),
                     paid_refunds.len(),
+                    confirmations.len(),
                 ];
                 let statements: usize = single_inserts
                     .iter()
@@ -673,8 +723,12 @@ macro_rules! impl_store {
                     expiry_notices,
                     queued_refunds,
                     paid_refunds,
+                    new_confirmations,
+                    confirmations,
                 } = changes;
                 let only_inserts_besides = subscribers.is_empty()
+                    && new_confirmations.is_empty()
+                    && confirmations.is_empty()
                     && payments.is_empty()
                     && gifts.is_empty()
                     && voided_redemptions.is_empty()
@@ -817,6 +871,10 @@ macro_rules! impl_store {
                 insert_gifts(conn, &changes.new_gifts).await?;
                 for update in &changes.gifts {
                     update_gift(conn, update).await?;
+                }
+                insert_confirmations(conn, &changes.new_confirmations).await?;
+                for update in &changes.confirmations {
+                    settle_confirmation(conn, update).await?;
                 }
                 insert_redemptions(conn, &changes.new_redemptions).await?;
                 for id in &changes.voided_redemptions {
@@ -1078,6 +1136,45 @@ macro_rules! impl_store {
                     limit: u32,
                 ) -> Result<Vec<Gift>, StoreError> {
                     let rows = sqlx::query_as::<$db, GiftRow>(sql::GIFTS_DUE)
+                        .bind(now)
+                        .bind(i64::from(limit))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    convert(rows)
+                }
+
+                async fn confirmation(
+                    &self,
+                    id: &ConfirmationId,
+                ) -> Result<Option<Confirmation>, StoreError> {
+                    sqlx::query_as::<$db, ConfirmationRow>(sql::CONFIRMATION)
+                        .bind(id.as_str().to_owned())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?
+                        .map(Confirmation::try_from)
+                        .transpose()
+                }
+
+                async fn confirmations_waiting(
+                    &self,
+                    msisdn: &Msisdn,
+                ) -> Result<Vec<Confirmation>, StoreError> {
+                    let rows = sqlx::query_as::<$db, ConfirmationRow>(sql::CONFIRMATIONS_WAITING)
+                        .bind(msisdn.as_str().to_owned())
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    convert(rows)
+                }
+
+                async fn confirmations_due(
+                    &self,
+                    now: DateTime<Utc>,
+                    limit: u32,
+                ) -> Result<Vec<Confirmation>, StoreError> {
+                    let rows = sqlx::query_as::<$db, ConfirmationRow>(sql::CONFIRMATIONS_DUE)
                         .bind(now)
                         .bind(i64::from(limit))
                         .fetch_all(&self.pool)

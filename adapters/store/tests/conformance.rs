@@ -1273,7 +1273,7 @@ async fn products_are_upserted_and_read(ctx: Ctx) {
     ctx.store.upsert_product(&dept).await.unwrap();
     let mut culture = product();
     culture.id = giftgate_actors::domain::ProductId::parse("culture-10000").unwrap();
-    culture.category = giftgate_actors::domain::Category::Culture;
+    culture.category = giftgate_actors::domain::WellKnownCategory::Culture.into();
     culture.face_value = krw(10_000);
     culture.validity_days = None;
     ctx.store.upsert_product(&culture).await.unwrap();

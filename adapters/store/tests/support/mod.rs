@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use giftgate_actors::domain::{
-    Category, Certificate, CertificateCode, CertificateStatus, Currency, Event, Gift, GiftId,
+    Certificate, CertificateCode, CertificateStatus, Currency, Event, Gift, GiftId,
     GiftState, JournalEntry, JournalKind, Money, Msisdn, OrderId, OrderRecord, OrderStatus,
     OutboxMessage, Payment, PaymentState, Product, ProductId, Redemption, SmsNotice,
 };
@@ -128,7 +128,7 @@ pub fn product() -> Product {
     Product {
         id: ProductId::parse("dept-50000").unwrap(),
         issuer: "Hyundai Department Store".to_owned(),
-        category: Category::DepartmentStore,
+        category: giftgate_actors::domain::WellKnownCategory::DepartmentStore.into(),
         name: "Department store gift certificate 50,000 won".to_owned(),
         face_value: krw(50_000),
         validity_days: Some(1825),
