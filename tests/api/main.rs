@@ -6,9 +6,11 @@
 mod amqp;
 mod bad_input;
 mod concurrency;
+mod dialogue;
 mod expiry;
 mod expiry_notice;
 mod gifts;
+mod handset;
 mod helpers;
 mod mms;
 mod payments;
@@ -18,4 +20,5 @@ mod redemptions;
 mod refunds;
 mod sessions;
 mod sms;
+mod sms_commands;
 mod story;
