@@ -198,6 +198,15 @@ impl Notices {
         }
     }
 
+    /// To the transferee: their rejection of a gift was carried out.
+    pub fn gift_rejected_to_transferee(&self, giver: &str) -> String {
+        let giver = self.phone(giver);
+        match self.language {
+            Language::Ko => format!("[상품권] {giver}님의 선물을 거절했습니다."),
+            Language::En => format!("[giftgate] You rejected the gift from {giver}."),
+        }
+    }
+
     /// To the transferee: the giver cancelled a gift before it was answered.
     pub fn gift_cancelled_to_transferee(&self, giver: &str) -> String {
         let giver = self.phone(giver);

@@ -542,10 +542,17 @@ impl Ledger {
             GiftReturn::Withdrawn => changes
                 .outbox
                 .push(self.sms(transferee, notices.gift_withdrawn(giver, total))),
-            GiftReturn::Rejected | GiftReturn::Expired => changes.outbox.push(self.sms(
-                giver,
-                notices.gift_returned(transferee, total, how == GiftReturn::Expired),
-            )),
+            GiftReturn::Rejected | GiftReturn::Expired => {
+                if how == GiftReturn::Rejected {
+                    changes
+                        .outbox
+                        .push(self.sms(transferee, notices.gift_rejected_to_transferee(giver)));
+                }
+                changes.outbox.push(self.sms(
+                    giver,
+                    notices.gift_returned(transferee, total, how == GiftReturn::Expired),
+                ));
+            }
             GiftReturn::Unconfirmed => changes
                 .outbox
                 .push(self.sms(giver, notices.gift_not_confirmed(transferee, total))),
