@@ -6,6 +6,7 @@
 mod amqp;
 mod bad_input;
 mod concurrency;
+mod crash_recovery;
 mod dialogue;
 mod expiry;
 mod expiry_notice;

@@ -174,10 +174,15 @@ async fn run(
             .place_order(&order, &meta)
             .await
             .map(|record| SessionReply::Order(Box::new(record))),
-        SessionCommand::Resume(record) => ledger
-            .resume_order(record)
-            .await
-            .map(|record| SessionReply::Order(Box::new(record))),
+        SessionCommand::Resume(record) => {
+            // Recovery read the record before this session's earlier work ran: read it
+            // again here, where no other work of this subscriber can interleave.
+            let current = ledger.store.order(&record.order_id).await?.unwrap_or(record);
+            ledger
+                .resume_order(current)
+                .await
+                .map(|record| SessionReply::Order(Box::new(record)))
+        }
         SessionCommand::ExpireGift(gift_id) => {
             ledger.expire_gift(&gift_id).await.map(SessionReply::Done)
         }

@@ -173,9 +173,7 @@ impl Ledger {
                             .issue(order, record, &product, *quantity, charged, gift.as_ref())
                             .await;
                     }
-                    return Err(ServiceError::Store(crate::ports::StoreError::Corrupt(
-                        format!("order {} has certificates but is pending", order.order_id),
-                    )));
+                    return self.complete_from_stored(order, record, &payment, issued).await;
                 }
                 PaymentState::Released | PaymentState::Declined | PaymentState::Refunded => {
                     return Ok(StepOutcome::Refused(
@@ -184,6 +182,46 @@ impl Ledger {
                     ));
                 }
             }
+        }
+    }
+
+    /// A charged purchase whose certificates exist: it was issued (by a concurrent run,
+    /// or a resume that read the order before its issue committed). Answered from what
+    /// is stored — the stored outcome if the order has finished since, else completed
+    /// now from its certificates — never reported as corrupt.
+    async fn complete_from_stored(
+        &self,
+        order: &Order,
+        record: &OrderRecord,
+        payment: &Payment,
+        issued: Vec<Certificate>,
+    ) -> Result<StepOutcome, ServiceError> {
+        if let Some(stored) = self.store.order(&order.order_id).await?
+            && stored.status != crate::domain::OrderStatus::Pending
+        {
+            return Ok(StepOutcome::Done(stored.outcome.unwrap_or_default()));
+        }
+        let mut outcome = json!({
+            "certificate_codes": issued.iter().map(|c| c.code.to_string()).collect::<Vec<_>>(),
+            "amount": payment.amount.amount().to_string(),
+            "currency": payment.amount.currency().code(),
+            "settlement": payment.method,
+        });
+        if let Some(gift_id) = issued.iter().find_map(|c| c.gift_id.clone()) {
+            outcome["gift_id"] = json!(gift_id.as_str());
+        }
+        tracing::info!("certificates already issued: order completed from the stored state");
+        let mut changes = Changes::default();
+        self.complete_order(&mut changes, record, outcome.clone());
+        match self.commit(changes).await {
+            Err(error) if is_conflict(&error) => {
+                let stored = self.store.order(&order.order_id).await?;
+                Ok(StepOutcome::Done(
+                    stored.and_then(|o| o.outcome).unwrap_or(outcome),
+                ))
+            }
+            Err(error) => Err(error),
+            Ok(()) => Ok(StepOutcome::Done(outcome)),
         }
     }
 
