@@ -59,7 +59,17 @@ pub struct BenchArgs {
     /// `order.completed` events and end-to-end latency; a gateway must consume there.
     #[arg(long)]
     pub amqp: bool,
-    /// Subscribers the AMQP mix is spread over.
+    /// MO: BAL answered/s through one SMPP bind, and BAL latency alone and while 10 % of
+    /// the subscribers run BUY + YES against a carrier answering after 2 s.
+    #[arg(long)]
+    pub mo: bool,
+    /// BAL texts per subscriber in the `--mo` throughput run.
+    #[arg(long, default_value_t = 5)]
+    pub mo_rounds: usize,
+    /// Seconds of each paced `--mo` latency run (at `--rate` BAL/s).
+    #[arg(long, default_value_t = 20)]
+    pub mo_seconds: u32,
+    /// Subscribers the AMQP mix (or the `--mo` handsets) is spread over.
     #[arg(long, default_value_t = 5000)]
     pub subscribers: usize,
     /// Offered orders/s for the AMQP latency run (unpaced when absent).

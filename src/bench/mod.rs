@@ -3,5 +3,6 @@
 pub mod delivery;
 pub mod http;
 pub mod latency;
+pub mod mo;
 pub mod protocols;
 pub mod reconcile;

@@ -13,6 +13,10 @@ pub async fn run(settings: Settings, args: BenchArgs) -> anyhow::Result<ExitCode
         crate::bench::reconcile::run_bench(&settings, args.charges).await?;
         return Ok(ExitCode::SUCCESS);
     }
+    if args.mo {
+        crate::bench::mo::run(settings, &args).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if args.smpp {
         crate::bench::protocols::smpp(&args).await?;
         return Ok(ExitCode::SUCCESS);

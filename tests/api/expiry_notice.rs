@@ -64,7 +64,9 @@ async fn owners_are_told_once_before_expiry(database: TestDatabase) {
     let (texts, events) = notices(store.as_ref(), &owner).await;
     assert_eq!(texts.len(), 1, "{texts:?}");
     assert_eq!(events, 1);
-    let date = expires_at.format("%Y-%m-%d").to_string();
+    // Dates in texts are the carrier's local dates (domain::format).
+    let english = giftgate_actors::domain::Format::new(Language::En);
+    let date = english.date(expires_at);
     assert!(texts[0].contains(&date), "{}", texts[0]);
     assert!(texts[0].contains("10,000"), "{}", texts[0]);
     assert!(
@@ -92,7 +94,7 @@ async fn owners_are_told_once_before_expiry(database: TestDatabase) {
     assert_eq!(ledger.send_expiry_notices(100).await.unwrap(), 0);
     let (texts, events) = notices(store.as_ref(), &owner).await;
     assert_eq!((texts.len(), events), (2, 2));
-    assert!(texts[1].contains(&new_expiry.format("%Y-%m-%d").to_string()));
+    assert!(texts[1].contains(&english.date(new_expiry)));
 
     billing.stop().await;
     assert_audit_passes(&database.url).await;

@@ -1,0 +1,224 @@
+//! `giftgate bench --mo`: MO commands answered per second through one SMPP bind, and
+//! whether one subscriber's slow charge holds back other subscribers' answers.
+//!
+//! An in-process gateway on the configured database binds once to the built-in SMSC
+//! simulator, with a billing simulator that answers `…0002` numbers' charges after 2 s.
+//! Three runs, `--subscribers` handsets each:
+//!
+//! 1. **throughput**: every subscriber texts `BAL` `--mo-rounds` times, unpaced; BAL
+//!    answered per second from the first text to the last answer;
+//! 2. **latency alone**: `BAL` paced at `--rate` per second for `--mo-seconds`;
+//! 3. **latency with slow charges**: the same paced `BAL`, while 10 % of the subscribers
+//!    (numbers ending `0002`) run `BUY` + `YES` against the 2-s carrier.
+//!
+//! Latency is from the injected `deliver_sm` to the answer's `submit_sm` at the SMSC
+//! (its inbox's receive time), matched in order per handset. The figure to hold: BAL p99
+//! with slow charges within 2× of BAL p99 alone.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use giftgate_billing::BillingSimulator;
+use giftgate_smpp::SmscSimHandle;
+
+use super::latency::Latencies;
+use crate::cli::BenchArgs;
+use crate::config::Settings;
+use crate::startup::Gateway;
+
+/// How long the carrier takes to answer a slow subscriber's charge.
+const SLOW_CHARGE: Duration = Duration::from_secs(2);
+
+/// One handset's BAL texts, by send time.
+type Sent = HashMap<String, Vec<DateTime<Utc>>>;
+
+/// `giftgate bench --mo`.
+pub async fn run(mut settings: Settings, args: &BenchArgs) -> anyhow::Result<()> {
+    let billing = BillingSimulator::new(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .slow_answer(SLOW_CHARGE)
+        .spawn()
+        .await
+        .context("billing simulator")?;
+    settings.http_addr = "127.0.0.1:0".to_owned();
+    settings.billing_url = Some(billing.base_url());
+    settings.billing_timeout_ms = 10_000;
+    settings.smsc_url = None;
+    settings.smsc_binds = 1;
+    settings.monthly_carrier_cap = 0;
+    settings.language = "en".to_owned();
+    let database = giftgate_store::redact_url(&settings.database_url);
+    let gateway = Gateway::start(settings).await?;
+    let smsc = gateway
+        .smsc_simulator
+        .as_ref()
+        .context("the built-in SMSC simulator")?;
+    wait_bound(&gateway).await?;
+    let subscribers = args.subscribers.max(10);
+    println!(
+        "giftgate bench --mo: {subscribers} subscribers, one bind, against {database}; slow charges answer after {SLOW_CHARGE:?}"
+    );
+
+    let run_id = uuid::Uuid::new_v4().simple().to_string();
+    let phones = |salt: u32, slow: bool| -> Vec<String> {
+        (0..subscribers as u32)
+            .map(|i| {
+                let tail = if slow { 2 } else { 5 };
+                format!("+8210{:02}{:05}{tail}", salt % 100, i % 100_000)
+            })
+            .collect()
+    };
+    let salt = u32::from_str_radix(&run_id[..4], 16).unwrap_or(0);
+
+    // 1. Throughput.
+    let handsets = phones(salt, false);
+    let mut sent = Sent::new();
+    let started = Instant::now();
+    for _ in 0..args.mo_rounds.max(1) {
+        for phone in &handsets {
+            send(smsc, phone, "BAL", &mut sent).await?;
+        }
+    }
+    let answered = wait_answers(smsc, &sent, Duration::from_secs(300)).await;
+    let elapsed = started.elapsed().as_secs_f64();
+    let total: usize = sent.values().map(Vec::len).sum();
+    println!(
+        "throughput: {answered}/{total} BAL answered in {elapsed:.2} s = {:.0} BAL/s",
+        answered as f64 / elapsed
+    );
+
+    // 2. Latency alone.
+    let alone = paced_bal(smsc, &phones(salt + 1, false), args, None).await?;
+    println!(
+        "BAL alone at {}/s: p50 {:.1} ms, p99 {:.1} ms ({} answers)",
+        args.rate,
+        alone.percentile_ms(50.0),
+        alone.percentile_ms(99.0),
+        alone.count()
+    );
+
+    // 3. Latency while 10 % run BUY + YES against the slow carrier.
+    let mut quick = phones(salt + 2, false);
+    let slow: Vec<String> = phones(salt + 2, true)
+        .into_iter()
+        .take(subscribers / 10)
+        .collect();
+    quick.truncate(subscribers - slow.len());
+    let charges_before = charged(&billing);
+    let loaded = paced_bal(smsc, &quick, args, Some(&slow)).await?;
+    println!(
+        "BAL with {} subscribers buying (2-s charges): p50 {:.1} ms, p99 {:.1} ms ({} answers); {} charges made meanwhile",
+        slow.len(),
+        loaded.percentile_ms(50.0),
+        loaded.percentile_ms(99.0),
+        loaded.count(),
+        charged(&billing) - charges_before
+    );
+    let ratio = loaded.percentile_ms(99.0) / alone.percentile_ms(99.0).max(0.001);
+    println!(
+        "p99 with slow charges / p99 alone = {ratio:.2} (target ≤ 2): {}",
+        if ratio <= 2.0 { "met" } else { "NOT met" }
+    );
+    gateway.stop().await;
+    billing.stop().await;
+    Ok(())
+}
+
+/// Waits until the bind is up.
+async fn wait_bound(gateway: &Gateway) -> anyhow::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while gateway.smpp.bound_count() == 0 {
+        anyhow::ensure!(Instant::now() < deadline, "the SMPP bind did not come up");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
+}
+
+async fn send(
+    smsc: &SmscSimHandle,
+    phone: &str,
+    text: &str,
+    sent: &mut Sent,
+) -> anyhow::Result<()> {
+    let at = Utc::now();
+    smsc.inject_mo(phone, "1555", text)
+        .await
+        .map_err(|e| anyhow::anyhow!("MO injection: {e}"))?;
+    sent.entry(phone.to_owned()).or_default().push(at);
+    Ok(())
+}
+
+/// `BAL` from `handsets` in turn at `--rate` per second for `--mo-seconds`; with
+/// `buyers`, each of them texts `BUY` then `YES` once per round meanwhile. Answers the
+/// BAL latencies.
+async fn paced_bal(
+    smsc: &SmscSimHandle,
+    handsets: &[String],
+    args: &BenchArgs,
+    buyers: Option<&[String]>,
+) -> anyhow::Result<Latencies> {
+    let rate = args.rate.max(1);
+    let count = (u64::from(rate) * u64::from(args.mo_seconds.max(1))) as usize;
+    let mut sent = Sent::new();
+    let mut buyers_sent = 0usize;
+    let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate)));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    // The buyers start together and repeat as soon as a purchase can have finished.
+    let buyer_every = (rate as usize * 3).max(1);
+    for i in 0..count {
+        tick.tick().await;
+        if let Some(buyers) = buyers
+            && i % buyer_every == 0
+        {
+            for phone in buyers {
+                smsc.inject_mo(phone, "1555", "BUY book-10000")
+                    .await
+                    .map_err(|e| anyhow::anyhow!("MO injection: {e}"))?;
+                smsc.inject_mo(phone, "1555", "YES")
+                    .await
+                    .map_err(|e| anyhow::anyhow!("MO injection: {e}"))?;
+                buyers_sent += 1;
+            }
+        }
+        send(smsc, &handsets[i % handsets.len()], "BAL", &mut sent).await?;
+    }
+    wait_answers(smsc, &sent, Duration::from_secs(120)).await;
+    tracing::info!(buyers_sent, "purchases asked during the run");
+    let mut latencies = Latencies::default();
+    for (phone, times) in &sent {
+        let inbox = smsc.inbox(phone);
+        for (at, answer) in times.iter().zip(inbox.iter()) {
+            let waited = (answer.received_at - *at).to_std().unwrap_or_default();
+            latencies.record(waited);
+        }
+    }
+    Ok(latencies)
+}
+
+/// Waits until every handset has as many texts as it sent (or `limit` passes); answers
+/// how many were answered.
+async fn wait_answers(smsc: &SmscSimHandle, sent: &Sent, limit: Duration) -> usize {
+    let expected: usize = sent.values().map(Vec::len).sum();
+    let deadline = Instant::now() + limit;
+    loop {
+        let answered: usize = sent
+            .iter()
+            .map(|(phone, times)| smsc.inbox(phone).len().min(times.len()))
+            .sum();
+        if answered >= expected || Instant::now() >= deadline {
+            return answered;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Charges the billing simulator recorded.
+fn charged(billing: &giftgate_billing::BillingSimHandle) -> usize {
+    billing
+        .transactions()
+        .iter()
+        .filter(|t| format!("{:?}", t.status) == "Charged")
+        .count()
+}
