@@ -8,7 +8,8 @@
 //! the request.
 
 use super::error::{Refusal, ServiceError};
-use super::gifting::{GiftReturn, total_balance};
+use super::gift_returns::GiftReturn;
+use super::gifting::total_balance;
 use super::ledger::{Ledger, is_conflict};
 use crate::domain::confirmation::next_number;
 use crate::domain::{

@@ -14,6 +14,7 @@ pub mod expiry_notice;
 pub mod extension;
 pub mod confirmations;
 pub mod gift_checks;
+pub mod gift_returns;
 pub mod gifting;
 pub mod ledger;
 pub mod order_recorder;
