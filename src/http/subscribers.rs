@@ -198,18 +198,7 @@ pub async fn confirm_gift(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     state.keys.channel(&request).await?;
-    let id = gift_id(&path)?;
-    let gift = stored_gift(&state, &id).await?;
-    state
-        .registry
-        .send(Dispatch {
-            msisdn: gift.giver.clone(),
-            command: SessionCommand::ConfirmGift(id.clone()),
-        })
-        .await
-        .map_err(|e| ApiError::unavailable("unavailable", e.to_string()))??;
-    let gift = stored_gift(&state, &id).await?;
-    Ok(HttpResponse::Ok().json(gift_view(&gift)))
+    in_givers_session(&state, &path, SessionCommand::ConfirmGift).await
 }
 
 /// Cancels a gift for its giver's channel: one waiting for the giver's check, or sent
@@ -226,17 +215,27 @@ pub async fn cancel_gift(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     state.keys.channel(&request).await?;
-    let id = gift_id(&path)?;
-    let gift = stored_gift(&state, &id).await?;
+    in_givers_session(&state, &path, SessionCommand::CancelGift).await
+}
+
+/// Runs `command` on the gift named by `path` in its giver's session (after the giver's
+/// earlier orders) and answers the gift as it stands afterwards.
+async fn in_givers_session(
+    state: &AppState,
+    path: &str,
+    command: impl FnOnce(GiftId) -> SessionCommand,
+) -> Result<HttpResponse, ApiError> {
+    let id = gift_id(path)?;
+    let gift = stored_gift(state, &id).await?;
     state
         .registry
         .send(Dispatch {
             msisdn: gift.giver.clone(),
-            command: SessionCommand::CancelGift(id.clone()),
+            command: command(id.clone()),
         })
         .await
         .map_err(|e| ApiError::unavailable("unavailable", e.to_string()))??;
-    let gift = stored_gift(&state, &id).await?;
+    let gift = stored_gift(state, &id).await?;
     Ok(HttpResponse::Ok().json(gift_view(&gift)))
 }
 

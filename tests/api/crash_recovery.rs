@@ -23,7 +23,7 @@ use crate::helpers::{TestApp, test_settings};
 
 /// Where a purchase stopped when its gateway died.
 #[derive(Debug, Clone, Copy)]
-enum CrashPoint {
+pub enum CrashPoint {
     /// The order was recorded; nothing reached the carrier.
     Recorded,
     /// The carrier reserved; nothing of it was stored.
@@ -48,7 +48,7 @@ const CRASH_POINTS: [CrashPoint; 6] = [
 ];
 
 /// Leaves the database and the carrier as a crash at `point` would.
-async fn crash_at(app: &TestApp, point: CrashPoint, order_id: &str, msisdn: &str) {
+pub async fn crash_at(app: &TestApp, point: CrashPoint, order_id: &str, msisdn: &str) {
     if matches!(point, CrashPoint::Issued) {
         app.buy(order_id, msisdn, "dept-50000", 1).await;
         return;

@@ -2,86 +2,11 @@
 
 use std::net::SocketAddr;
 
-use chrono::Utc;
-use giftgate_actors::domain::{Money, Msisdn, Order, Payment, PaymentState, Region};
-use giftgate_actors::ports::{Changes, PaymentRequest, PaymentUpdate};
-use giftgate_actors::service::orders::OrderMeta;
 use giftgate_billing::BillingSimulator;
 use giftgate_store::testing::TestDatabase;
-use serde_json::json;
 
+use crate::crash_recovery::{CrashPoint, crash_at};
 use crate::helpers::{TestApp, eventually, test_settings};
-
-/// Leaves the database exactly as a crash right after the rail charged would: the order
-/// pending, the charge done at the carrier, and the payment recorded as reserved when
-/// `payment_stored` (an earlier layout, or an unknown answer on the way) or not at all
-/// (a purchase stores its payment with its outcome).
-async fn crash_after_charge(app: &TestApp, order_id: &str, msisdn: &str, payment_stored: bool) {
-    let ledger = &app.gateway().ledger;
-    let order = Order::from_value(
-        &json!({"order_id": order_id, "type": "purchase", "msisdn": msisdn,
-            "product_id": "dept-50000", "settlement": {"method": "carrier"}}),
-        Region::KR,
-    )
-    .unwrap();
-    let now = Utc::now();
-    ledger
-        .store
-        .insert_order(&ledger.pending_record(&order, &OrderMeta::default()))
-        .await
-        .unwrap();
-    let amount = Money::parse("50000", giftgate_actors::domain::Currency::KRW).unwrap();
-    let payment = Payment {
-        order_id: order.order_id.clone(),
-        msisdn: Msisdn::parse(msisdn, Region::KR).unwrap(),
-        method: "carrier".into(),
-        reference: None,
-        amount,
-        refunded: Money::zero(amount.currency()),
-        state: PaymentState::Initiated,
-        created_at: now,
-    };
-    if payment_stored {
-        ledger
-            .store
-            .commit(Changes {
-                new_payments: vec![payment.clone()],
-                ..Changes::default()
-            })
-            .await
-            .unwrap();
-    }
-    let request = PaymentRequest {
-        order_id: order.order_id.clone(),
-        payer: payment.msisdn.clone(),
-        settlement: giftgate_actors::domain::Settlement::Carrier,
-        amount,
-        description: "crash test".into(),
-    };
-    let reference = ledger.rails.carrier.reserve(&request).await.unwrap();
-    if payment_stored {
-        ledger
-            .store
-            .commit(Changes {
-                payments: vec![PaymentUpdate {
-                    order_id: order.order_id.clone(),
-                    expected: PaymentState::Initiated,
-                    state: PaymentState::Reserved,
-                    reference: Some(reference.clone()),
-                    refunded: payment.refunded,
-                }],
-                ..Changes::default()
-            })
-            .await
-            .unwrap();
-    }
-    ledger
-        .rails
-        .carrier
-        .charge(&request, &reference)
-        .await
-        .unwrap();
-}
 
 #[actix_web::test]
 async fn a_crash_between_charge_and_issue_is_completed_on_restart() {
@@ -102,7 +27,12 @@ async fn crash_between_charge_and_issue(payment_stored: bool) {
     settings.billing_url = Some(billing.base_url());
 
     let mut first = TestApp::on(settings.clone()).await;
-    crash_after_charge(&first, "crash-1", "01090901111", payment_stored).await;
+    let point = if payment_stored {
+        CrashPoint::ChargedStoredReserved
+    } else {
+        CrashPoint::Charged
+    };
+    crash_at(&first, point, "crash-1", "01090901111").await;
     if !payment_stored {
         // Taken off sale meanwhile: the charged order is still finished, not refused.
         let ledger = &first.gateway().ledger;
