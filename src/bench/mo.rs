@@ -9,11 +9,15 @@
 //!    answered per second from the first text to the last answer;
 //! 2. **latency alone**: `BAL` paced at `--rate` per second for `--mo-seconds`;
 //! 3. **latency with slow charges**: the same paced `BAL`, while 10 % of the subscribers
-//!    (numbers ending `0002`) run `BUY` + `YES` against the 2-s carrier.
+//!    (numbers ending `0002`) each run `BUY` + `YES` every 3 s against the 2-s carrier.
 //!
 //! Latency is from the injected `deliver_sm` to the answer's `submit_sm` at the SMSC
 //! (its inbox's receive time), matched in order per handset. The figure to hold: BAL p99
 //! with slow charges within 2× of BAL p99 alone.
+//!
+//! With `--api-only` the gateway runs without its delivery workers and only the
+//! throughput run is made, counting answers committed to the outbox: MO handling alone,
+//! to tell it from the SMS delivery behind it.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -49,6 +53,7 @@ pub async fn run(mut settings: Settings, args: &BenchArgs) -> anyhow::Result<()>
     settings.smsc_binds = 1;
     settings.monthly_carrier_cap = 0;
     settings.language = "en".to_owned();
+    settings.delivery = !args.api_only;
     let database = giftgate_store::redact_url(&settings.database_url);
     let gateway = Gateway::start(settings).await?;
     let smsc = gateway
@@ -81,9 +86,20 @@ pub async fn run(mut settings: Settings, args: &BenchArgs) -> anyhow::Result<()>
             send(smsc, phone, "BAL", &mut sent).await?;
         }
     }
+    let total: usize = sent.values().map(Vec::len).sum();
+    if args.api_only {
+        let committed = wait_committed(&gateway, total, Duration::from_secs(300)).await?;
+        let elapsed = started.elapsed().as_secs_f64();
+        println!(
+            "MO handling alone (delivery off): {committed}/{total} BAL answers committed in {elapsed:.2} s = {:.0} BAL/s",
+            committed as f64 / elapsed
+        );
+        gateway.stop().await;
+        billing.stop().await;
+        return Ok(());
+    }
     let answered = wait_answers(smsc, &sent, Duration::from_secs(300)).await;
     let elapsed = started.elapsed().as_secs_f64();
-    let total: usize = sent.values().map(Vec::len).sum();
     println!(
         "throughput: {answered}/{total} BAL answered in {elapsed:.2} s = {:.0} BAL/s",
         answered as f64 / elapsed
@@ -151,8 +167,9 @@ async fn send(
 }
 
 /// `BAL` from `handsets` in turn at `--rate` per second for `--mo-seconds`; with
-/// `buyers`, each of them texts `BUY` then `YES` once per round meanwhile. Answers the
-/// BAL latencies.
+/// `buyers`, each of them texts `BUY` then `YES` once every 3 s meanwhile, spread over
+/// those 3 s (subscribers do not act in step). Waits for every answer, the buyers'
+/// too, and answers the BAL latencies.
 async fn paced_bal(
     smsc: &SmscSimHandle,
     handsets: &[String],
@@ -162,30 +179,26 @@ async fn paced_bal(
     let rate = args.rate.max(1);
     let count = (u64::from(rate) * u64::from(args.mo_seconds.max(1))) as usize;
     let mut sent = Sent::new();
-    let mut buyers_sent = 0usize;
+    let mut bought = Sent::new();
     let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
-    // The buyers start together and repeat as soon as a purchase can have finished.
-    let buyer_every = (rate as usize * 3).max(1);
+    let cycle = (rate as usize * 3).max(1);
+    let buyers = buyers.unwrap_or_default();
     for i in 0..count {
         tick.tick().await;
-        if let Some(buyers) = buyers
-            && i % buyer_every == 0
-        {
-            for phone in buyers {
-                smsc.inject_mo(phone, "1555", "BUY book-10000")
-                    .await
-                    .map_err(|e| anyhow::anyhow!("MO injection: {e}"))?;
-                smsc.inject_mo(phone, "1555", "YES")
-                    .await
-                    .map_err(|e| anyhow::anyhow!("MO injection: {e}"))?;
-                buyers_sent += 1;
-            }
+        // Buyer k acts at the k-th of `buyers.len()` even slots of each 3-s cycle.
+        let slot = i % cycle;
+        let spacing = (cycle / buyers.len().max(1)).max(1);
+        if !buyers.is_empty() && slot % spacing == 0 && slot / spacing < buyers.len() {
+            let phone = &buyers[slot / spacing];
+            // Two texts in, two answers out: the question, then the purchase.
+            send(smsc, phone, "BUY book-10000", &mut bought).await?;
+            send(smsc, phone, "YES", &mut bought).await?;
         }
         send(smsc, &handsets[i % handsets.len()], "BAL", &mut sent).await?;
     }
     wait_answers(smsc, &sent, Duration::from_secs(120)).await;
-    tracing::info!(buyers_sent, "purchases asked during the run");
+    wait_answers(smsc, &bought, Duration::from_secs(120)).await;
     let mut latencies = Latencies::default();
     for (phone, times) in &sent {
         let inbox = smsc.inbox(phone);
@@ -209,6 +222,30 @@ async fn wait_answers(smsc: &SmscSimHandle, sent: &Sent, limit: Duration) -> usi
             .sum();
         if answered >= expected || Instant::now() >= deadline {
             return answered;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until `expected` answers wait in the outbox (delivery off); answers how many.
+async fn wait_committed(
+    gateway: &Gateway,
+    expected: usize,
+    limit: Duration,
+) -> anyhow::Result<usize> {
+    let deadline = Instant::now() + limit;
+    loop {
+        let limit = u32::try_from(expected + 1).unwrap_or(u32::MAX);
+        let committed = gateway
+            .ledger
+            .store
+            .outbox_pending(limit)
+            .await?
+            .iter()
+            .filter(|r| matches!(r.message, giftgate_actors::domain::OutboxMessage::Sms(_)))
+            .count();
+        if committed >= expected || Instant::now() >= deadline {
+            return Ok(committed);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

@@ -97,8 +97,15 @@ pub(super) async fn answer_request(
     };
     match (&chosen.action, confirm) {
         (PendingAction::Purchase { .. }, true) => {
-            let record = ledger.confirm_purchase_request(chosen).await?;
-            answer_failure(ledger, msisdn, &record, replies).await
+            match ledger.confirm_purchase_request(chosen).await {
+                Ok(record) => answer_failure(ledger, msisdn, &record, replies).await,
+                // The carrier's answer is not known yet: recovery finishes the purchase
+                // and its commit tells the subscriber; meanwhile say so.
+                Err(ServiceError::PaymentUnknown(_)) => {
+                    answer(ledger, msisdn, replies.failed("payment_unknown")).await
+                }
+                Err(error) => Err(error),
+            }
         }
         (PendingAction::Purchase { .. }, false) => {
             if !ledger

@@ -82,6 +82,17 @@ impl Ledger {
     ) -> Result<Gift, ServiceError> {
         for _ in 0..super::MAX_CONFLICT_RETRIES {
             let gift = self.waiting_gift(gift_id, giver).await?;
+            let request = self
+                .store
+                .confirmation(&ConfirmationId::of_gift(gift_id))
+                .await?;
+            if request.is_some_and(|r| !r.is_waiting(self.now())) {
+                return Err(Refusal::new(
+                    "gift_not_pending",
+                    format!("gift {gift_id} was not confirmed in time"),
+                )
+                .into());
+            }
             let certificates = self.gift_certificates(&gift).await?;
             let names = self.product_names(&certificates).await?;
             let total = total_balance(&certificates)?;
