@@ -102,7 +102,10 @@ pub async fn crash_at(app: &TestApp, point: CrashPoint, order_id: &str, msisdn: 
         description: "crash test".into(),
     };
     let reference = ledger.rails.carrier.reserve(&request).await.unwrap();
-    if matches!(point, CrashPoint::Reserved | CrashPoint::ReservedStoredInitiated) {
+    if matches!(
+        point,
+        CrashPoint::Reserved | CrashPoint::ReservedStoredInitiated
+    ) {
         return;
     }
     if stored {
@@ -207,7 +210,11 @@ async fn restart_as_binary(
     }
     child.kill().await.unwrap();
     let log = std::fs::read_to_string(log.path()).unwrap();
-    assert_eq!(finished.len(), orders.len(), "orders left pending; log:\n{log}");
+    assert_eq!(
+        finished.len(),
+        orders.len(),
+        "orders left pending; log:\n{log}"
+    );
     (finished, log)
 }
 
@@ -227,7 +234,10 @@ async fn every_crash_point_ends_with_the_right_money(database: TestDatabase) {
     first.stop_gateway().await;
 
     let (finished, log) = restart_as_binary(&database.url, &billing.base_url(), &orders).await;
-    assert!(!log.to_lowercase().contains("corrupt"), "the log cries wolf:\n{log}");
+    assert!(
+        !log.to_lowercase().contains("corrupt"),
+        "the log cries wolf:\n{log}"
+    );
     for (answer, point) in finished.iter().zip(CRASH_POINTS) {
         assert_eq!(answer["status"], "completed", "{point:?}: {answer}");
     }

@@ -21,7 +21,10 @@ async fn a_yes_through_another_instance_after_the_session_stopped_buys_once() {
     let first = english(Backend::Postgres).await;
     let phone = "+821021210000";
     let question = ask(&first, phone, "BUY book-10000 2").await;
-    assert!(question.contains("KRW 20,000") && question.contains("Reply YES"), "{question}");
+    assert!(
+        question.contains("KRW 20,000") && question.contains("Reply YES"),
+        "{question}"
+    );
     // The asking session stops idle; a second instance (its own bind) takes the YES.
     tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
     let second = TestApp::on(first.settings.clone()).await;
@@ -42,11 +45,16 @@ async fn a_yes_through_another_instance_after_the_session_stopped_buys_once() {
 async fn a_gift_waiting_for_its_check_is_sent_by_a_yes_after_a_restart() {
     let mut first = english(Backend::Sqlite).await;
     let giver = "+821022220000";
-    let code = first.buy("dlg-gift", giver, "book-10000", 1).await.remove(0);
+    let code = first
+        .buy("dlg-gift", giver, "book-10000", 1)
+        .await
+        .remove(0);
     // A gift with `confirm: true` over HTTP waits for the giver's SMS YES.
     let outcome = first
-        .completed(json!({"order_id": "dlg-gift-1", "type": "gift", "msisdn": giver,
-            "certificate_codes": [code], "to": "01022229999", "confirm": true}))
+        .completed(
+            json!({"order_id": "dlg-gift-1", "type": "gift", "msisdn": giver,
+            "certificate_codes": [code], "to": "01022229999", "confirm": true}),
+        )
         .await;
     let gift_id = outcome["gift_id"].as_str().unwrap().to_owned();
     inbox_has(&first, giver, "Reply YES to send").await;
@@ -64,7 +72,9 @@ async fn a_gift_waiting_for_its_check_is_sent_by_a_yes_after_a_restart() {
             .is_empty()
     })
     .await;
-    let (_, gift) = second.get(&format!("/v1/gifts/{gift_id}"), &second.channel_key).await;
+    let (_, gift) = second
+        .get(&format!("/v1/gifts/{gift_id}"), &second.channel_key)
+        .await;
     assert_eq!(gift["state"], "sent", "{gift}");
     second.finish().await;
 }
@@ -80,7 +90,12 @@ async fn unconfirmed_requests_lapse_and_the_subscriber_is_told() {
     let code = app.buy("lapse-buy", phone, "book-10000", 1).await.remove(0);
     mo(&app, phone, "BUY culture-10000").await;
     mo(&app, phone, &format!("GIFT {code} 010-2323-9999")).await;
-    inbox_has(&app, phone, "was not confirmed in time; nothing was charged").await;
+    inbox_has(
+        &app,
+        phone,
+        "was not confirmed in time; nothing was charged",
+    )
+    .await;
     inbox_has(&app, phone, "was not confirmed in time and was cancelled").await;
     let wallet = app.wallet(phone).await;
     assert_eq!(wallet.len(), 1, "the dropped purchase bought nothing");
@@ -97,7 +112,10 @@ async fn several_requests_wait_side_by_side_and_yes_n_picks_one() {
     let first = ask(&app, phone, "BUY book-10000").await;
     assert!(first.contains("Reply YES or NO"), "{first}");
     let second = ask(&app, phone, "BUY culture-10000 2").await;
-    assert!(second.contains("Reply YES 2 or NO 2"), "a second BUY waits beside: {second}");
+    assert!(
+        second.contains("Reply YES 2 or NO 2"),
+        "a second BUY waits beside: {second}"
+    );
     let which = ask(&app, phone, "YES").await;
     assert!(
         which.contains("2 requests are waiting")
@@ -105,7 +123,10 @@ async fn several_requests_wait_side_by_side_and_yes_n_picks_one() {
             && which.contains("2) buy 2 x Culture 10,000"),
         "{which}"
     );
-    assert!(app.wallet(phone).await.is_empty(), "a bare YES bought nothing");
+    assert!(
+        app.wallet(phone).await.is_empty(),
+        "a bare YES bought nothing"
+    );
     mo(&app, phone, "YES 2").await;
     inbox_has(&app, phone, "Purchased 2").await;
     let cancelled = ask(&app, phone, "NO 1").await;
@@ -145,10 +166,19 @@ async fn the_giver_cancels_a_waiting_or_sent_gift_through_the_channel() {
     let wallet = app.wallet(giver).await;
     assert!(wallet.iter().all(|c| c["status"] == "active"), "{wallet:?}");
     inbox_has(&app, "+821025259999", "cancelled the gift sent to you").await;
-    inbox_has(&app, giver, "was cancelled; the certificates are yours again").await;
+    inbox_has(
+        &app,
+        giver,
+        "was cancelled; the certificates are yours again",
+    )
+    .await;
     let again = app
         .client
-        .delete(format!("{}/v1/gifts/{}", app.base, sent["gift_id"].as_str().unwrap()))
+        .delete(format!(
+            "{}/v1/gifts/{}",
+            app.base,
+            sent["gift_id"].as_str().unwrap()
+        ))
         .bearer_auth(&app.channel_key)
         .send()
         .await
@@ -176,8 +206,10 @@ async fn product_ids_match_regardless_of_case() {
         .client
         .put(format!("{}/v1/admin/products/ACC-B3A7EA", app.base))
         .bearer_auth(app.settings.admin_token.as_deref().unwrap())
-        .json(&json!({"issuer": "Acme Coffee", "category": "coffee", "name": "Acme Latte",
-            "face_value": "4500", "currency": "KRW", "validity_days": 90}))
+        .json(
+            &json!({"issuer": "Acme Coffee", "category": "coffee", "name": "Acme Latte",
+            "face_value": "4500", "currency": "KRW", "validity_days": 90}),
+        )
         .send()
         .await
         .map(|r| (r.status().as_u16(), r))
@@ -185,7 +217,10 @@ async fn product_ids_match_regardless_of_case() {
     assert_eq!(status, 200, "{:?}", body.text().await);
     let phone = "+821026260000";
     let question = ask(&app, phone, "buy acc-b3a7ea").await;
-    assert!(question.contains("Acme Latte") && question.contains("KRW 4,500"), "{question}");
+    assert!(
+        question.contains("Acme Latte") && question.contains("KRW 4,500"),
+        "{question}"
+    );
     mo(&app, phone, "y").await;
     inbox_has(&app, phone, "PIN").await;
     assert_eq!(app.wallet(phone).await[0]["product_id"], "ACC-B3A7EA");
@@ -194,14 +229,12 @@ async fn product_ids_match_regardless_of_case() {
 
 #[actix_web::test]
 async fn a_slow_charge_never_holds_back_another_subscribers_answer() {
-    let billing = giftgate_billing::BillingSimulator::new(std::net::SocketAddr::from((
-        [127, 0, 0, 1],
-        0,
-    )))
-    .slow_answer(std::time::Duration::from_secs(3))
-    .spawn()
-    .await
-    .unwrap();
+    let billing =
+        giftgate_billing::BillingSimulator::new(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+            .slow_answer(std::time::Duration::from_secs(3))
+            .spawn()
+            .await
+            .unwrap();
     let url = billing.base_url();
     let app = TestApp::spawn_with(Backend::Sqlite, |s| {
         s.language = "en".into();

@@ -17,7 +17,11 @@ pub async fn mo(app: &TestApp, from: &str, text: &str) {
 
 /// The texts `msisdn` (E.164) received.
 pub fn texts(app: &TestApp, msisdn: &str) -> Vec<String> {
-    smsc(app).inbox(msisdn).into_iter().map(|m| m.text).collect()
+    smsc(app)
+        .inbox(msisdn)
+        .into_iter()
+        .map(|m| m.text)
+        .collect()
 }
 
 /// Waits for the `count`-th text to `msisdn` and answers it.

@@ -177,7 +177,11 @@ async fn run(
         SessionCommand::Resume(record) => {
             // Recovery read the record before this session's earlier work ran: read it
             // again here, where no other work of this subscriber can interleave.
-            let current = ledger.store.order(&record.order_id).await?.unwrap_or(record);
+            let current = ledger
+                .store
+                .order(&record.order_id)
+                .await?
+                .unwrap_or(record);
             ledger
                 .resume_order(current)
                 .await

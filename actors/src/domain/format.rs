@@ -220,10 +220,22 @@ mod tests {
         let en = Format::new(Language::En);
         let table = [
             // 2031-12-03 00:00 UTC is 09:00 in Seoul: same day.
-            (Utc.with_ymd_and_hms(2031, 12, 3, 0, 0, 0).unwrap(), "2031.12.03", "2031-12-03"),
+            (
+                Utc.with_ymd_and_hms(2031, 12, 3, 0, 0, 0).unwrap(),
+                "2031.12.03",
+                "2031-12-03",
+            ),
             // 15:00 UTC is midnight in Seoul: the next day.
-            (Utc.with_ymd_and_hms(2031, 12, 3, 15, 0, 0).unwrap(), "2031.12.04", "2031-12-04"),
-            (Utc.with_ymd_and_hms(2026, 1, 9, 14, 59, 0).unwrap(), "2026.01.09", "2026-01-09"),
+            (
+                Utc.with_ymd_and_hms(2031, 12, 3, 15, 0, 0).unwrap(),
+                "2031.12.04",
+                "2031-12-04",
+            ),
+            (
+                Utc.with_ymd_and_hms(2026, 1, 9, 14, 59, 0).unwrap(),
+                "2026.01.09",
+                "2026-01-09",
+            ),
         ];
         for (at, korean, english) in table {
             assert_eq!(ko.date(at), korean, "{at}");
@@ -233,7 +245,10 @@ mod tests {
         assert_eq!(ko.date_time(at), "2031.12.03 14:07");
         assert_eq!(en.date_time(at), "2031-12-03 14:07");
         let utc = Format::new(Language::En).with_offset(FixedOffset::east_opt(0).unwrap());
-        assert_eq!(utc.date(Utc.with_ymd_and_hms(2031, 12, 3, 15, 0, 0).unwrap()), "2031-12-03");
+        assert_eq!(
+            utc.date(Utc.with_ymd_and_hms(2031, 12, 3, 15, 0, 0).unwrap()),
+            "2031-12-03"
+        );
     }
 
     #[test]

@@ -17,12 +17,12 @@ pub mod refusal_text;
 pub mod settlement;
 
 pub use catalog::{CatalogQuery, Category, Product, WellKnownCategory, find_ignoring_case};
+pub use certificate_code::CertificateCode;
 pub use confirmation::{
     Confirmation, ConfirmationKind, ConfirmationState, ConfirmationUpdate, PendingAction,
 };
-pub use format::Format;
-pub use certificate_code::CertificateCode;
 pub use event::{Event, MmsNotice, OutboxMessage, OutboxRecord, SmsNotice};
+pub use format::Format;
 pub use ids::{ConfirmationId, ContentId, GiftId, OrderId, ProductId};
 pub use money::{Currency, Money, MoneyError};
 pub use msisdn::{Msisdn, Region};

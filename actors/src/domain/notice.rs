@@ -554,7 +554,11 @@ mod tests {
             let text = Notices { language }.purchased(balance, "carrier", &lines);
             assert!(text.contains("code 4111-1111-1111-1111"), "{text}");
             assert!(text.contains("PIN 123456"), "{text}");
-            let amount = if language == Language::Ko { "50,000원" } else { "KRW 50,000" };
+            let amount = if language == Language::Ko {
+                "50,000원"
+            } else {
+                "KRW 50,000"
+            };
             assert!(text.contains(amount), "{text}");
         }
     }

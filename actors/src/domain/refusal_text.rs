@@ -10,49 +10,213 @@ use super::notice::Language;
 
 /// `(code, Korean, English)` for every refusal code the core can answer.
 const TEXTS: &[(&str, &str, &str)] = &[
-    ("already_refunded", "이미 환불된 상품권입니다.", "This certificate has already been refunded."),
-    ("already_voided", "이미 취소된 사용 내역입니다.", "That use was already cancelled."),
-    ("billing_declined", "통신사에서 휴대폰 요금 결제를 승인하지 않았습니다.", "Your carrier declined the charge to your phone bill."),
-    ("billing_limit_exceeded", "이번 달 휴대폰 결제 한도를 넘습니다.", "This would go over your monthly phone-bill limit."),
-    ("card_declined", "카드 결제가 거절되었습니다.", "The card was declined."),
-    ("certificate_not_found", "보유하신 상품권 중에 그 번호가 없습니다.", "You hold no certificate with that code."),
-    ("content_unavailable", "선택한 부가 콘텐츠를 지금 가져올 수 없습니다.", "The chosen extra cannot be fetched right now."),
-    ("corrupt_order", "요청을 읽을 수 없습니다.", "The request could not be read."),
-    ("currency_mismatch", "통화가 맞지 않습니다.", "The currencies do not match."),
-    ("expired", "유효기간이 지난 상품권입니다.", "The certificate has expired."),
-    ("extension_limit_reached", "더 이상 유효기간을 연장할 수 없습니다.", "The validity cannot be extended any further."),
-    ("extension_not_offered", "유효기간 연장은 제공되지 않습니다.", "Validity extension is not offered."),
-    ("gift_expired", "답할 수 있는 기한이 지난 선물입니다.", "The gift was not answered in time."),
-    ("gift_not_found", "해당 선물을 찾을 수 없습니다.", "There is no such gift for you."),
-    ("gift_not_pending", "이미 처리된 선물입니다.", "That gift has already been settled."),
-    ("idempotency_key_reused", "같은 요청 번호가 다른 내용으로 쓰였습니다.", "That request key was already used for something else."),
-    ("insufficient_balance", "잔액이 부족합니다.", "The balance is too low."),
-    ("insufficient_funds", "잔액이 부족하여 결제되지 않았습니다.", "Insufficient funds; nothing was charged."),
-    ("invalid_account", "계좌 정보가 올바르지 않습니다.", "The bank account details are not valid."),
-    ("invalid_amount", "금액이 올바르지 않습니다.", "The amount is not valid."),
-    ("invalid_certificate_codes", "상품권 번호가 올바르지 않습니다.", "The certificate codes are not valid."),
-    ("invalid_command", "명령을 이해하지 못했습니다.", "The command could not be understood."),
+    (
+        "already_refunded",
+        "이미 환불된 상품권입니다.",
+        "This certificate has already been refunded.",
+    ),
+    (
+        "already_voided",
+        "이미 취소된 사용 내역입니다.",
+        "That use was already cancelled.",
+    ),
+    (
+        "billing_declined",
+        "통신사에서 휴대폰 요금 결제를 승인하지 않았습니다.",
+        "Your carrier declined the charge to your phone bill.",
+    ),
+    (
+        "billing_limit_exceeded",
+        "이번 달 휴대폰 결제 한도를 넘습니다.",
+        "This would go over your monthly phone-bill limit.",
+    ),
+    (
+        "card_declined",
+        "카드 결제가 거절되었습니다.",
+        "The card was declined.",
+    ),
+    (
+        "certificate_not_found",
+        "보유하신 상품권 중에 그 번호가 없습니다.",
+        "You hold no certificate with that code.",
+    ),
+    (
+        "content_unavailable",
+        "선택한 부가 콘텐츠를 지금 가져올 수 없습니다.",
+        "The chosen extra cannot be fetched right now.",
+    ),
+    (
+        "corrupt_order",
+        "요청을 읽을 수 없습니다.",
+        "The request could not be read.",
+    ),
+    (
+        "currency_mismatch",
+        "통화가 맞지 않습니다.",
+        "The currencies do not match.",
+    ),
+    (
+        "expired",
+        "유효기간이 지난 상품권입니다.",
+        "The certificate has expired.",
+    ),
+    (
+        "extension_limit_reached",
+        "더 이상 유효기간을 연장할 수 없습니다.",
+        "The validity cannot be extended any further.",
+    ),
+    (
+        "extension_not_offered",
+        "유효기간 연장은 제공되지 않습니다.",
+        "Validity extension is not offered.",
+    ),
+    (
+        "gift_expired",
+        "답할 수 있는 기한이 지난 선물입니다.",
+        "The gift was not answered in time.",
+    ),
+    (
+        "gift_not_found",
+        "해당 선물을 찾을 수 없습니다.",
+        "There is no such gift for you.",
+    ),
+    (
+        "gift_not_pending",
+        "이미 처리된 선물입니다.",
+        "That gift has already been settled.",
+    ),
+    (
+        "idempotency_key_reused",
+        "같은 요청 번호가 다른 내용으로 쓰였습니다.",
+        "That request key was already used for something else.",
+    ),
+    (
+        "insufficient_balance",
+        "잔액이 부족합니다.",
+        "The balance is too low.",
+    ),
+    (
+        "insufficient_funds",
+        "잔액이 부족하여 결제되지 않았습니다.",
+        "Insufficient funds; nothing was charged.",
+    ),
+    (
+        "invalid_account",
+        "계좌 정보가 올바르지 않습니다.",
+        "The bank account details are not valid.",
+    ),
+    (
+        "invalid_amount",
+        "금액이 올바르지 않습니다.",
+        "The amount is not valid.",
+    ),
+    (
+        "invalid_certificate_codes",
+        "상품권 번호가 올바르지 않습니다.",
+        "The certificate codes are not valid.",
+    ),
+    (
+        "invalid_command",
+        "명령을 이해하지 못했습니다.",
+        "The command could not be understood.",
+    ),
     ("invalid_pin", "PIN이 맞지 않습니다.", "The PIN is wrong."),
-    ("invalid_transferee", "자기 자신에게는 선물할 수 없습니다.", "A gift must go to another number."),
-    ("not_extendable", "연장할 수 없는 상품권입니다.", "This certificate cannot be extended."),
+    (
+        "invalid_transferee",
+        "자기 자신에게는 선물할 수 없습니다.",
+        "A gift must go to another number.",
+    ),
+    (
+        "not_extendable",
+        "연장할 수 없는 상품권입니다.",
+        "This certificate cannot be extended.",
+    ),
     ("not_found", "찾을 수 없습니다.", "Not found."),
-    ("not_giftable", "지금은 선물할 수 없는 상품권입니다.", "This certificate cannot be gifted now."),
-    ("not_redeemable", "지금은 사용할 수 없는 상품권입니다.", "This certificate cannot be used now."),
-    ("not_refundable", "환불 조건에 해당하지 않습니다.", "This certificate cannot be refunded under the terms."),
-    ("not_voidable", "취소할 수 없는 사용 내역입니다.", "That use cannot be cancelled."),
-    ("payment_declined", "결제가 승인되지 않았습니다.", "The payment was declined."),
-    ("payment_failed", "결제가 완료되지 않았습니다.", "The payment did not go through."),
-    ("payment_unavailable", "그 결제 수단은 지금 쓸 수 없습니다.", "That way of paying is not available now."),
-    ("payment_unknown", "결제 결과를 확인하고 있습니다.", "The payment's outcome is still being checked."),
-    ("pin_locked", "PIN을 여러 번 틀려 잠시 쓸 수 없습니다.", "Too many wrong PINs; it is locked for a while."),
-    ("product_unavailable", "지금 판매하지 않는 상품입니다.", "That product is not on sale now."),
-    ("redeemed", "모두 사용한 상품권입니다.", "This certificate is used up."),
-    ("refund_pending", "이미 환불이 진행 중입니다.", "A refund is already under way."),
-    ("refund_refused", "결제하신 곳에서 환불을 거절했습니다.", "The refund was refused where it was paid."),
-    ("unknown_content", "없는 부가 콘텐츠입니다.", "There is no such extra."),
-    ("unknown_product", "없는 상품입니다.", "There is no such product."),
-    ("unsupported_content", "지원하지 않는 콘텐츠입니다.", "That content is not supported."),
-    ("wrong_order_type", "여기서 처리할 수 없는 요청입니다.", "That request cannot be handled here."),
+    (
+        "not_giftable",
+        "지금은 선물할 수 없는 상품권입니다.",
+        "This certificate cannot be gifted now.",
+    ),
+    (
+        "not_redeemable",
+        "지금은 사용할 수 없는 상품권입니다.",
+        "This certificate cannot be used now.",
+    ),
+    (
+        "not_refundable",
+        "환불 조건에 해당하지 않습니다.",
+        "This certificate cannot be refunded under the terms.",
+    ),
+    (
+        "not_voidable",
+        "취소할 수 없는 사용 내역입니다.",
+        "That use cannot be cancelled.",
+    ),
+    (
+        "payment_declined",
+        "결제가 승인되지 않았습니다.",
+        "The payment was declined.",
+    ),
+    (
+        "payment_failed",
+        "결제가 완료되지 않았습니다.",
+        "The payment did not go through.",
+    ),
+    (
+        "payment_unavailable",
+        "그 결제 수단은 지금 쓸 수 없습니다.",
+        "That way of paying is not available now.",
+    ),
+    (
+        "payment_unknown",
+        "결제 결과를 확인하고 있습니다.",
+        "The payment's outcome is still being checked.",
+    ),
+    (
+        "pin_locked",
+        "PIN을 여러 번 틀려 잠시 쓸 수 없습니다.",
+        "Too many wrong PINs; it is locked for a while.",
+    ),
+    (
+        "product_unavailable",
+        "지금 판매하지 않는 상품입니다.",
+        "That product is not on sale now.",
+    ),
+    (
+        "redeemed",
+        "모두 사용한 상품권입니다.",
+        "This certificate is used up.",
+    ),
+    (
+        "refund_pending",
+        "이미 환불이 진행 중입니다.",
+        "A refund is already under way.",
+    ),
+    (
+        "refund_refused",
+        "결제하신 곳에서 환불을 거절했습니다.",
+        "The refund was refused where it was paid.",
+    ),
+    (
+        "unknown_content",
+        "없는 부가 콘텐츠입니다.",
+        "There is no such extra.",
+    ),
+    (
+        "unknown_product",
+        "없는 상품입니다.",
+        "There is no such product.",
+    ),
+    (
+        "unsupported_content",
+        "지원하지 않는 콘텐츠입니다.",
+        "That content is not supported.",
+    ),
+    (
+        "wrong_order_type",
+        "여기서 처리할 수 없는 요청입니다.",
+        "That request cannot be handled here.",
+    ),
 ];
 
 /// The words for a refusal code in `language`; `None` for a code without a text (the
@@ -129,7 +293,10 @@ mod tests {
                 .then(|| code.to_owned())
         }
         let mut found = BTreeSet::new();
-        walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut found);
+        walk(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
         found
     }
 
@@ -137,7 +304,9 @@ mod tests {
     fn every_refusal_code_of_the_core_has_korean_and_english_words() {
         let codes = codes_in_sources();
         assert!(
-            codes.len() > 30 && codes.contains("unknown_product") && codes.contains("billing_declined"),
+            codes.len() > 30
+                && codes.contains("unknown_product")
+                && codes.contains("billing_declined"),
             "the scan found the codes: {codes:?}"
         );
         let missing: Vec<&String> = codes
@@ -147,7 +316,10 @@ mod tests {
                     || refusal_text(code, Language::En).is_none()
             })
             .collect();
-        assert!(missing.is_empty(), "refusal codes without words: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "refusal codes without words: {missing:?}"
+        );
     }
 
     #[test]

@@ -250,13 +250,34 @@ mod tests {
     #[test]
     fn list_takes_a_category_and_a_page_in_english_or_korean() {
         let coffee = Category::parse("coffee").ok();
-        assert_eq!(kr("LIST"), MoCommand::List { category: None, page: 1 });
-        assert_eq!(kr("목록 2"), MoCommand::List { category: None, page: 2 });
+        assert_eq!(
+            kr("LIST"),
+            MoCommand::List {
+                category: None,
+                page: 1
+            }
+        );
+        assert_eq!(
+            kr("목록 2"),
+            MoCommand::List {
+                category: None,
+                page: 2
+            }
+        );
         assert_eq!(
             kr("list Coffee 3"),
-            MoCommand::List { category: coffee.clone(), page: 3 }
+            MoCommand::List {
+                category: coffee.clone(),
+                page: 3
+            }
         );
-        assert_eq!(kr("목록 커피"), MoCommand::List { category: coffee, page: 1 });
+        assert_eq!(
+            kr("목록 커피"),
+            MoCommand::List {
+                category: coffee,
+                page: 1
+            }
+        );
         assert_eq!(
             kr("목록 2 편의점"),
             MoCommand::List {

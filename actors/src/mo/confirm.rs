@@ -66,7 +66,10 @@ pub(super) async fn ask_purchase(
 
 /// The product a subscriber typed: the id as typed, else the one equal to it ignoring
 /// case (`ACC-B3A7EA` for `acc-b3a7ea`).
-async fn product_typed(ledger: &Ledger, typed: &ProductId) -> Result<Option<Product>, ServiceError> {
+async fn product_typed(
+    ledger: &Ledger,
+    typed: &ProductId,
+) -> Result<Option<Product>, ServiceError> {
     if let Some(product) = ledger.product(typed).await? {
         return Ok(Some(product));
     }
@@ -154,7 +157,10 @@ async fn describe(
                     request.number,
                     &product.name,
                     *quantity,
-                    product.face_value.times(*quantity).unwrap_or(product.face_value),
+                    product
+                        .face_value
+                        .times(*quantity)
+                        .unwrap_or(product.face_value),
                 ),
                 None => format!("{}) {product_id}", request.number),
             },

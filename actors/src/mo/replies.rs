@@ -138,7 +138,13 @@ impl Replies {
     }
 
     /// A waiting purchase, as [`Replies::which_request`] lists it.
-    pub fn waiting_purchase(&self, number: u32, product: &str, quantity: u32, total: Money) -> String {
+    pub fn waiting_purchase(
+        &self,
+        number: u32,
+        product: &str,
+        quantity: u32,
+        total: Money,
+    ) -> String {
         let total = self.format().money(total);
         match self.language {
             Language::Ko => format!("{number}) 구매 {product} {quantity}매 {total}"),
@@ -209,7 +215,13 @@ impl Replies {
 
     /// One page of the catalogue: `lines` are `id name price`; `next` is the next
     /// page's number when there is one.
-    pub fn catalog_page(&self, lines: &[String], page: u32, pages: u32, next: Option<String>) -> String {
+    pub fn catalog_page(
+        &self,
+        lines: &[String],
+        page: u32,
+        pages: u32,
+        next: Option<String>,
+    ) -> String {
         if lines.is_empty() {
             return self.text(
                 "해당하는 상품이 없습니다. 목록(LIST)으로 전체 상품을 보세요.",
@@ -261,7 +273,10 @@ fn usage(keyword: &str) -> (&'static str, &'static str) {
         "BUY" => ("구매 <상품> [수량]", "BUY <product> [qty]"),
         "YES" => ("예 [번호]", "YES [n]"),
         "NO" => ("아니오 [번호]", "NO [n]"),
-        "GIFT" => ("선물 <코드> <전화번호> [메시지]", "GIFT <code> <phone> [message]"),
+        "GIFT" => (
+            "선물 <코드> <전화번호> [메시지]",
+            "GIFT <code> <phone> [message]",
+        ),
         "ACCEPT" => ("수락 [선물번호]", "ACCEPT [gift id]"),
         "REJECT" => ("거절 [선물번호]", "REJECT [gift id]"),
         "LIST" => ("목록 [분류] [쪽]", "LIST [category] [page]"),
@@ -294,16 +309,27 @@ mod tests {
         let total = Money::from_minor_units(20_000, Currency::KRW).unwrap();
         let ko = Replies::new(Language::Ko);
         let alone = ko.confirm_purchase("Book 10,000", 2, total, None, 5);
-        assert!(alone.contains("20,000원") && alone.contains("5분") && alone.contains("예(YES)"), "{alone}");
+        assert!(
+            alone.contains("20,000원") && alone.contains("5분") && alone.contains("예(YES)"),
+            "{alone}"
+        );
         let second = ko.confirm_purchase("Book 10,000", 2, total, Some(2), 5);
-        assert!(second.contains("예 2(YES 2)") && second.contains("아니오 2(NO 2)"), "{second}");
+        assert!(
+            second.contains("예 2(YES 2)") && second.contains("아니오 2(NO 2)"),
+            "{second}"
+        );
         let en = Replies::new(Language::En).confirm_purchase("Book", 1, total, Some(3), 1);
-        assert!(en.contains("YES 3 or NO 3 within 1 minute") && en.contains("KRW 20,000"), "{en}");
+        assert!(
+            en.contains("YES 3 or NO 3 within 1 minute") && en.contains("KRW 20,000"),
+            "{en}"
+        );
     }
 
     #[test]
     fn every_usage_has_both_languages() {
-        for keyword in ["BUY", "YES", "NO", "GIFT", "ACCEPT", "REJECT", "LIST", "REFUND", "EXTEND", "HELP"] {
+        for keyword in [
+            "BUY", "YES", "NO", "GIFT", "ACCEPT", "REJECT", "LIST", "REFUND", "EXTEND", "HELP",
+        ] {
             let (korean, english) = usage(keyword);
             assert!(!korean.is_empty() && !english.is_empty());
             let text = Replies::new(Language::Ko).help(Some(HelpReason::Usage(keyword)));

@@ -11,10 +11,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::domain::{
-    Certificate, CertificateCode, Confirmation, ConfirmationId, ConfirmationUpdate, ContentId, ContentItem, Gift, GiftId, GiftState, JournalEntry,
-    JournalKind, MessageRecord, Money, Msisdn, OrderId, OrderRecord, OrderStatus, OutboxMessage,
-    OutboxRecord, Payment, PaymentState, Product, ProductId, QueuedRefund, Redemption,
-    RefundAccount, SettlementRecord, SettlementRepair,
+    Certificate, CertificateCode, Confirmation, ConfirmationId, ConfirmationUpdate, ContentId,
+    ContentItem, Gift, GiftId, GiftState, JournalEntry, JournalKind, MessageRecord, Money, Msisdn,
+    OrderId, OrderRecord, OrderStatus, OutboxMessage, OutboxRecord, Payment, PaymentState, Product,
+    ProductId, QueuedRefund, Redemption, RefundAccount, SettlementRecord, SettlementRepair,
 };
 
 /// What went wrong in the store, in domain terms.
@@ -310,8 +310,7 @@ pub trait Store: Send + Sync + 'static {
     async fn gifts_due(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Gift>, StoreError>;
 
     /// One request waiting (or once waiting) for `YES`/`NO`.
-    async fn confirmation(&self, id: &ConfirmationId)
-    -> Result<Option<Confirmation>, StoreError>;
+    async fn confirmation(&self, id: &ConfirmationId) -> Result<Option<Confirmation>, StoreError>;
     /// A subscriber's requests still `waiting` (deadline passed or not), by number.
     async fn confirmations_waiting(&self, msisdn: &Msisdn)
     -> Result<Vec<Confirmation>, StoreError>;

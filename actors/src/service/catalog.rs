@@ -8,17 +8,21 @@ use crate::ports::Store;
 /// The sample products: department store, culture, book and the carrier's general-use
 /// certificates in KRW.
 pub fn sample_products() -> Vec<Product> {
-    let product =
-        |id: &str, issuer: &str, category: WellKnownCategory, name: &str, won: i64, days: Option<u32>| Product {
-            id: ProductId::parse(id).expect("sample product ids are valid literals"),
-            issuer: issuer.to_owned(),
-            category: category.into(),
-            name: name.to_owned(),
-            face_value: Money::from_minor_units(won, Currency::KRW)
-                .unwrap_or_else(|_| Money::zero(Currency::KRW)),
-            validity_days: days,
-            active: true,
-        };
+    let product = |id: &str,
+                   issuer: &str,
+                   category: WellKnownCategory,
+                   name: &str,
+                   won: i64,
+                   days: Option<u32>| Product {
+        id: ProductId::parse(id).expect("sample product ids are valid literals"),
+        issuer: issuer.to_owned(),
+        category: category.into(),
+        name: name.to_owned(),
+        face_value: Money::from_minor_units(won, Currency::KRW)
+            .unwrap_or_else(|_| Money::zero(Currency::KRW)),
+        validity_days: days,
+        active: true,
+    };
     vec![
         product(
             "dept-50000",

@@ -156,7 +156,6 @@ impl Ledger {
         Ok(gift)
     }
 
-
     /// Cancels a gift for its giver's channel (`DELETE /v1/gifts/{id}`): one waiting for
     /// the giver's check, or sent and not answered yet. The certificates are the giver's
     /// again; the giver is told, and the transferee too when the gift had reached them.
@@ -175,11 +174,9 @@ impl Ledger {
                 .gift(gift_id)
                 .await?
                 .map_or(gift.state, |g| g.state);
-            return Err(Refusal::new(
-                "gift_not_pending",
-                format!("gift {gift_id} is {state}"),
-            )
-            .into());
+            return Err(
+                Refusal::new("gift_not_pending", format!("gift {gift_id} is {state}")).into(),
+            );
         }
         Ok(Gift {
             state: GiftState::Cancelled,

@@ -166,7 +166,7 @@ impl Ledger {
         Ok(())
     }
 
-/// Tells who must know that a gift went back to its giver.
+    /// Tells who must know that a gift went back to its giver.
     fn tell_gift_return(&self, changes: &mut Changes, gift: &Gift, how: GiftReturn, total: Money) {
         let notices = self.notices();
         let (giver, transferee) = (gift.giver.as_str(), gift.transferee.as_str());
@@ -202,5 +202,4 @@ impl Ledger {
             GiftReturn::Cancelled => {}
         }
     }
-
-    }
+}

@@ -191,7 +191,13 @@ impl Ledger {
     }
 
     /// The transferee's MMS, the giver's confirmation and the `gift.sent` event.
-    pub(crate) fn send_gift_messages(&self, changes: &mut Changes, gift: &Gift, total: Money, products: &str) {
+    pub(crate) fn send_gift_messages(
+        &self,
+        changes: &mut Changes,
+        gift: &Gift,
+        total: Money,
+        products: &str,
+    ) {
         let now = self.now();
         let notices = self.notices();
         let text = notices.gift_received(
@@ -407,7 +413,10 @@ impl Ledger {
         }
     }
 
-    pub(crate) async fn gift_certificates(&self, gift: &Gift) -> Result<Vec<Certificate>, ServiceError> {
+    pub(crate) async fn gift_certificates(
+        &self,
+        gift: &Gift,
+    ) -> Result<Vec<Certificate>, ServiceError> {
         let mut certificates = Vec::with_capacity(gift.certificate_codes.len());
         for code in &gift.certificate_codes {
             let certificate = self.store.certificate(code).await?.ok_or_else(|| {

@@ -8,11 +8,11 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod confirmations;
 pub mod error;
 pub mod expiry;
 pub mod expiry_notice;
 pub mod extension;
-pub mod confirmations;
 pub mod gift_checks;
 pub mod gift_returns;
 pub mod gifting;

@@ -173,7 +173,9 @@ impl Ledger {
                             .issue(order, record, &product, *quantity, charged, gift.as_ref())
                             .await;
                     }
-                    return self.complete_from_stored(order, record, &payment, issued).await;
+                    return self
+                        .complete_from_stored(order, record, &payment, issued)
+                        .await;
                 }
                 PaymentState::Released | PaymentState::Declined | PaymentState::Refunded => {
                     return Ok(StepOutcome::Refused(

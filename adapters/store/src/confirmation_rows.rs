@@ -41,7 +41,12 @@ impl TryFrom<ConfirmationRow> for Confirmation {
             (ConfirmationKind::Gift, _, _, Some(gift_id)) => PendingAction::Gift {
                 gift_id: GiftId::parse(&gift_id).map_err(|e| corrupt("confirmation gift", e))?,
             },
-            (kind, ..) => return Err(corrupt("confirmation", format!("{kind} without its target"))),
+            (kind, ..) => {
+                return Err(corrupt(
+                    "confirmation",
+                    format!("{kind} without its target"),
+                ));
+            }
         };
         Ok(Confirmation {
             id: ConfirmationId::parse(&row.confirmation_id)

@@ -23,10 +23,10 @@ macro_rules! impl_store {
             use chrono::{DateTime, Utc};
             use giftgate_actors::domain::{
                 Certificate, CertificateCode, Confirmation, ConfirmationId, ConfirmationUpdate,
-                ContentId, ContentItem, Gift, GiftId, JournalEntry,
-                JournalKind, MessageRecord, Msisdn, OrderId, OrderRecord, OrderStatus,
-                OutboxMessage, OutboxRecord, Payment, Product, ProductId, QueuedRefund, Redemption,
-                RefundAccount, SettlementRecord, SettlementRepair,
+                ContentId, ContentItem, Gift, GiftId, JournalEntry, JournalKind, MessageRecord,
+                Msisdn, OrderId, OrderRecord, OrderStatus, OutboxMessage, OutboxRecord, Payment,
+                Product, ProductId, QueuedRefund, Redemption, RefundAccount, SettlementRecord,
+                SettlementRepair,
             };
             use giftgate_actors::ports::{
                 ApiKeyRecord, AuditFacts, Changes, CurrencyTotals, ExpiryNoticeMark, GiftUpdate,
@@ -34,6 +34,7 @@ macro_rules! impl_store {
             };
             use sqlx::QueryBuilder;
 
+            use $crate::confirmation_rows::{ConfirmationRow, target_columns};
             use $crate::error::{db_error, other};
             use $crate::rows::{
                 ApiKeyRow, CertificateRow, ContentRow, ContentSummaryRow, GiftRow, JournalRow,
@@ -41,7 +42,6 @@ macro_rules! impl_store {
                 RedemptionRow, RefundAccountRow, SettlementRepairRow, SettlementRow, TotalsRow,
                 codes_text, convert, extras_text,
             };
-            use $crate::confirmation_rows::{ConfirmationRow, target_columns};
             use $crate::sql;
             use $crate::store_impl::ROWS_PER_INSERT;
 
@@ -579,8 +579,7 @@ macro_rules! impl_store {
                 for chunk in confirmations.chunks(ROWS_PER_INSERT) {
                     let mut insert = QueryBuilder::<$db>::new(sql::INSERT_CONFIRMATIONS);
                     insert.push_values(chunk, |mut row, confirmation| {
-                        let (product_id, quantity, gift_id) =
-                            target_columns(&confirmation.action);
+                        let (product_id, quantity, gift_id) = target_columns(&confirmation.action);
                         row.push_bind(confirmation.id.as_str().to_owned())
                             .push_bind(confirmation.msisdn.as_str().to_owned())
                             .push_bind(i64::from(confirmation.number))

@@ -67,7 +67,13 @@ async fn a_request_is_stored_and_read_back_with_its_number_and_deadline(ctx: Ctx
         ctx.store.confirmations_waiting(&buyer).await.unwrap(),
         vec![request.clone()]
     );
-    assert!(ctx.store.confirmations_waiting(&msisdn(2)).await.unwrap().is_empty());
+    assert!(
+        ctx.store
+            .confirmations_waiting(&msisdn(2))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(
         ctx.store
             .confirmation(&ConfirmationId::parse("nosuch").unwrap())
@@ -128,7 +134,10 @@ async fn a_request_is_settled_once(ctx: Ctx) {
         .store
         .commit(settle("nosuch", ConfirmationState::Expired))
         .await;
-    assert!(matches!(missing, Err(StoreError::NotFound(_))), "{missing:?}");
+    assert!(
+        matches!(missing, Err(StoreError::NotFound(_))),
+        "{missing:?}"
+    );
     let stored = ctx
         .store
         .confirmation(&ConfirmationId::parse("c1").unwrap())
@@ -136,7 +145,13 @@ async fn a_request_is_settled_once(ctx: Ctx) {
         .unwrap()
         .unwrap();
     assert_eq!(stored.state, ConfirmationState::Confirmed);
-    assert!(ctx.store.confirmations_waiting(&buyer).await.unwrap().is_empty());
+    assert!(
+        ctx.store
+            .confirmations_waiting(&buyer)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn requests_are_due_at_their_deadline_until_settled(ctx: Ctx) {
@@ -164,7 +179,11 @@ async fn requests_are_due_at_their_deadline_until_settled(ctx: Ctx) {
         }
     };
     assert!(due(at(299)).await.is_empty());
-    assert_eq!(due(at(300)).await, ["c1", "c3"], "the deadline itself is due");
+    assert_eq!(
+        due(at(300)).await,
+        ["c1", "c3"],
+        "the deadline itself is due"
+    );
     assert_eq!(due(at(360)).await, ["c1", "c3", "c2"]);
     ctx.store
         .commit(settle("c1", ConfirmationState::Expired))
@@ -210,7 +229,10 @@ async fn a_gift_and_its_request_commit_all_or_nothing(ctx: Ctx) {
         })
         .await;
     assert!(matches!(clash, Err(StoreError::Conflict(_))), "{clash:?}");
-    assert!(ctx.store.gift(&waiting_gift.id).await.unwrap().is_none(), "nothing written");
+    assert!(
+        ctx.store.gift(&waiting_gift.id).await.unwrap().is_none(),
+        "nothing written"
+    );
     ctx.store
         .commit(Changes {
             new_gifts: vec![waiting_gift.clone()],
@@ -226,5 +248,8 @@ async fn a_gift_and_its_request_commit_all_or_nothing(ctx: Ctx) {
         .unwrap()
         .unwrap();
     assert_eq!(stored, request(2));
-    assert_eq!(ctx.store.confirmations_waiting(&giver).await.unwrap().len(), 2);
+    assert_eq!(
+        ctx.store.confirmations_waiting(&giver).await.unwrap().len(),
+        2
+    );
 }

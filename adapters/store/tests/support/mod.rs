@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use giftgate_actors::domain::{
-    Certificate, CertificateCode, CertificateStatus, Currency, Event, Gift, GiftId,
-    GiftState, JournalEntry, JournalKind, Money, Msisdn, OrderId, OrderRecord, OrderStatus,
-    OutboxMessage, Payment, PaymentState, Product, ProductId, Redemption, SmsNotice,
+    Certificate, CertificateCode, CertificateStatus, Currency, Event, Gift, GiftId, GiftState,
+    JournalEntry, JournalKind, Money, Msisdn, OrderId, OrderRecord, OrderStatus, OutboxMessage,
+    Payment, PaymentState, Product, ProductId, Redemption, SmsNotice,
 };
 use giftgate_actors::ports::{Changes, Store};
 use giftgate_store::testing::TestDatabase;
