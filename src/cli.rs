@@ -66,8 +66,9 @@ pub struct BenchArgs {
     /// BAL texts per subscriber in the `--mo` throughput run.
     #[arg(long, default_value_t = 5)]
     pub mo_rounds: usize,
-    /// Seconds of each paced `--mo` latency run (at `--rate` BAL/s).
-    #[arg(long, default_value_t = 20)]
+    /// Seconds of the paced `--mo` latency run (at `--rate` BAL/s), in 6-s windows
+    /// alternating alone and beside slow charges.
+    #[arg(long, default_value_t = 36)]
     pub mo_seconds: u32,
     /// Subscribers the AMQP mix (or the `--mo` handsets) is spread over.
     #[arg(long, default_value_t = 5000)]

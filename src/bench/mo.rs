@@ -7,9 +7,10 @@
 //!
 //! 1. **throughput**: every subscriber texts `BAL` `--mo-rounds` times, unpaced; BAL
 //!    answered per second from the first text to the last answer;
-//! 2. **latency alone**: `BAL` paced at `--rate` per second for `--mo-seconds`;
-//! 3. **latency with slow charges**: the same paced `BAL`, while 10 % of the subscribers
-//!    (numbers ending `0002`) each run `BUY` + `YES` every 3 s against the 2-s carrier.
+//! 2. **latency alone** and 3. **latency with slow charges**: `BAL` paced at `--rate`
+//!    per second for `--mo-seconds`, in 6-s windows that alternate between alone and
+//!    while 10 % of the subscribers (numbers ending `0002`) each run `BUY` + `YES`
+//!    against the 2-s carrier, so a passing load on the machine hits both alike.
 //!
 //! Latency is from the injected `deliver_sm` to the answer's `submit_sm` at the SMSC
 //! (its inbox's receive time), matched in order per handset. The figure to hold: BAL p99
@@ -105,8 +106,15 @@ pub async fn run(mut settings: Settings, args: &BenchArgs) -> anyhow::Result<()>
         answered as f64 / elapsed
     );
 
-    // 2. Latency alone.
-    let alone = paced_bal(smsc, &phones(salt + 1, false), args, None).await?;
+    // 2 and 3. Latency alone and beside slow charges, in alternating windows so that
+    // whatever else loads the machine hits both alike.
+    let quick = phones(salt + 1, false);
+    let buyers: Vec<String> = phones(salt + 2, true)
+        .into_iter()
+        .take(subscribers / 10)
+        .collect();
+    let charges_before = charged(&billing);
+    let (alone, loaded) = alternating_windows(smsc, &quick, &buyers, args).await?;
     println!(
         "BAL alone at {}/s: p50 {:.1} ms, p99 {:.1} ms ({} answers)",
         args.rate,
@@ -114,19 +122,9 @@ pub async fn run(mut settings: Settings, args: &BenchArgs) -> anyhow::Result<()>
         alone.percentile_ms(99.0),
         alone.count()
     );
-
-    // 3. Latency while 10 % run BUY + YES against the slow carrier.
-    let mut quick = phones(salt + 2, false);
-    let slow: Vec<String> = phones(salt + 2, true)
-        .into_iter()
-        .take(subscribers / 10)
-        .collect();
-    quick.truncate(subscribers - slow.len());
-    let charges_before = charged(&billing);
-    let loaded = paced_bal(smsc, &quick, args, Some(&slow)).await?;
     println!(
-        "BAL with {} subscribers buying (2-s charges): p50 {:.1} ms, p99 {:.1} ms ({} answers); {} charges made meanwhile",
-        slow.len(),
+        "BAL beside {} subscribers buying (2-s charges): p50 {:.1} ms, p99 {:.1} ms ({} answers); {} charges made",
+        buyers.len(),
         loaded.percentile_ms(50.0),
         loaded.percentile_ms(99.0),
         loaded.count(),
@@ -166,48 +164,94 @@ async fn send(
     Ok(())
 }
 
-/// `BAL` from `handsets` in turn at `--rate` per second for `--mo-seconds`; with
-/// `buyers`, each of them texts `BUY` then `YES` once every 3 s meanwhile, spread over
-/// those 3 s (subscribers do not act in step). Waits for every answer, the buyers'
-/// too, and answers the BAL latencies.
-async fn paced_bal(
+/// Which measurement a BAL belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Window {
+    /// No purchase under way.
+    Alone,
+    /// Buyers' 2-s charges under way.
+    Loaded,
+    /// Waiting for the buyers' last answers: not counted.
+    Settling,
+}
+
+/// `BAL` from `handsets` in turn at `--rate` per second: `--mo-seconds` in all, in
+/// windows of 6 s that alternate between alone and beside the `buyers`, who each text
+/// `BUY` then `YES` once per loaded window, spread over its first 3 s (subscribers do
+/// not act in step); after a loaded window BAL goes on uncounted until every purchase
+/// was answered. Answers the BAL latencies alone and loaded.
+async fn alternating_windows(
     smsc: &SmscSimHandle,
     handsets: &[String],
+    buyers: &[String],
     args: &BenchArgs,
-    buyers: Option<&[String]>,
-) -> anyhow::Result<Latencies> {
+) -> anyhow::Result<(Latencies, Latencies)> {
+    const WINDOW_SECS: u32 = 6;
     let rate = args.rate.max(1);
-    let count = (u64::from(rate) * u64::from(args.mo_seconds.max(1))) as usize;
-    let mut sent = Sent::new();
+    let per_window = (rate * WINDOW_SECS) as usize;
+    let windows = (args.mo_seconds.max(2 * WINDOW_SECS) / WINDOW_SECS) as usize;
+    let mut sent: HashMap<String, Vec<(DateTime<Utc>, Window)>> = HashMap::new();
     let mut bought = Sent::new();
     let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
-    let cycle = (rate as usize * 3).max(1);
-    let buyers = buyers.unwrap_or_default();
-    for i in 0..count {
-        tick.tick().await;
-        // Buyer k acts at the k-th of `buyers.len()` even slots of each 3-s cycle.
-        let slot = i % cycle;
-        let spacing = (cycle / buyers.len().max(1)).max(1);
-        if !buyers.is_empty() && slot % spacing == 0 && slot / spacing < buyers.len() {
-            let phone = &buyers[slot / spacing];
-            // Two texts in, two answers out: the question, then the purchase.
-            send(smsc, phone, "BUY book-10000", &mut bought).await?;
-            send(smsc, phone, "YES", &mut bought).await?;
+    let spacing = (per_window / 2 / buyers.len().max(1)).max(1);
+    let mut next = 0usize;
+    let bal = |phone_index: &mut usize, window: Window| {
+        let phone = handsets[*phone_index % handsets.len()].clone();
+        *phone_index += 1;
+        async move {
+            let at = Utc::now();
+            smsc.inject_mo(&phone, "1555", "BAL")
+                .await
+                .map_err(|e| anyhow::anyhow!("MO injection: {e}"))?;
+            anyhow::Ok((phone, at, window))
         }
-        send(smsc, &handsets[i % handsets.len()], "BAL", &mut sent).await?;
+    };
+    for window in 0..windows {
+        let loaded = window % 2 == 1;
+        for slot in 0..per_window {
+            tick.tick().await;
+            if loaded && slot % spacing == 0 && slot / spacing < buyers.len() {
+                let phone = &buyers[slot / spacing];
+                send(smsc, phone, "BUY book-10000", &mut bought).await?;
+                send(smsc, phone, "YES", &mut bought).await?;
+            }
+            let kind = if loaded { Window::Loaded } else { Window::Alone };
+            let (phone, at, kind) = bal(&mut next, kind).await?;
+            sent.entry(phone).or_default().push((at, kind));
+        }
+        if loaded {
+            while !answered_all(smsc, &bought) {
+                tick.tick().await;
+                let (phone, at, kind) = bal(&mut next, Window::Settling).await?;
+                sent.entry(phone).or_default().push((at, kind));
+            }
+        }
     }
-    wait_answers(smsc, &sent, Duration::from_secs(120)).await;
-    wait_answers(smsc, &bought, Duration::from_secs(120)).await;
-    let mut latencies = Latencies::default();
+    let plain: Sent = sent
+        .iter()
+        .map(|(phone, times)| (phone.clone(), times.iter().map(|(at, _)| *at).collect()))
+        .collect();
+    wait_answers(smsc, &plain, Duration::from_secs(120)).await;
+    let (mut alone, mut loaded) = (Latencies::default(), Latencies::default());
     for (phone, times) in &sent {
         let inbox = smsc.inbox(phone);
-        for (at, answer) in times.iter().zip(inbox.iter()) {
+        for ((at, window), answer) in times.iter().zip(inbox.iter()) {
             let waited = (answer.received_at - *at).to_std().unwrap_or_default();
-            latencies.record(waited);
+            match window {
+                Window::Alone => alone.record(waited),
+                Window::Loaded => loaded.record(waited),
+                Window::Settling => {}
+            }
         }
     }
-    Ok(latencies)
+    Ok((alone, loaded))
+}
+
+/// Whether every handset of `sent` has as many texts as it sent.
+fn answered_all(smsc: &SmscSimHandle, sent: &Sent) -> bool {
+    sent.iter()
+        .all(|(phone, times)| smsc.inbox(phone).len() >= times.len())
 }
 
 /// Waits until every handset has as many texts as it sent (or `limit` passes); answers
