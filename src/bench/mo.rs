@@ -216,7 +216,11 @@ async fn alternating_windows(
                 send(smsc, phone, "BUY book-10000", &mut bought).await?;
                 send(smsc, phone, "YES", &mut bought).await?;
             }
-            let kind = if loaded { Window::Loaded } else { Window::Alone };
+            let kind = if loaded {
+                Window::Loaded
+            } else {
+                Window::Alone
+            };
             let (phone, at, kind) = bal(&mut next, kind).await?;
             sent.entry(phone).or_default().push((at, kind));
         }
