@@ -5,6 +5,7 @@
 
 mod amqp;
 mod bad_input;
+mod catalog;
 mod concurrency;
 mod crash_recovery;
 mod dialogue;
