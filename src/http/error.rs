@@ -65,7 +65,7 @@ pub fn status_of(code: &str) -> StatusCode {
             StatusCode::NOT_FOUND
         }
         "invalid_pin" => StatusCode::FORBIDDEN,
-        "pin_locked" => StatusCode::LOCKED,
+        "pin_locked" | "blocked" => StatusCode::LOCKED,
         "idempotency_key_reused" | "already_voided" | "contention" => StatusCode::CONFLICT,
         "store_unavailable" | "payment_pending" => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::UNPROCESSABLE_ENTITY,

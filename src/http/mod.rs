@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod catalog;
+pub mod certificate_keys;
 pub mod contents;
 pub mod error;
 pub mod health;
@@ -84,6 +85,18 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route(
                     "/certificates/{code}/extend",
                     web::post().to(subscribers::extend),
+                )
+                .route(
+                    "/certificates/{code}/pin",
+                    web::post().to(certificate_keys::renew_pin),
+                )
+                .route(
+                    "/certificates/{code}/block",
+                    web::post().to(certificate_keys::block),
+                )
+                .route(
+                    "/certificates/{code}/unblock",
+                    web::post().to(certificate_keys::unblock),
                 )
                 .route("/admin/merchants", web::post().to(admin::create_merchant))
                 .route("/admin/channels", web::post().to(admin::create_channel))

@@ -5,7 +5,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, catalog, contents, error, health, orders, redemptions, refund_account, subscribers,
+    admin, catalog, certificate_keys, contents, error, health, orders, redemptions, refund_account,
+    subscribers,
 };
 
 /// The API description.
@@ -17,12 +18,13 @@ use super::{
         catalog::products, contents::list, contents::upload, contents::barcode_png, contents::barcode_svg,
         subscribers::certificates, subscribers::gifts, subscribers::history,
         subscribers::gift, subscribers::confirm_gift, subscribers::cancel_gift, subscribers::extend,
+        certificate_keys::renew_pin, certificate_keys::block, certificate_keys::unblock,
         refund_account::put_refund_account,
         redemptions::redeem, redemptions::void, redemptions::balance,
         admin::create_merchant, admin::create_channel, admin::put_product, admin::put_handset,
         health::healthz, health::readyz, health::metrics,
     ),
-    components(schemas(error::ErrorBody, redemptions::RedeemBody, admin::NameBody, admin::ProductBody, admin::HandsetBody, subscribers::ExtendBody, refund_account::RefundAccountBody)),
+    components(schemas(error::ErrorBody, redemptions::RedeemBody, admin::NameBody, admin::ProductBody, admin::HandsetBody, subscribers::ExtendBody, refund_account::RefundAccountBody, certificate_keys::PinRenewalBody, certificate_keys::BlockBody)),
     modifiers(&BearerSchemes)
 )]
 pub struct ApiDoc;

@@ -20,6 +20,7 @@ mod reconcile;
 mod recovery;
 mod redemptions;
 mod refunds;
+mod rekeying;
 mod sessions;
 mod sms;
 mod sms_commands;

@@ -12,6 +12,8 @@ use super::format::Format;
 use super::money::Money;
 use super::pin::Pin;
 
+mod security;
+
 /// The language of handset texts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -52,6 +52,9 @@ stored_enum!(
         Refunded => "refunded",
         /// Past its expiry; the balance was booked as expired.
         Expired => "expired",
+        /// Stopped by the call center (lost or stolen handset, fraud): no redemption, gift
+        /// or refund until unblocked.
+        Blocked => "blocked",
     }
 );
 
@@ -127,6 +130,13 @@ stored_enum!(
         GiftReturn => "gift_return",
         /// The transferee accepted (no value change).
         GiftAccept => "gift_accept",
+        /// A new PIN replaced the old one: on a change of hands (`reference` = `gift <id>`)
+        /// or at the holder's request (`reference` = `renewal`). No value change.
+        Rekey => "rekey",
+        /// The call center blocked the certificate (`reference` = `<actor>: <reason>`).
+        Block => "block",
+        /// The call center lifted a block (`reference` = `<actor>: <reason>`).
+        Unblock => "unblock",
     }
 );
 

@@ -11,6 +11,31 @@ use super::notice::Language;
 /// `(code, Korean, English)` for every refusal code the core can answer.
 const TEXTS: &[(&str, &str, &str)] = &[
     (
+        "invalid_actor",
+        "처리자(actor)를 1~64자로 적어 주세요.",
+        "Give who acts (actor) in 1 to 64 characters.",
+    ),
+    (
+        "invalid_reason",
+        "사유를 1~200자로 적어 주세요.",
+        "Give a reason in 1 to 200 characters.",
+    ),
+    (
+        "not_blockable",
+        "사용 중인 상품권만 정지할 수 있습니다.",
+        "Only a certificate in use can be blocked.",
+    ),
+    (
+        "not_blocked",
+        "정지된 상품권이 아닙니다.",
+        "This certificate is not blocked.",
+    ),
+    (
+        "not_rekeyable",
+        "이 상품권은 새 PIN을 받을 수 없는 상태입니다.",
+        "A new PIN cannot be issued for this certificate in its current state.",
+    ),
+    (
         "already_refunded",
         "이미 환불된 상품권입니다.",
         "This certificate has already been refunded.",
@@ -29,6 +54,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "billing_limit_exceeded",
         "이번 달 휴대폰 결제 한도를 넘습니다.",
         "This would go over your monthly phone-bill limit.",
+    ),
+    (
+        "blocked",
+        "분실·도난 신고로 사용이 정지된 상품권입니다. 고객센터로 문의해 주세요.",
+        "This certificate is blocked. Please call the call center.",
     ),
     (
         "card_declined",

@@ -53,6 +53,8 @@ pub enum MoCommand {
     },
     /// `EXTEND <code>` / `연장`.
     Extend(CertificateCode),
+    /// `PIN <code>` / `핀`: a new PIN for a lost or exposed one, by SMS to the holder.
+    Pin(CertificateCode),
     /// `HELP` / `도움말`, or anything else (with what was wrong).
     Help(Option<HelpReason>),
 }
@@ -86,6 +88,7 @@ impl MoCommand {
             MoCommand::List { .. } => "LIST",
             MoCommand::Refund { .. } => "REFUND",
             MoCommand::Extend(_) => "EXTEND",
+            MoCommand::Pin(_) => "PIN",
             MoCommand::Help(_) => "HELP",
         }
     }
@@ -174,6 +177,11 @@ pub fn parse(text: &str, region: Region) -> MoCommand {
             Some(Ok(code)) => MoCommand::Extend(code),
             _ => help(HelpReason::Usage("EXTEND")),
         },
+        "PIN" | "핀" => match rest.first().map(|c| CertificateCode::parse(c)) {
+            Some(Ok(code)) if rest.len() == 1 => MoCommand::Pin(code),
+            Some(Err(_)) => help(HelpReason::CertificateCode),
+            _ => help(HelpReason::Usage("PIN")),
+        },
         "HELP" | "도움말" | "?" => MoCommand::Help(None),
         _ => help(HelpReason::UnknownCommand),
     }
@@ -233,6 +241,32 @@ mod tests {
                 product_id: ProductId::parse("ACC-B3A7EA").unwrap(),
                 quantity: 1
             }
+        );
+    }
+
+    #[test]
+    fn pin_takes_exactly_one_valid_code_in_english_or_korean() {
+        let code = CertificateCode::generate();
+        assert_eq!(
+            kr(&format!("PIN {}", code.grouped())),
+            MoCommand::Pin(code.clone())
+        );
+        assert_eq!(
+            kr(&format!("핀 {}", code.as_str())),
+            MoCommand::Pin(code.clone())
+        );
+        assert_eq!(
+            kr(&format!("pin {}", code.as_str())),
+            MoCommand::Pin(code.clone())
+        );
+        assert_eq!(kr("PIN"), MoCommand::Help(Some(HelpReason::Usage("PIN"))));
+        assert_eq!(
+            kr("PIN 1234"),
+            MoCommand::Help(Some(HelpReason::CertificateCode))
+        );
+        assert_eq!(
+            kr(&format!("PIN {} 123456", code.as_str())),
+            MoCommand::Help(Some(HelpReason::Usage("PIN")))
         );
     }
 

@@ -66,6 +66,14 @@ pub async fn handle_mo(
             }
             Err(error) => Err(error),
         },
+        MoCommand::Pin(code) => match ledger.renew_pin(msisdn, &code).await {
+            // The new PIN goes out in its own SMS, committed with it.
+            Ok(()) => Ok(()),
+            Err(ServiceError::Refused(refusal)) => {
+                answer(ledger, msisdn, replies.failed(refusal.code)).await
+            }
+            Err(error) => Err(error),
+        },
         MoCommand::Help(why) => answer(ledger, msisdn, replies.help(why)).await,
     }
 }
@@ -88,7 +96,9 @@ async fn balance(ledger: &Ledger, msisdn: &Msisdn, replies: &Replies) -> Result<
         .filter(|(c, _)| {
             matches!(
                 c.status,
-                CertificateStatus::Active | CertificateStatus::PendingGift
+                CertificateStatus::Active
+                    | CertificateStatus::PendingGift
+                    | CertificateStatus::Blocked
             )
         })
         .map(|(c, _)| BalanceLine {

@@ -51,10 +51,10 @@ impl Replies {
         let why = why.map(|w| self.reason(w) + " ").unwrap_or_default();
         self.text(
             format!(
-                "{why}명령: 목록 [분류] [쪽] / 구매 <상품> [수량] / 예 [번호] / 아니오 [번호] / 선물 <코드> <번호> [메시지] / 수락 / 거절 / 잔액 / 환불 <코드> [포인트] / 연장 <코드> / 도움말"
+                "{why}명령: 목록 [분류] [쪽] / 구매 <상품> [수량] / 예 [번호] / 아니오 [번호] / 선물 <코드> <번호> [메시지] / 수락 / 거절 / 잔액 / 환불 <코드> [포인트] / 연장 <코드> / 핀 <코드> / 도움말"
             ),
             format!(
-                "{why}Commands: LIST [category] [page], BUY <product> [qty], YES [n], NO [n], GIFT <code> <phone> [message], ACCEPT [id], REJECT [id], BAL, REFUND <code> [POINTS], EXTEND <code>, HELP"
+                "{why}Commands: LIST [category] [page], BUY <product> [qty], YES [n], NO [n], GIFT <code> <phone> [message], ACCEPT [id], REJECT [id], BAL, REFUND <code> [POINTS], EXTEND <code>, PIN <code>, HELP"
             ),
         )
     }
@@ -192,6 +192,8 @@ impl Replies {
                 let status = match (self.language, line.status) {
                     (Language::Ko, CertificateStatus::PendingGift) => " 선물 중",
                     (Language::En, CertificateStatus::PendingGift) => " gift pending",
+                    (Language::Ko, CertificateStatus::Blocked) => " 사용 정지",
+                    (Language::En, CertificateStatus::Blocked) => " blocked",
                     _ => "",
                 };
                 let until = line.expires_at.map(|at| match self.language {
@@ -282,6 +284,7 @@ fn usage(keyword: &str) -> (&'static str, &'static str) {
         "LIST" => ("목록 [분류] [쪽]", "LIST [category] [page]"),
         "REFUND" => ("환불 <코드> [포인트]", "REFUND <code> [POINTS]"),
         "EXTEND" => ("연장 <코드>", "EXTEND <code>"),
+        "PIN" => ("핀 <코드>", "PIN <code>"),
         _ => ("도움말", "HELP"),
     }
 }
@@ -328,7 +331,8 @@ mod tests {
     #[test]
     fn every_usage_has_both_languages() {
         for keyword in [
-            "BUY", "YES", "NO", "GIFT", "ACCEPT", "REJECT", "LIST", "REFUND", "EXTEND", "HELP",
+            "BUY", "YES", "NO", "GIFT", "ACCEPT", "REJECT", "LIST", "REFUND", "EXTEND", "PIN",
+            "HELP",
         ] {
             let (korean, english) = usage(keyword);
             assert!(!korean.is_empty() && !english.is_empty());

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
+use super::certificate_keys::blocked;
 use super::error::{Refusal, ServiceError};
 use super::gift_checks::GiftCheck;
 pub use super::gift_returns::GiftReturn;
@@ -16,7 +17,7 @@ use super::ledger::{Ledger, is_conflict};
 use super::orders::StepOutcome;
 use crate::domain::{
     Certificate, CertificateCode, CertificateStatus, Event, Gift, GiftId, GiftSpec, GiftState,
-    JournalEntry, JournalKind, MmsNotice, Money, Msisdn, Order, OrderRecord, OutboxMessage,
+    JournalEntry, JournalKind, MmsNotice, Money, Msisdn, Order, OrderRecord, OutboxMessage, Pin,
 };
 use crate::ports::{Changes, GiftUpdate};
 
@@ -66,6 +67,9 @@ impl Ledger {
                         format!("you hold no certificate {}", code.grouped()),
                     )
                 })?;
+            if certificate.status == CertificateStatus::Blocked {
+                return Err(blocked(code).into());
+            }
             if certificate.status != CertificateStatus::Active || certificate.balance.is_zero() {
                 return Err(Refusal::new(
                     "not_giftable",
@@ -269,26 +273,23 @@ impl Ledger {
             subscribers: vec![gift.transferee.clone()],
             ..Changes::default()
         };
+        // The change of hands re-keys every certificate: a fresh PIN only the transferee
+        // is told, so whatever the giver kept of the old one opens nothing from this commit.
+        let pins: Vec<Pin> = certificates.iter().map(|_| Pin::generate()).collect();
         let accepted: Vec<Certificate> = certificates
             .iter()
-            .map(|c| Certificate {
+            .zip(&pins)
+            .map(|(c, pin)| Certificate {
                 owner: gift.transferee.clone(),
                 status: CertificateStatus::Active,
                 gift_id: None,
+                pin_sealed: self.pins.seal(pin, c.code.as_str()),
                 pin_failures: 0,
                 locked_until: None,
                 ..c.clone()
             })
             .collect();
-        let mut pins = Vec::new();
         for certificate in &accepted {
-            pins.push(
-                self.pins
-                    .open(&certificate.pin_sealed, certificate.code.as_str())
-                    .map_err(|e| {
-                        ServiceError::Store(crate::ports::StoreError::Corrupt(e.to_string()))
-                    })?,
-            );
             changes.journal.push(JournalEntry {
                 kind: JournalKind::GiftAccept,
                 certificate_code: certificate.code.clone(),
@@ -298,6 +299,17 @@ impl Ledger {
                 order_id: Some(order.order_id.clone()),
                 merchant_id: None,
                 reference: Some(gift.id.to_string()),
+                at: now,
+            });
+            changes.journal.push(JournalEntry {
+                kind: JournalKind::Rekey,
+                certificate_code: certificate.code.clone(),
+                amount: Money::zero(certificate.balance.currency()),
+                msisdn: gift.transferee.clone(),
+                counterparty: Some(gift.giver.clone()),
+                order_id: Some(order.order_id.clone()),
+                merchant_id: None,
+                reference: Some(format!("gift {}", gift.id)),
                 at: now,
             });
         }
@@ -344,7 +356,10 @@ impl Ledger {
                 .with_msisdn(&gift.transferee)
                 .with_gift(&gift.id)
                 .with_amount(total)
-                .with_reason("accepted", &names),
+                .with_reason("accepted", &names)
+                .with_outcome(json!({
+                    "rekeyed": accepted.iter().map(|c| c.code.to_string()).collect::<Vec<_>>(),
+                })),
         ));
         changes.gifts.push(GiftUpdate {
             gift_id: gift.id.clone(),

@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod certificate_keys;
 pub mod confirmations;
 pub mod error;
 pub mod expiry;

@@ -9,6 +9,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::certificate_keys::blocked;
 use super::error::{Refusal, ServiceError};
 use super::ledger::{Ledger, is_conflict};
 use crate::domain::{
@@ -117,6 +118,7 @@ impl Ledger {
                     Refusal::new("insufficient_balance", "the certificate is used up").into(),
                 );
             }
+            CertificateStatus::Blocked => return Err(blocked(&certificate.code).into()),
             other => {
                 return Err(
                     Refusal::new("not_redeemable", format!("the certificate is {other}")).into(),

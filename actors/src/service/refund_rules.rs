@@ -148,6 +148,7 @@ pub fn refuse_status(certificate: &Certificate) -> Option<Refusal> {
             "redeemed",
             format!("certificate {code} has been used up; nothing is left to refund"),
         )),
+        CertificateStatus::Blocked => Some(super::certificate_keys::blocked(&certificate.code)),
         _ => None,
     }
 }

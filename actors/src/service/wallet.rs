@@ -40,11 +40,14 @@ impl HistoryKind {
                 JournalKind::Void,
                 JournalKind::Expire,
                 JournalKind::Breakage,
+                JournalKind::Block,
+                JournalKind::Unblock,
             ],
             HistoryKind::Gift => &[
                 JournalKind::GiftOut,
                 JournalKind::GiftAccept,
                 JournalKind::GiftReturn,
+                JournalKind::Rekey,
             ],
         }
     }
