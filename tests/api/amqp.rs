@@ -212,3 +212,58 @@ async fn reply_queue(url: &str) -> (Connection, Channel, Queue, Consumer) {
         .unwrap();
     (connection, channel, replies, consumer)
 }
+
+#[actix_web::test]
+async fn a_gift_accepted_by_amqp_is_rekeyed() {
+    let (vhost, url) = fresh_vhost();
+    let app = TestApp::spawn_with(Backend::Postgres, |s| s.amqp_url = Some(url.clone())).await;
+    let (giver, friend) = ("01061620011", "01061620022");
+    let code = app
+        .buy("amqp-gift-buy", giver, "book-10000", 1)
+        .await
+        .remove(0);
+    let giver_pin = app.pin(giver, &code).await;
+    let gift = app
+        .completed(
+            json!({"order_id": "amqp-gift", "type": "gift", "msisdn": giver,
+            "certificate_codes": [code], "to": friend}),
+        )
+        .await;
+    let (connection, channel, replies, mut consumer) = reply_queue(&url).await;
+    let accept = json!({"order_id": "amqp-accept", "type": "accept", "msisdn": friend,
+        "gift_id": gift["gift_id"]});
+    channel
+        .basic_publish(
+            ShortString::from("giftgate.orders"),
+            ShortString::from("accept"),
+            BasicPublishOptions::default(),
+            &serde_json::to_vec(&accept).unwrap(),
+            BasicProperties::default()
+                .with_content_type(ShortString::from("application/json"))
+                .with_delivery_mode(2)
+                .with_reply_to(replies.name().clone()),
+        )
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    let delivery = tokio::time::timeout(Duration::from_secs(20), consumer.next())
+        .await
+        .expect("an answer on reply_to")
+        .unwrap()
+        .unwrap();
+    let answer: Value = serde_json::from_slice(&delivery.data).unwrap();
+    assert_eq!(answer["type"], "order.completed", "{answer}");
+    let new_pin = app.pin(friend, &code).await;
+    assert_ne!(new_pin, giver_pin);
+    let (status, refused) = app.redeem(&code, &giver_pin, "1000", "amqp-old").await;
+    assert_eq!(
+        (status, refused["error"].as_str()),
+        (403, Some("invalid_pin"))
+    );
+    let (status, served) = app.redeem(&code, &new_pin, "1000", "amqp-new").await;
+    assert_eq!(status, 200, "{served}");
+    connection.close(0, ShortString::from("bye")).await.unwrap();
+    app.finish().await;
+    rabbitmqctl(&["-q", "delete_vhost", &vhost]);
+}
