@@ -7,7 +7,9 @@ use std::net::SocketAddr;
 use std::path::Path;
 
 use figment::Figment;
-use figment::providers::{Env, Format, Serialized, Toml};
+use figment::providers::Serialized;
+
+use crate::config_sources;
 use serde::{Deserialize, Serialize};
 
 /// The gateway's settings. `Debug` redacts secrets.
@@ -235,11 +237,25 @@ pub struct ConfigError(#[from] Box<figment::Error>);
 impl Settings {
     /// Reads defaults, the optional TOML file and the environment.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
-        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        Settings::load_from(file, std::env::vars())
+    }
+
+    /// Reads defaults, the optional TOML file and the `GIFTGATE_*` variables among
+    /// `vars`. Text settings keep what was written (`1555`, `0000`): see
+    /// [`config_sources`](crate::config_sources).
+    pub fn load_from(
+        file: Option<&Path>,
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let defaults = Settings::default();
+        let typed = config_sources::typed_keys(&defaults);
+        let mut figment = Figment::from(Serialized::defaults(defaults));
         if let Some(file) = file {
-            figment = figment.merge(Toml::file_exact(file));
+            let layer = config_sources::toml_layer(file, &typed)
+                .map_err(|e| ConfigError(Box::new(e)))?;
+            figment = figment.merge(Serialized::globals(layer));
         }
-        figment = figment.merge(Env::prefixed("GIFTGATE_"));
+        figment = figment.merge(Serialized::globals(config_sources::env_layer(vars, &typed)));
         figment.extract().map_err(|e| ConfigError(Box::new(e)))
     }
 

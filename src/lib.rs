@@ -10,6 +10,7 @@ pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod config_sources;
 pub mod content_provider;
 pub mod delivery;
 pub mod http;
