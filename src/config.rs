@@ -251,8 +251,7 @@ impl Settings {
         let typed = config_sources::typed_keys(&defaults);
         let mut figment = Figment::from(Serialized::defaults(defaults));
         if let Some(file) = file {
-            let layer = config_sources::toml_layer(file, &typed)
-                .map_err(|e| ConfigError(Box::new(e)))?;
+            let layer = config_sources::toml_layer(file, &typed).map_err(ConfigError)?;
             figment = figment.merge(Serialized::globals(layer));
         }
         figment = figment.merge(Serialized::globals(config_sources::env_layer(vars, &typed)));

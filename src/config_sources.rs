@@ -51,8 +51,8 @@ pub fn env_layer(
 }
 
 /// The TOML file as a layer: a bare number under a text key becomes its digits.
-pub fn toml_layer(file: &Path, typed: &BTreeSet<String>) -> Result<Dict, figment::Error> {
-    let data = Toml::file_exact(file).data()?;
+pub fn toml_layer(file: &Path, typed: &BTreeSet<String>) -> Result<Dict, Box<figment::Error>> {
+    let data = Toml::file_exact(file).data().map_err(Box::new)?;
     let mut layer = Dict::new();
     for (_, dict) in data {
         for (key, value) in dict {
