@@ -40,6 +40,9 @@ pub struct Settings {
     pub short_code: String,
     /// MMSC MM7 endpoint; unset = built-in MMSC simulator.
     pub mm7_url: Option<String>,
+    /// Allow the built-in simulators for unset rail URLs on PostgreSQL (`serve` refuses
+    /// them otherwise; SQLite and `demo` always may).
+    pub simulators: bool,
     /// Carrier billing base URL; unset = built-in billing simulator.
     pub billing_url: Option<String>,
     /// Payment network base URL; unset = built-in payment simulator.
@@ -174,6 +177,7 @@ impl Default for Settings {
             smsc_tps: 0,
             short_code: "1555".to_owned(),
             mm7_url: None,
+            simulators: false,
             billing_url: None,
             psp_url: None,
             admin_token: None,
@@ -299,6 +303,7 @@ impl fmt::Debug for Settings {
             .field("mm7_url", &self.mm7_url)
             .field("mm7_version", &self.mm7_version)
             .field("mm7_password", &redacted(&self.mm7_password))
+            .field("simulators", &self.simulators)
             .field("billing_url", &self.billing_url)
             .field("psp_url", &self.psp_url)
             .field("admin_token", &redacted(&self.admin_token))

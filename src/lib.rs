@@ -14,6 +14,7 @@ pub mod config_sources;
 pub mod content_provider;
 pub mod delivery;
 pub mod http;
+pub mod rails;
 pub mod refund_config;
 pub mod relay;
 pub mod secret_key;

@@ -287,6 +287,7 @@ impl Gateway {
             None => None,
         };
 
+        publish_simulated_rails(&settings);
         let state = web::Data::new(AppState {
             ledger: Arc::clone(&ledger),
             registry: registry.clone(),
@@ -295,6 +296,10 @@ impl Gateway {
             probes,
             order_wait: Duration::from_secs(10),
             content_max_bytes: settings.content_max_bytes,
+            simulated_rails: crate::rails::simulated_rails(&settings)
+                .iter()
+                .map(|rail| rail.name)
+                .collect(),
         });
         let http_workers = match settings.http_workers {
             0 => threads,
@@ -532,4 +537,14 @@ fn message_id_formats(text: &str) -> anyhow::Result<giftgate_smpp::IdNormalizati
         submit_resp: format(submit)?,
         receipt: format(receipt)?,
     })
+}
+
+/// Sets `giftgate_simulated_rail{rail=…}` to 1 for each rail served by a built-in
+/// simulator and 0 for each real one, so an alert can catch pretend rails.
+fn publish_simulated_rails(settings: &Settings) {
+    let simulated = crate::rails::simulated_rails(settings);
+    for rail in crate::rails::RAILS {
+        let value = if simulated.contains(&rail) { 1.0 } else { 0.0 };
+        metrics::gauge!("giftgate_simulated_rail", "rail" => rail.name).set(value);
+    }
 }

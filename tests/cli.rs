@@ -181,3 +181,90 @@ fn a_command_that_cannot_do_its_work_exits_2_not_1() {
         String::from_utf8_lossy(&audit.stderr)
     );
 }
+
+#[test]
+fn serve_on_postgres_refuses_pretend_rails_and_names_each_variable() {
+    let serve = giftgate()
+        .arg("serve")
+        .env(
+            "GIFTGATE_DATABASE_URL",
+            "postgres://postgres@127.0.0.1:5432/test",
+        )
+        .env("GIFTGATE_SECRET_KEY", "0f".repeat(32))
+        .env("GIFTGATE_BILLING_URL", "http://127.0.0.1:9/")
+        .env_remove("GIFTGATE_PSP_URL")
+        .env_remove("GIFTGATE_SMSC_URL")
+        .env_remove("GIFTGATE_MM7_URL")
+        .env_remove("GIFTGATE_SIMULATORS")
+        // Numeric-looking text settings are read as written, not refused.
+        .env("GIFTGATE_SHORT_CODE", "1555")
+        .env("GIFTGATE_SMSC_PASSWORD", "0000")
+        .env("GIFTGATE_SMSC_SYSTEM_ID", "12345")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&serve.stderr);
+    assert_eq!(serve.status.code(), Some(2), "{stderr}");
+    for variable in ["GIFTGATE_PSP_URL", "GIFTGATE_SMSC_URL", "GIFTGATE_MM7_URL"] {
+        assert!(stderr.contains(variable), "{variable} in {stderr}");
+    }
+    assert!(!stderr.contains("GIFTGATE_BILLING_URL"), "{stderr}");
+    assert!(stderr.contains("GIFTGATE_SIMULATORS=true"), "{stderr}");
+}
+
+#[test]
+fn with_the_switch_serve_names_its_simulated_rails_in_readyz_and_metrics() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let database = runtime.block_on(giftgate_store::testing::TestDatabase::postgres());
+    let billing = free_port();
+    let http = free_port();
+    let mut billing_sim = giftgate()
+        .args(["sim", "billing", "--addr", &format!("127.0.0.1:{billing}")])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for(&format!("http://127.0.0.1:{billing}/sim/transactions"));
+    let mut serve = giftgate()
+        .arg("serve")
+        .env("GIFTGATE_DATABASE_URL", &database.url)
+        .env("GIFTGATE_SECRET_KEY", "0f".repeat(32))
+        .env("GIFTGATE_HTTP_ADDR", format!("127.0.0.1:{http}"))
+        .env(
+            "GIFTGATE_BILLING_URL",
+            format!("http://127.0.0.1:{billing}"),
+        )
+        .env("GIFTGATE_SIMULATORS", "true")
+        .env("GIFTGATE_SHORT_CODE", "1555")
+        .env("GIFTGATE_SMSC_PASSWORD", "0000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for(&format!("http://127.0.0.1:{http}/readyz"));
+    let ready: serde_json::Value =
+        reqwest::blocking::get(format!("http://127.0.0.1:{http}/readyz"))
+            .unwrap()
+            .json()
+            .unwrap();
+    assert_eq!(
+        ready["simulated_rails"],
+        serde_json::json!(["psp", "smsc", "mm7"]),
+        "{ready}"
+    );
+    let metrics = reqwest::blocking::get(format!("http://127.0.0.1:{http}/metrics"))
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        metrics.contains("giftgate_simulated_rail{rail=\"psp\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("giftgate_simulated_rail{rail=\"billing\"} 0"),
+        "{metrics}"
+    );
+    for child in [&mut serve, &mut billing_sim] {
+        child.kill().unwrap();
+        let _ = child.wait();
+    }
+    runtime.block_on(database.drop());
+}

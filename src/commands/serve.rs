@@ -8,6 +8,7 @@ use crate::startup::Gateway;
 /// Runs the gateway until a shutdown signal.
 pub async fn run(settings: Settings) -> anyhow::Result<ExitCode> {
     tracing::info!(?settings, "starting giftgate");
+    crate::rails::refuse_pretend_rails(&settings)?;
     let gateway = Gateway::start(settings).await?;
     shutdown_signal().await;
     tracing::info!("shutdown requested: draining");

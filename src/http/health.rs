@@ -37,7 +37,11 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
             }
         }
     }
-    let body = json!({ "status": if ready { "ready" } else { "not_ready" }, "checks": checks });
+    let body = json!({
+        "status": if ready { "ready" } else { "not_ready" },
+        "checks": checks,
+        "simulated_rails": state.simulated_rails,
+    });
     if ready {
         HttpResponse::Ok().json(body)
     } else {

@@ -34,6 +34,8 @@ pub struct AppState {
     pub probes: Vec<Arc<dyn ReadinessProbe>>,
     /// How long `POST /v1/orders` waits for an outcome before answering `pending`.
     pub order_wait: Duration,
+    /// The rails served by built-in simulators (named by `/readyz`).
+    pub simulated_rails: Vec<&'static str>,
     /// Largest content item accepted by upload.
     pub content_max_bytes: usize,
 }
