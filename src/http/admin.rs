@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::error::ApiError;
+use super::scopes::{Scope, parse_scopes};
 use super::state::AppState;
 
 /// `{"name"}`
@@ -38,25 +39,42 @@ pub async fn create_merchant(
     state.keys.admin(&request)?;
     let (id, key) = state
         .keys
-        .issue(KeyKind::Merchant, checked_name(&body)?)
+        .issue(KeyKind::Merchant, checked_name(&body)?, &Scope::ALL)
         .await?;
     Ok(HttpResponse::Created().json(json!({ "merchant_id": id, "api_key": key })))
 }
 
+/// `{"name", "scopes"?}`: a channel and what its key may do (default: all scopes).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ChannelBody {
+    /// The channel's name (web, app, call center…).
+    pub name: String,
+    /// Any of `orders`, `wallet`, `pins`; absent = all three.
+    pub scopes: Option<Vec<String>>,
+}
+
 /// Register a channel (web, app, call center); its API key is shown once.
-#[utoipa::path(post, path = "/v1/admin/channels", tag = "admin", request_body = NameBody,
-    responses((status = 201, description = "{channel_id, api_key}")), security(("admin_token" = [])))]
+#[utoipa::path(post, path = "/v1/admin/channels", tag = "admin", request_body = ChannelBody,
+    responses((status = 201, description = "{channel_id, api_key, scopes}"), (status = 400, body = super::error::ErrorBody)),
+    security(("admin_token" = [])))]
 pub async fn create_channel(
     request: HttpRequest,
-    body: web::Json<NameBody>,
+    body: web::Json<ChannelBody>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     state.keys.admin(&request)?;
-    let (id, key) = state
-        .keys
-        .issue(KeyKind::Channel, checked_name(&body)?)
-        .await?;
-    Ok(HttpResponse::Created().json(json!({ "channel_id": id, "api_key": key })))
+    let name = checked_name(&NameBody {
+        name: body.name.clone(),
+    })?
+    .to_owned();
+    let scopes = parse_scopes(body.scopes.as_deref())
+        .map_err(|detail| ApiError::bad_request("invalid_scopes", detail))?;
+    let (id, key) = state.keys.issue(KeyKind::Channel, &name, &scopes).await?;
+    Ok(HttpResponse::Created().json(json!({
+        "channel_id": id,
+        "api_key": key,
+        "scopes": scopes,
+    })))
 }
 
 /// A product as admins write it.

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::error::ApiError;
+use super::scopes::Scope;
 use super::state::AppState;
 use super::subscribers::certificate_view;
 
@@ -44,7 +45,7 @@ pub async fn renew_pin(
     body: web::Json<PinRenewalBody>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.keys.channel(&request).await?;
+    state.keys.channel(&request, Scope::Pins).await?;
     let holder = Msisdn::parse(&body.msisdn, state.ledger.policy.region)
         .map_err(|e| ApiError::bad_request("invalid_msisdn", e.to_string()))?;
     let code = code_of(&path)?;
@@ -90,7 +91,7 @@ async fn change_block(
     state: web::Data<AppState>,
     block: bool,
 ) -> Result<HttpResponse, ApiError> {
-    state.keys.channel(&request).await?;
+    state.keys.channel(&request, Scope::Orders).await?;
     let code = code_of(&path)?;
     let who = BlockRequest::new(&body.actor, &body.reason)
         .map_err(|refusal| ApiError::bad_request(refusal.code, refusal.detail))?;

@@ -11,6 +11,7 @@ use giftgate_mms::{ContentError, ContentKind, validate_content};
 use serde_json::json;
 
 use super::error::ApiError;
+use super::scopes::Scope;
 use super::state::AppState;
 
 /// The multipart form of an upload.
@@ -150,7 +151,7 @@ async fn owned_code(
     state: &AppState,
     code: &str,
 ) -> Result<CertificateCode, ApiError> {
-    state.keys.channel(request).await?;
+    state.keys.channel(request, Scope::Pins).await?;
     let code = CertificateCode::parse(code)
         .map_err(|e| ApiError::bad_request("invalid_certificate_code", e.to_string()))?;
     state

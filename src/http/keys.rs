@@ -1,9 +1,11 @@
 //! API keys of merchants and channels, and the admin token.
 //!
 //! A key reads `gg_<holder_id>.<secret>`; only an argon2 hash of the secret is stored,
-//! and the key is shown once, when issued. Argon2 is slow on purpose, so a key verified
-//! once is remembered in memory by its SHA-256 for the life of the process; the hash
-//! check runs on the blocking pool, never on an actix thread.
+//! and the key is shown once, when issued or rotated. Every request reads the key's row
+//! (one indexed lookup), so a rotation or revocation on any instance refuses the old key
+//! at once everywhere. Argon2 is slow on purpose, so the process remembers, by the key's
+//! SHA-256, which stored hash it already verified: the slow check runs again only when
+//! the row's hash changed, and then on the blocking pool, never on an actix thread.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -18,6 +20,7 @@ use rand::TryRngCore;
 use sha2::{Digest, Sha256};
 
 use super::error::ApiError;
+use super::scopes::Scope;
 
 /// Who a verified key belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,13 +31,23 @@ pub struct KeyHolder {
     pub kind: KeyKind,
     /// The holder's name.
     pub name: String,
+    /// What the key may do (channels; merchants hold every scope).
+    pub scopes: Vec<Scope>,
+}
+
+impl KeyHolder {
+    /// Whether the key may do what `scope` allows.
+    pub fn has(&self, scope: Scope) -> bool {
+        self.scopes.contains(&scope)
+    }
 }
 
 /// Issues and verifies keys.
 pub struct KeyRing {
     store: Arc<dyn Store>,
     admin_token: Option<String>,
-    verified: RwLock<HashMap<[u8; 32], KeyHolder>>,
+    /// Key fingerprint → the stored hash it was verified against.
+    verified: RwLock<HashMap<[u8; 32], String>>,
 }
 
 const CACHE_LIMIT: usize = 10_000;
@@ -49,24 +62,22 @@ impl KeyRing {
         }
     }
 
-    /// Issues a key; answers the holder id and the key, which is never shown again.
-    pub async fn issue(&self, kind: KeyKind, name: &str) -> Result<(String, String), ApiError> {
+    /// Issues a key with `scopes`; answers the holder id and the key, which is never
+    /// shown again.
+    pub async fn issue(
+        &self,
+        kind: KeyKind,
+        name: &str,
+        scopes: &[Scope],
+    ) -> Result<(String, String), ApiError> {
         let prefix = match kind {
             KeyKind::Merchant => "m",
             KeyKind::Channel => "c",
         };
         let mut id_bytes = [0u8; 8];
-        let mut secret_bytes = [0u8; 24];
-        let mut rng = rand::rngs::OsRng.unwrap_err();
-        rng.fill_bytes(&mut id_bytes);
-        rng.fill_bytes(&mut secret_bytes);
+        rand::rngs::OsRng.unwrap_err().fill_bytes(&mut id_bytes);
         let holder_id = format!("{prefix}_{}", hex::encode(id_bytes));
-        let secret = hex::encode(secret_bytes);
-        let secret_hash = actix_web::web::block(move || hash_secret(&secret).map(|h| (h, secret)))
-            .await
-            .map_err(|e| ApiError::unavailable("internal", e.to_string()))?
-            .map_err(|e| ApiError::unavailable("internal", e))?;
-        let (secret_hash, secret) = secret_hash;
+        let (secret, secret_hash) = new_secret().await?;
         self.store
             .insert_api_key(&ApiKeyRecord {
                 holder_id: holder_id.clone(),
@@ -74,9 +85,46 @@ impl KeyRing {
                 name: name.to_owned(),
                 secret_hash,
                 created_at: chrono::Utc::now(),
+                scopes: scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+                revoked_at: None,
             })
             .await?;
         Ok((holder_id.clone(), format!("gg_{holder_id}.{secret}")))
+    }
+
+    /// Gives a live key a new secret; the old key is refused from now on, on every
+    /// instance. Answers the new key, shown this once; `not_found` for an unknown or
+    /// revoked holder of `kind`.
+    pub async fn rotate(&self, kind: KeyKind, holder_id: &str) -> Result<String, ApiError> {
+        let (secret, secret_hash) = new_secret().await?;
+        if self
+            .store
+            .rotate_api_key(holder_id, kind, &secret_hash)
+            .await?
+        {
+            Ok(format!("gg_{holder_id}.{secret}"))
+        } else {
+            Err(ApiError::not_found(format!(
+                "no live {} key {holder_id}",
+                kind.as_str()
+            )))
+        }
+    }
+
+    /// Revokes a live key; it is refused from now on, on every instance.
+    pub async fn revoke(&self, kind: KeyKind, holder_id: &str) -> Result<(), ApiError> {
+        if self
+            .store
+            .revoke_api_key(holder_id, kind, chrono::Utc::now())
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(ApiError::not_found(format!(
+                "no live {} key {holder_id}",
+                kind.as_str()
+            )))
+        }
     }
 
     /// Checks the admin bearer token.
@@ -102,25 +150,29 @@ impl KeyRing {
         self.holder(request, KeyKind::Merchant).await
     }
 
-    /// Verifies a channel key.
-    pub async fn channel(&self, request: &HttpRequest) -> Result<KeyHolder, ApiError> {
-        self.holder(request, KeyKind::Channel).await
+    /// Verifies a channel key that holds `scope`; 403 `insufficient_scope` otherwise.
+    pub async fn channel(
+        &self,
+        request: &HttpRequest,
+        scope: Scope,
+    ) -> Result<KeyHolder, ApiError> {
+        let holder = self.holder(request, KeyKind::Channel).await?;
+        if holder.has(scope) {
+            Ok(holder)
+        } else {
+            Err(ApiError::new(
+                actix_web::http::StatusCode::FORBIDDEN,
+                "insufficient_scope",
+                format!("this route needs a channel key with the {scope} scope"),
+            ))
+        }
     }
 
     async fn holder(&self, request: &HttpRequest, kind: KeyKind) -> Result<KeyHolder, ApiError> {
         let key = bearer(request)
             .ok_or_else(|| ApiError::unauthorized(format!("a {} key is required", kind.as_str())))?
             .to_owned();
-        let fingerprint: [u8; 32] = Sha256::digest(key.as_bytes()).into();
-        let cached = self
-            .verified
-            .read()
-            .ok()
-            .and_then(|cache| cache.get(&fingerprint).cloned());
-        let holder = match cached {
-            Some(holder) => holder,
-            None => self.verify(&key, fingerprint).await?,
-        };
+        let holder = self.verify(&key).await?;
         if holder.kind != kind {
             return Err(ApiError::new(
                 actix_web::http::StatusCode::FORBIDDEN,
@@ -131,7 +183,7 @@ impl KeyRing {
         Ok(holder)
     }
 
-    async fn verify(&self, key: &str, fingerprint: [u8; 32]) -> Result<KeyHolder, ApiError> {
+    async fn verify(&self, key: &str) -> Result<KeyHolder, ApiError> {
         let (holder_id, secret) = key
             .strip_prefix("gg_")
             .and_then(|rest| rest.split_once('.'))
@@ -141,27 +193,62 @@ impl KeyRing {
             .api_key(holder_id)
             .await?
             .ok_or_else(|| ApiError::unauthorized("unknown API key"))?;
-        let secret = secret.to_owned();
-        let stored_hash = record.secret_hash.clone();
-        let valid = actix_web::web::block(move || verify_secret(&secret, &stored_hash))
-            .await
-            .map_err(|e| ApiError::unavailable("internal", e.to_string()))?;
-        if !valid {
-            return Err(ApiError::unauthorized("unknown API key"));
+        if record.revoked_at.is_some() {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::UNAUTHORIZED,
+                "revoked_key",
+                "this API key was revoked",
+            ));
         }
-        let holder = KeyHolder {
+        let fingerprint: [u8; 32] = Sha256::digest(key.as_bytes()).into();
+        let known = self
+            .verified
+            .read()
+            .ok()
+            .and_then(|cache| cache.get(&fingerprint).cloned())
+            .is_some_and(|hash| hash == record.secret_hash);
+        if !known {
+            let secret = secret.to_owned();
+            let stored_hash = record.secret_hash.clone();
+            let valid = actix_web::web::block(move || verify_secret(&secret, &stored_hash))
+                .await
+                .map_err(|e| ApiError::unavailable("internal", e.to_string()))?;
+            if !valid {
+                return Err(ApiError::unauthorized("unknown API key"));
+            }
+            if let Ok(mut cache) = self.verified.write() {
+                if cache.len() >= CACHE_LIMIT {
+                    cache.clear();
+                }
+                cache.insert(fingerprint, record.secret_hash.clone());
+            }
+        }
+        let scopes = match record.kind {
+            KeyKind::Merchant => Scope::ALL.to_vec(),
+            KeyKind::Channel => record
+                .scopes
+                .iter()
+                .filter_map(|name| Scope::parse(name))
+                .collect(),
+        };
+        Ok(KeyHolder {
             id: record.holder_id,
             kind: record.kind,
             name: record.name,
-        };
-        if let Ok(mut cache) = self.verified.write() {
-            if cache.len() >= CACHE_LIMIT {
-                cache.clear();
-            }
-            cache.insert(fingerprint, holder.clone());
-        }
-        Ok(holder)
+            scopes,
+        })
     }
+}
+
+/// A fresh secret and its argon2 hash (hashed on the blocking pool).
+async fn new_secret() -> Result<(String, String), ApiError> {
+    let mut secret_bytes = [0u8; 24];
+    rand::rngs::OsRng.unwrap_err().fill_bytes(&mut secret_bytes);
+    let secret = hex::encode(secret_bytes);
+    actix_web::web::block(move || hash_secret(&secret).map(|hash| (secret, hash)))
+        .await
+        .map_err(|e| ApiError::unavailable("internal", e.to_string()))?
+        .map_err(|e| ApiError::unavailable("internal", e))
 }
 
 fn hash_secret(secret: &str) -> Result<String, String> {

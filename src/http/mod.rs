@@ -1,6 +1,7 @@
 //! The HTTP API (actix-web, CONTRACT.md §4): routes, keys, JSON errors, health and metrics.
 
 pub mod admin;
+pub mod admin_keys;
 pub mod catalog;
 pub mod certificate_keys;
 pub mod contents;
@@ -11,6 +12,7 @@ pub mod openapi;
 pub mod orders;
 pub mod redemptions;
 pub mod refund_account;
+pub mod scopes;
 pub mod state;
 pub mod subscribers;
 
@@ -100,6 +102,14 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 )
                 .route("/admin/merchants", web::post().to(admin::create_merchant))
                 .route("/admin/channels", web::post().to(admin::create_channel))
+                .route(
+                    "/admin/{holders:merchants|channels}/{holder_id}/rotate",
+                    web::post().to(admin_keys::rotate),
+                )
+                .route(
+                    "/admin/{holders:merchants|channels}/{holder_id}/revoke",
+                    web::post().to(admin_keys::revoke),
+                )
                 .route(
                     "/admin/products/{product_id}",
                     web::put().to(admin::put_product),

@@ -5,8 +5,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, catalog, certificate_keys, contents, error, health, orders, redemptions, refund_account,
-    subscribers,
+    admin, admin_keys, catalog, certificate_keys, contents, error, health, orders, redemptions,
+    refund_account, subscribers,
 };
 
 /// The API description.
@@ -21,10 +21,10 @@ use super::{
         certificate_keys::renew_pin, certificate_keys::block, certificate_keys::unblock,
         refund_account::put_refund_account,
         redemptions::redeem, redemptions::void, redemptions::balance,
-        admin::create_merchant, admin::create_channel, admin::put_product, admin::put_handset,
+        admin::create_merchant, admin::create_channel, admin_keys::rotate, admin_keys::revoke, admin::put_product, admin::put_handset,
         health::healthz, health::readyz, health::metrics,
     ),
-    components(schemas(error::ErrorBody, redemptions::RedeemBody, admin::NameBody, admin::ProductBody, admin::HandsetBody, subscribers::ExtendBody, refund_account::RefundAccountBody, certificate_keys::PinRenewalBody, certificate_keys::BlockBody)),
+    components(schemas(error::ErrorBody, redemptions::RedeemBody, admin::NameBody, admin::ChannelBody, admin::ProductBody, admin::HandsetBody, subscribers::ExtendBody, refund_account::RefundAccountBody, certificate_keys::PinRenewalBody, certificate_keys::BlockBody)),
     modifiers(&BearerSchemes)
 )]
 pub struct ApiDoc;

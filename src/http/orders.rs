@@ -7,6 +7,7 @@ use giftgate_actors::service::orders::OrderMeta;
 use serde_json::{Value, json};
 
 use super::error::ApiError;
+use super::scopes::Scope;
 use super::state::AppState;
 
 /// The JSON view of an order.
@@ -41,7 +42,7 @@ pub async fn submit_order(
     body: web::Bytes,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.keys.channel(&request).await?;
+    state.keys.channel(&request, Scope::Orders).await?;
     let order = Order::from_json(&body, state.ledger.policy.region)?;
     // Bad input changes nothing: a purchase of an unknown product, or extras that are not
     // in the contents database, are refused here, before anything is recorded.
@@ -109,7 +110,7 @@ pub async fn get_order(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.keys.channel(&request).await?;
+    state.keys.channel(&request, Scope::Orders).await?;
     let order_id = OrderId::parse(&path)
         .map_err(|e| ApiError::bad_request("invalid_order_id", e.to_string()))?;
     let record = state

@@ -121,7 +121,7 @@ pub async fn balance(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.keys.merchant(&request).await?;
+    let merchant = state.keys.merchant(&request).await?;
     let code = CertificateCode::parse(&path)
         .map_err(|e| ApiError::bad_request("invalid_certificate_code", e.to_string()))?;
     let pin = request
@@ -133,7 +133,10 @@ pub async fn balance(
         })?;
     let pin =
         Pin::parse(pin).map_err(|e| ApiError::bad_request("invalid_pin_format", e.to_string()))?;
-    let view = state.ledger.check_balance(&code, &pin).await?;
+    let view = state
+        .ledger
+        .check_balance(&code, &pin, &merchant.id)
+        .await?;
     Ok(HttpResponse::Ok().json(json!({
         "code": view.code.as_str(),
         "product_id": view.product_id,

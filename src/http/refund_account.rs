@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::error::ApiError;
+use super::scopes::Scope;
 use super::state::AppState;
 
 /// `{"bank","account","holder"}`.
@@ -33,7 +34,7 @@ pub async fn put_refund_account(
     body: web::Json<RefundAccountBody>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.keys.channel(&request).await?;
+    state.keys.channel(&request, Scope::Orders).await?;
     let subscriber = Msisdn::parse(&path, state.ledger.policy.region)
         .map_err(|e| ApiError::bad_request("invalid_msisdn", e.to_string()))?;
     let body = body.into_inner();

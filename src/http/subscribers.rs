@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::error::ApiError;
+use super::scopes::Scope;
 use super::state::AppState;
 
 fn msisdn(state: &AppState, text: &str) -> Result<Msisdn, ApiError> {
@@ -72,12 +73,16 @@ pub async fn certificates(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.keys.channel(&request).await?;
+    let key = state.keys.channel(&request, Scope::Wallet).await?;
     let owner = msisdn(&state, &path)?;
     let wallet = state.ledger.wallet(&owner).await?;
+    // Without the `pins` scope the wallet shows no PIN (`"pin": null`).
+    let shows_pins = key.has(Scope::Pins);
     let certificates: Vec<Value> = wallet
         .iter()
-        .map(|(certificate, pin)| certificate_view(certificate, pin.as_ref()))
+        .map(|(certificate, pin)| {
+            certificate_view(certificate, pin.as_ref().filter(|_| shows_pins))
+        })
         .collect();
     Ok(HttpResponse::Ok().json(json!({ "msisdn": owner.as_str(), "certificates": certificates })))
 }
@@ -91,7 +96,7 @@ pub async fn gifts(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.keys.channel(&request).await?;
+    state.keys.channel(&request, Scope::Wallet).await?;
     let subscriber = msisdn(&state, &path)?;
     let gifts = state.ledger.gifts(&subscriber).await?;
     let (sent, received): (Vec<&Gift>, Vec<&Gift>) =
@@ -120,7 +125,7 @@ pub async fn history(
     query: web::Query<HistoryQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.keys.channel(&request).await?;
+    state.keys.channel(&request, Scope::Wallet).await?;
     let subscriber = msisdn(&state, &path)?;
     let kind = match query.kind.as_deref() {
         None => None,
@@ -159,7 +164,7 @@ pub async fn gift(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.keys.channel(&request).await?;
+    state.keys.channel(&request, Scope::Wallet).await?;
     let id = gift_id(&path)?;
     let gift = stored_gift(&state, &id).await?;
     let mut certificates = Vec::new();
@@ -197,7 +202,7 @@ pub async fn confirm_gift(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.keys.channel(&request).await?;
+    state.keys.channel(&request, Scope::Orders).await?;
     in_givers_session(&state, &path, SessionCommand::ConfirmGift).await
 }
 
@@ -214,7 +219,7 @@ pub async fn cancel_gift(
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.keys.channel(&request).await?;
+    state.keys.channel(&request, Scope::Orders).await?;
     in_givers_session(&state, &path, SessionCommand::CancelGift).await
 }
 
@@ -257,7 +262,7 @@ pub async fn extend(
     body: web::Json<ExtendBody>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.keys.channel(&request).await?;
+    state.keys.channel(&request, Scope::Orders).await?;
     let owner = msisdn(&state, &body.msisdn)?;
     let code = giftgate_actors::domain::CertificateCode::parse(&path)
         .map_err(|e| ApiError::bad_request("invalid_certificate_code", e.to_string()))?;

@@ -14,6 +14,7 @@ mod expiry_notice;
 mod gifts;
 mod handset;
 mod helpers;
+mod key_scopes;
 mod mms;
 mod payments;
 mod reconcile;

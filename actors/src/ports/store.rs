@@ -192,6 +192,10 @@ pub struct ApiKeyRecord {
     pub secret_hash: String,
     /// When it was issued.
     pub created_at: DateTime<Utc>,
+    /// What a channel key may do (`orders`, `wallet`, `pins`); merchants keep all.
+    pub scopes: Vec<String>,
+    /// When it was revoked; a revoked key opens nothing.
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 /// Sums of one currency that the conservation invariant relates (DESIGN.md, Data):
@@ -413,6 +417,42 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError>;
     /// Finds a key by its holder id.
     async fn api_key(&self, holder_id: &str) -> Result<Option<ApiKeyRecord>, StoreError>;
+    /// Replaces the secret of a live key of `kind` (rotation); false when there is none.
+    async fn rotate_api_key(
+        &self,
+        holder_id: &str,
+        kind: KeyKind,
+        secret_hash: &str,
+    ) -> Result<bool, StoreError>;
+    /// Revokes a live key of `kind`; false when there is none (unknown or already revoked).
+    async fn revoke_api_key(
+        &self,
+        holder_id: &str,
+        kind: KeyKind,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+
+    /// Until when `merchant_id` is locked out of a certificate by its own wrong PINs.
+    async fn merchant_pin_lock(
+        &self,
+        code: &CertificateCode,
+        merchant_id: &str,
+    ) -> Result<Option<DateTime<Utc>>, StoreError>;
+    /// Counts a wrong PIN from `merchant_id`; at `limit` in a row the count restarts and
+    /// the merchant is locked out until `lock_until`. Answers whether it locked now.
+    async fn count_merchant_pin_failure(
+        &self,
+        code: &CertificateCode,
+        merchant_id: &str,
+        limit: u32,
+        lock_until: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    /// Forgets `merchant_id`'s wrong PINs on a certificate (a right PIN was given).
+    async fn clear_merchant_pin_failures(
+        &self,
+        code: &CertificateCode,
+        merchant_id: &str,
+    ) -> Result<(), StoreError>;
 
     /// Inserts or replaces a content item.
     async fn upsert_content(&self, item: &ContentItem) -> Result<(), StoreError>;

@@ -16,8 +16,10 @@ pub struct Policy {
     pub monthly_carrier_cap: Option<Money>,
     /// How long a transferee has to answer a gift.
     pub gift_answer_window: Duration,
-    /// Wrong PINs in a row that lock a certificate.
+    /// Wrong PINs in a row from one merchant that lock the certificate for that merchant.
     pub pin_max_failures: u32,
+    /// Wrong PINs from all merchants together that lock the certificate everywhere.
+    pub pin_max_failures_all: u32,
     /// How long a lock lasts.
     pub pin_lock: Duration,
     /// Name printed on handset texts for merchants without one.
@@ -43,6 +45,7 @@ impl Default for Policy {
             monthly_carrier_cap: None,
             gift_answer_window: Duration::days(7),
             pin_max_failures: 5,
+            pin_max_failures_all: 20,
             pin_lock: Duration::minutes(30),
             default_merchant_name: "merchant".to_owned(),
             max_extension_months: 0,

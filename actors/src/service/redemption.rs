@@ -104,7 +104,9 @@ impl Ledger {
     }
 
     async fn try_redeem(&self, request: &RedeemRequest) -> Result<RedemptionOutcome, ServiceError> {
-        let certificate = self.unlock_with_pin(&request.code, &request.pin).await?;
+        let certificate = self
+            .unlock_with_pin(&request.code, &request.pin, &request.merchant_id)
+            .await?;
         let now = self.now();
         if certificate.expires_at.is_some_and(|at| at <= now)
             || certificate.status == CertificateStatus::Expired
@@ -311,9 +313,10 @@ impl Ledger {
         &self,
         code: &CertificateCode,
         pin: &Pin,
+        merchant_id: &str,
     ) -> Result<BalanceView, ServiceError> {
         for _ in 0..super::MAX_CONFLICT_RETRIES {
-            match self.unlock_with_pin(code, pin).await {
+            match self.unlock_with_pin(code, pin, merchant_id).await {
                 Err(error) if is_conflict(&error) => continue,
                 Err(error) => return Err(error),
                 Ok(certificate) => {
@@ -331,12 +334,19 @@ impl Ledger {
         Err(ServiceError::Contention(format!("certificate {code}")))
     }
 
-    /// Reads a certificate and checks the PIN: a wrong PIN is counted (and locks at the
-    /// limit) in its own commit; a right one answers the certificate as read.
+    /// Reads a certificate and checks the PIN `merchant_id` was given.
+    ///
+    /// Wrong PINs count twice: for the merchant (five in a row lock the certificate for
+    /// that merchant only, so one careless or hostile merchant cannot lock the holder out
+    /// everywhere) and for the certificate (twenty from all merchants together lock it
+    /// everywhere). A right PIN clears the merchant's count, and the certificate's count
+    /// rides along with the caller's next commit of the certificate. Counts are committed
+    /// on their own, before the refusal is answered.
     async fn unlock_with_pin(
         &self,
         code: &CertificateCode,
         pin: &Pin,
+        merchant_id: &str,
     ) -> Result<Certificate, ServiceError> {
         let certificate = self
             .store
@@ -344,7 +354,10 @@ impl Ledger {
             .await?
             .ok_or_else(|| Refusal::new("not_found", "no such certificate"))?;
         let now = self.now();
-        if certificate.locked_until.is_some_and(|until| until > now) {
+        let locked = |until: Option<chrono::DateTime<chrono::Utc>>| until.is_some_and(|u| u > now);
+        if locked(certificate.locked_until)
+            || locked(self.store.merchant_pin_lock(code, merchant_id).await?)
+        {
             return Err(Refusal::new("pin_locked", "too many wrong PINs; try again later").into());
         }
         let stored = self
@@ -352,16 +365,23 @@ impl Ledger {
             .open(&certificate.pin_sealed, certificate.code.as_str())
             .map_err(|e| ServiceError::Store(crate::ports::StoreError::Corrupt(e.to_string())))?;
         if stored.matches(pin) {
-            return Ok(certificate);
+            self.store
+                .clear_merchant_pin_failures(code, merchant_id)
+                .await?;
+            return Ok(Certificate {
+                pin_failures: 0,
+                ..certificate
+            });
         }
+        let lock_until = now + self.policy.pin_lock;
         let failures = certificate.pin_failures + 1;
-        let locks = failures >= self.policy.pin_max_failures;
+        let locks_everywhere = failures >= self.policy.pin_max_failures_all;
         let counted = Certificate {
-            pin_failures: if locks { 0 } else { failures },
-            locked_until: if locks {
-                Some(now + self.policy.pin_lock)
+            pin_failures: if locks_everywhere { 0 } else { failures },
+            locked_until: if locks_everywhere {
+                Some(lock_until)
             } else {
-                None
+                certificate.locked_until
             },
             ..certificate
         };
@@ -370,7 +390,11 @@ impl Ledger {
             ..Changes::default()
         })
         .await?;
-        if locks {
+        let locks_merchant = self
+            .store
+            .count_merchant_pin_failure(code, merchant_id, self.policy.pin_max_failures, lock_until)
+            .await?;
+        if locks_everywhere || locks_merchant {
             Err(Refusal::new(
                 "pin_locked",
                 "too many wrong PINs; the certificate is locked for a while",

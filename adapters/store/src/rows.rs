@@ -341,6 +341,8 @@ pub(crate) struct ApiKeyRow {
     name: String,
     secret_hash: String,
     created_at: DateTime<Utc>,
+    scopes: String,
+    revoked_at: Option<DateTime<Utc>>,
 }
 
 fn key_kind(text: &str) -> Option<KeyKind> {
@@ -360,6 +362,13 @@ impl TryFrom<ApiKeyRow> for ApiKeyRecord {
             name: row.name,
             secret_hash: row.secret_hash,
             created_at: row.created_at,
+            scopes: row
+                .scopes
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            revoked_at: row.revoked_at,
         })
     }
 }

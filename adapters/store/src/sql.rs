@@ -176,10 +176,31 @@ pub(crate) const OUTBOX_RETRY_AT: &str = "UPDATE outbox SET attempts = attempts 
 pub(crate) const OUTBOX_PARK: &str = "UPDATE outbox SET parked_reason = $2 WHERE id = $1";
 
 pub(crate) const INSERT_API_KEY: &str = "INSERT INTO api_keys \
-     (holder_id, kind, name, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5)";
+     (holder_id, kind, name, secret_hash, created_at, scopes, revoked_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
-pub(crate) const API_KEY: &str = "SELECT holder_id, kind, name, secret_hash, created_at \
-     FROM api_keys WHERE holder_id = $1";
+pub(crate) const API_KEY: &str = "SELECT holder_id, kind, name, secret_hash, created_at, \
+     scopes, revoked_at FROM api_keys WHERE holder_id = $1";
+
+pub(crate) const ROTATE_API_KEY: &str = "UPDATE api_keys SET secret_hash = $3 \
+     WHERE holder_id = $1 AND kind = $2 AND revoked_at IS NULL";
+
+pub(crate) const REVOKE_API_KEY: &str = "UPDATE api_keys SET revoked_at = $3 \
+     WHERE holder_id = $1 AND kind = $2 AND revoked_at IS NULL";
+
+pub(crate) const MERCHANT_PIN_LOCK: &str = "SELECT locked_until FROM merchant_pin_failures \
+     WHERE certificate_code = $1 AND merchant_id = $2";
+
+pub(crate) const COUNT_MERCHANT_PIN_FAILURE: &str = "INSERT INTO merchant_pin_failures \
+     (certificate_code, merchant_id, failures, locked_until) VALUES ($1, $2, 1, NULL) \
+     ON CONFLICT (certificate_code, merchant_id) \
+     DO UPDATE SET failures = merchant_pin_failures.failures + 1 RETURNING failures";
+
+pub(crate) const LOCK_MERCHANT_PIN: &str = "UPDATE merchant_pin_failures \
+     SET failures = 0, locked_until = $3 WHERE certificate_code = $1 AND merchant_id = $2";
+
+pub(crate) const CLEAR_MERCHANT_PIN_FAILURES: &str = "DELETE FROM merchant_pin_failures \
+     WHERE certificate_code = $1 AND merchant_id = $2";
 
 /// Journal and certificate sums per currency.
 pub(crate) const AUDIT_TOTALS: &str = "WITH j AS ( \

@@ -30,7 +30,7 @@ macro_rules! impl_store {
             };
             use giftgate_actors::ports::{
                 ApiKeyRecord, AuditFacts, Changes, CurrencyTotals, ExpiryNoticeMark, GiftUpdate,
-                OrderUpdate, PaymentUpdate, Store, StoreError,
+                KeyKind, OrderUpdate, PaymentUpdate, Store, StoreError,
             };
             use sqlx::QueryBuilder;
 
@@ -1479,6 +1479,98 @@ macro_rules! impl_store {
                         .bind(key.name.clone())
                         .bind(key.secret_hash.clone())
                         .bind(key.created_at)
+                        .bind(key.scopes.join(","))
+                        .bind(key.revoked_at)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(())
+                }
+
+                async fn rotate_api_key(
+                    &self,
+                    holder_id: &str,
+                    kind: KeyKind,
+                    secret_hash: &str,
+                ) -> Result<bool, StoreError> {
+                    let done = sqlx::query(sql::ROTATE_API_KEY)
+                        .bind(holder_id.to_owned())
+                        .bind(kind.as_str())
+                        .bind(secret_hash.to_owned())
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(done.rows_affected() == 1)
+                }
+
+                async fn revoke_api_key(
+                    &self,
+                    holder_id: &str,
+                    kind: KeyKind,
+                    at: DateTime<Utc>,
+                ) -> Result<bool, StoreError> {
+                    let done = sqlx::query(sql::REVOKE_API_KEY)
+                        .bind(holder_id.to_owned())
+                        .bind(kind.as_str())
+                        .bind(at)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(done.rows_affected() == 1)
+                }
+
+                async fn merchant_pin_lock(
+                    &self,
+                    code: &CertificateCode,
+                    merchant_id: &str,
+                ) -> Result<Option<DateTime<Utc>>, StoreError> {
+                    let until: Option<Option<DateTime<Utc>>> =
+                        sqlx::query_scalar::<$db, Option<DateTime<Utc>>>(sql::MERCHANT_PIN_LOCK)
+                            .bind(code.as_str().to_owned())
+                            .bind(merchant_id.to_owned())
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(db_error)?;
+                    Ok(until.flatten())
+                }
+
+                async fn count_merchant_pin_failure(
+                    &self,
+                    code: &CertificateCode,
+                    merchant_id: &str,
+                    limit: u32,
+                    lock_until: DateTime<Utc>,
+                ) -> Result<bool, StoreError> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let failures: i64 =
+                        sqlx::query_scalar::<$db, i64>(sql::COUNT_MERCHANT_PIN_FAILURE)
+                            .bind(code.as_str().to_owned())
+                            .bind(merchant_id.to_owned())
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(db_error)?;
+                    let locks = failures >= i64::from(limit);
+                    if locks {
+                        sqlx::query(sql::LOCK_MERCHANT_PIN)
+                            .bind(code.as_str().to_owned())
+                            .bind(merchant_id.to_owned())
+                            .bind(lock_until)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_error)?;
+                    }
+                    tx.commit().await.map_err(db_error)?;
+                    Ok(locks)
+                }
+
+                async fn clear_merchant_pin_failures(
+                    &self,
+                    code: &CertificateCode,
+                    merchant_id: &str,
+                ) -> Result<(), StoreError> {
+                    sqlx::query(sql::CLEAR_MERCHANT_PIN_FAILURES)
+                        .bind(code.as_str().to_owned())
+                        .bind(merchant_id.to_owned())
                         .execute(&self.pool)
                         .await
                         .map_err(db_error)?;

@@ -46,6 +46,8 @@ conformance!(
     carrier_billed_since_sums_reserved_and_charged_less_refunds,
     products_are_upserted_and_read,
     api_keys_are_stored_once,
+    a_key_rotates_in_place_and_a_revoked_key_stays_revoked,
+    wrong_pins_lock_one_merchant_at_the_limit_and_a_right_one_clears,
     audit_is_clean_after_issue_redeem_void_refund_expire,
     expiry_claims_balance_against_what_expired,
     audit_detects_an_expiry_claim_that_does_not_add_up,
@@ -1296,6 +1298,8 @@ async fn api_keys_are_stored_once(ctx: Ctx) {
         name: "Corner Books".to_owned(),
         secret_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".to_owned(),
         created_at: t0(),
+        scopes: vec!["orders".to_owned(), "wallet".to_owned(), "pins".to_owned()],
+        revoked_at: None,
     };
     ctx.store.insert_api_key(&key).await.unwrap();
     assert_eq!(
@@ -1930,4 +1934,124 @@ async fn handsets_are_mms_capable_unless_marked(ctx: Ctx) {
     assert!(!ctx.store.mms_capable(&someone).await.unwrap());
     ctx.store.set_mms_capable(&someone, true).await.unwrap();
     assert!(ctx.store.mms_capable(&someone).await.unwrap());
+}
+
+async fn a_key_rotates_in_place_and_a_revoked_key_stays_revoked(ctx: Ctx) {
+    let key = ApiKeyRecord {
+        holder_id: "c_callcenter".to_owned(),
+        kind: KeyKind::Channel,
+        name: "Call center".to_owned(),
+        secret_hash: "old-hash".to_owned(),
+        created_at: t0(),
+        scopes: vec!["wallet".to_owned()],
+        revoked_at: None,
+    };
+    ctx.store.insert_api_key(&key).await.unwrap();
+    assert_eq!(
+        ctx.store
+            .api_key("c_callcenter")
+            .await
+            .unwrap()
+            .unwrap()
+            .scopes,
+        vec!["wallet".to_owned()]
+    );
+    // The kind must match: a merchant route cannot rotate a channel's key.
+    assert!(
+        !ctx.store
+            .rotate_api_key("c_callcenter", KeyKind::Merchant, "x")
+            .await
+            .unwrap()
+    );
+    assert!(
+        ctx.store
+            .rotate_api_key("c_callcenter", KeyKind::Channel, "new-hash")
+            .await
+            .unwrap()
+    );
+    let rotated = ctx.store.api_key("c_callcenter").await.unwrap().unwrap();
+    assert_eq!(rotated.secret_hash, "new-hash");
+    assert!(
+        !ctx.store
+            .rotate_api_key("c_none", KeyKind::Channel, "x")
+            .await
+            .unwrap()
+    );
+
+    assert!(
+        ctx.store
+            .revoke_api_key("c_callcenter", KeyKind::Channel, t0())
+            .await
+            .unwrap()
+    );
+    let revoked = ctx.store.api_key("c_callcenter").await.unwrap().unwrap();
+    assert_eq!(revoked.revoked_at, Some(t0()));
+    assert!(
+        !ctx.store
+            .revoke_api_key("c_callcenter", KeyKind::Channel, t0())
+            .await
+            .unwrap(),
+        "revoked once"
+    );
+    assert!(
+        !ctx.store
+            .rotate_api_key("c_callcenter", KeyKind::Channel, "again")
+            .await
+            .unwrap(),
+        "a revoked key is not brought back by rotation"
+    );
+}
+
+async fn wrong_pins_lock_one_merchant_at_the_limit_and_a_right_one_clears(ctx: Ctx) {
+    let issued = issue(&ctx.store, 1, &msisdn(1), krw(10_000)).await;
+    let code = &issued.code;
+    let until = t0() + chrono::Duration::minutes(30);
+    assert_eq!(
+        ctx.store.merchant_pin_lock(code, "m_a").await.unwrap(),
+        None
+    );
+    for _ in 0..4 {
+        assert!(
+            !ctx.store
+                .count_merchant_pin_failure(code, "m_a", 5, until)
+                .await
+                .unwrap()
+        );
+    }
+    assert!(
+        !ctx.store
+            .count_merchant_pin_failure(code, "m_b", 5, until)
+            .await
+            .unwrap()
+    );
+    assert!(
+        ctx.store
+            .count_merchant_pin_failure(code, "m_a", 5, until)
+            .await
+            .unwrap(),
+        "the fifth in a row locks"
+    );
+    assert_eq!(
+        ctx.store.merchant_pin_lock(code, "m_a").await.unwrap(),
+        Some(until)
+    );
+    assert_eq!(
+        ctx.store.merchant_pin_lock(code, "m_b").await.unwrap(),
+        None
+    );
+    ctx.store
+        .clear_merchant_pin_failures(code, "m_b")
+        .await
+        .unwrap();
+    for _ in 0..4 {
+        ctx.store
+            .count_merchant_pin_failure(code, "m_b", 5, until)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        ctx.store.merchant_pin_lock(code, "m_b").await.unwrap(),
+        None,
+        "cleared counts start again"
+    );
 }
