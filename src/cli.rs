@@ -37,6 +37,10 @@ pub enum Command {
     /// (simulators at GIFTGATE_BILLING_URL / GIFTGATE_PSP_URL, or settlement files);
     /// exit 1 while mismatches remain.
     Reconcile(ReconcileArgs),
+    /// Re-seal every PIN and refund account number under a new secret key, in batches;
+    /// safe to stop and run again. The old key is the configured one
+    /// (`GIFTGATE_SECRET_KEY`, or the SQLite key file).
+    Rekey(RekeyArgs),
     /// Load generator: drive a gateway over HTTP and print throughput and latency.
     Bench(BenchArgs),
     /// Run one simulator alone.
@@ -45,6 +49,20 @@ pub enum Command {
         #[command(subcommand)]
         which: Simulator,
     },
+}
+
+/// Options of `giftgate rekey`.
+#[derive(Debug, clap::Args)]
+pub struct RekeyArgs {
+    /// File holding the new key (64 hex digits).
+    #[arg(long, value_name = "FILE")]
+    pub new_key_file: PathBuf,
+    /// Rows read and re-sealed per batch.
+    #[arg(long, default_value_t = 500)]
+    pub batch_size: u32,
+    /// Stop after this many batches (run again to go on).
+    #[arg(long)]
+    pub max_batches: Option<u64>,
 }
 
 /// Options of `giftgate bench`. Without a protocol flag it drives the HTTP API.

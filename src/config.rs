@@ -51,6 +51,9 @@ pub struct Settings {
     pub admin_token: Option<String>,
     /// 32-byte hex key encrypting PINs; generated beside a SQLite file, required with Postgres.
     pub secret_key: Option<String>,
+    /// The key PINs were sealed with before the current one, opened (never used to seal)
+    /// while `giftgate rekey` runs.
+    pub previous_secret_key: Option<String>,
     /// Default region of national phone numbers.
     pub country: String,
     /// `text` or `json` log lines.
@@ -178,6 +181,7 @@ impl Default for Settings {
             short_code: "1555".to_owned(),
             mm7_url: None,
             simulators: false,
+            previous_secret_key: None,
             billing_url: None,
             psp_url: None,
             admin_token: None,
@@ -308,6 +312,7 @@ impl fmt::Debug for Settings {
             .field("psp_url", &self.psp_url)
             .field("admin_token", &redacted(&self.admin_token))
             .field("secret_key", &redacted(&self.secret_key))
+            .field("previous_secret_key", &redacted(&self.previous_secret_key))
             .field("country", &self.country)
             .field("language", &self.language)
             .field("monthly_carrier_cap", &self.monthly_carrier_cap)

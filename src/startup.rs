@@ -147,7 +147,12 @@ impl Gateway {
     pub async fn start(settings: Settings) -> anyhow::Result<Gateway> {
         let metrics = metrics_handle();
         let store = open_store(&settings).await?;
-        let pins = pin_cipher(&settings.database_url, settings.secret_key.as_deref())?;
+        let mut pins = pin_cipher(&settings.database_url, settings.secret_key.as_deref())?;
+        if let Some(previous) = &settings.previous_secret_key {
+            pins = pins
+                .with_previous(previous)
+                .context("GIFTGATE_PREVIOUS_SECRET_KEY must be 64 hex digits")?;
+        }
 
         let (billing_url, billing_simulator) = match &settings.billing_url {
             Some(url) => (url.clone(), None),
@@ -200,6 +205,13 @@ impl Gateway {
             ledger = ledger.with_content_source(Arc::new(source));
         }
         let ledger = Arc::new(ledger);
+        let sealed = ledger
+            .seal_plain_refund_accounts()
+            .await
+            .context("sealing refund account numbers stored plain")?;
+        if sealed > 0 {
+            tracing::info!(sealed, "refund account numbers sealed at rest");
+        }
 
         let threads = match settings.session_threads {
             0 => std::thread::available_parallelism()

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod bench;
 pub mod demo;
 pub mod reconcile;
+pub mod rekey;
 pub mod serve;
 
 use std::process::ExitCode;
@@ -26,6 +27,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCod
         }
         Command::Audit => audit::run(&settings).await,
         Command::Reconcile(args) => reconcile::run(&settings, args).await,
+        Command::Rekey(args) => rekey::run(&settings, &args).await,
         Command::Bench(args) => bench::run(settings, args).await,
         Command::Sim { which } => match which {
             Simulator::Billing { addr } => {

@@ -4,7 +4,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use giftgate_actors::actors::{Dispatch, SessionCommand};
-use giftgate_actors::domain::{Msisdn, RefundAccount};
+use giftgate_actors::domain::{Msisdn, RefundAccount, mask_account};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -63,6 +63,8 @@ pub async fn put_refund_account(
     }
     Ok(HttpResponse::Ok().json(json!({
         "msisdn": subscriber.as_str(),
+        "bank": account.bank,
+        "account": mask_account(&account.account),
         "queued_refunds": queued.len(),
     })))
 }

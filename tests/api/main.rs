@@ -22,6 +22,7 @@ mod recovery;
 mod redemptions;
 mod refunds;
 mod rekeying;
+mod secrets_at_rest;
 mod sessions;
 mod sms;
 mod sms_commands;

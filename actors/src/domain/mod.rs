@@ -28,7 +28,7 @@ pub use money::{Currency, Money, MoneyError};
 pub use msisdn::{Msisdn, Region};
 pub use notice::{Language, Notices};
 pub use order::{GiftSpec, Order, OrderError, OrderKind, Settlement};
-pub use pin::{Pin, PinCipher};
+pub use pin::{Pin, PinCipher, SEALED_PREFIX, mask_account};
 pub use records::*;
 pub use refund_queue::{QueuedRefund, QueuedRefundState, RefundAccount};
 pub use settlement::{REPAIR_REFUND_KEY, Rail, SettlementKind, SettlementRecord, SettlementRepair};

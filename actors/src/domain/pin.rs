@@ -10,6 +10,10 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use rand::{Rng, RngCore, TryRngCore};
 
+mod sealed_text;
+
+pub use sealed_text::{SEALED_PREFIX, mask_account};
+
 /// A 6-digit PIN.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Pin(String);
@@ -65,10 +69,13 @@ impl Pin {
     }
 }
 
-/// Encrypts and decrypts PINs with the deployment's 32-byte key.
+/// Encrypts and decrypts PINs (and other secrets at rest) with the deployment's 32-byte
+/// key. During a key change it also opens what the previous key sealed (never seals
+/// with it), so the gateway keeps working while `giftgate rekey` re-seals the rows.
 #[derive(Clone)]
 pub struct PinCipher {
     cipher: Aes256Gcm,
+    previous: Option<Aes256Gcm>,
 }
 
 impl fmt::Debug for PinCipher {
@@ -87,7 +94,19 @@ impl PinCipher {
             return Err(PinError::BadKey);
         }
         let cipher = Aes256Gcm::new_from_slice(&key).map_err(|_| PinError::BadKey)?;
-        Ok(PinCipher { cipher })
+        Ok(PinCipher {
+            cipher,
+            previous: None,
+        })
+    }
+
+    /// Also opens (never seals) what `previous_hex` sealed: for the time of a re-key.
+    pub fn with_previous(self, previous_hex: &str) -> Result<Self, PinError> {
+        let previous = PinCipher::from_hex(previous_hex)?.cipher;
+        Ok(PinCipher {
+            previous: Some(previous),
+            ..self
+        })
     }
 
     /// A fresh random key as hex, for a new embedded deployment.
@@ -99,42 +118,58 @@ impl PinCipher {
 
     /// Encrypts a PIN bound to its certificate code; the result is hex `nonce || ciphertext`.
     pub fn seal(&self, pin: &Pin, code: &str) -> String {
+        self.seal_bytes(pin.0.as_bytes(), code.as_bytes())
+    }
+
+    /// Decrypts a stored PIN for its certificate code.
+    pub fn open(&self, sealed_hex: &str, code: &str) -> Result<Pin, PinError> {
+        let plain = self.open_bytes(sealed_hex, code.as_bytes())?;
+        let text = String::from_utf8(plain).map_err(|_| PinError::Undecryptable)?;
+        Pin::parse(&text).map_err(|_| PinError::Undecryptable)
+    }
+
+    /// Whether the current key (not the previous one) opens `sealed_hex`: what
+    /// `giftgate rekey` leaves alone.
+    pub fn opens_with_current_key(&self, sealed_hex: &str, aad: &[u8]) -> bool {
+        decrypt_with(&self.cipher, sealed_hex, aad).is_ok()
+    }
+
+    fn seal_bytes(&self, plain: &[u8], aad: &[u8]) -> String {
         let mut nonce = [0u8; NONCE_LEN];
         rand::rngs::OsRng.unwrap_err().fill_bytes(&mut nonce);
-        let payload = Payload {
-            msg: pin.0.as_bytes(),
-            aad: code.as_bytes(),
-        };
-        // expect-free: AES-GCM encryption of a 6-byte message cannot fail (length limits are 2^36 bytes).
+        // AES-GCM encryption of a short message cannot fail (limits are 2^36 bytes).
         let sealed = self
             .cipher
-            .encrypt(Nonce::from_slice(&nonce), payload)
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad })
             .unwrap_or_default();
         let mut out = nonce.to_vec();
         out.extend(sealed);
         hex::encode(out)
     }
 
-    /// Decrypts a stored PIN for its certificate code.
-    pub fn open(&self, sealed_hex: &str, code: &str) -> Result<Pin, PinError> {
-        let bytes = hex::decode(sealed_hex).map_err(|_| PinError::Undecryptable)?;
-        if bytes.len() <= NONCE_LEN {
-            return Err(PinError::Undecryptable);
-        }
-        let (nonce, ciphertext) = bytes.split_at(NONCE_LEN);
-        let plain = self
-            .cipher
-            .decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: ciphertext,
-                    aad: code.as_bytes(),
-                },
-            )
-            .map_err(|_| PinError::Undecryptable)?;
-        let text = String::from_utf8(plain).map_err(|_| PinError::Undecryptable)?;
-        Pin::parse(&text).map_err(|_| PinError::Undecryptable)
+    fn open_bytes(&self, sealed_hex: &str, aad: &[u8]) -> Result<Vec<u8>, PinError> {
+        decrypt_with(&self.cipher, sealed_hex, aad).or_else(|error| match &self.previous {
+            Some(previous) => decrypt_with(previous, sealed_hex, aad),
+            None => Err(error),
+        })
     }
+}
+
+fn decrypt_with(cipher: &Aes256Gcm, sealed_hex: &str, aad: &[u8]) -> Result<Vec<u8>, PinError> {
+    let bytes = hex::decode(sealed_hex).map_err(|_| PinError::Undecryptable)?;
+    if bytes.len() <= NONCE_LEN {
+        return Err(PinError::Undecryptable);
+    }
+    let (nonce, ciphertext) = bytes.split_at(NONCE_LEN);
+    cipher
+        .decrypt(
+            Nonce::from_slice(nonce),
+            Payload {
+                msg: ciphertext,
+                aad,
+            },
+        )
+        .map_err(|_| PinError::Undecryptable)
 }
 
 #[cfg(test)]

@@ -61,8 +61,8 @@ pub struct QueuedRefund {
     pub created_at: DateTime<Utc>,
 }
 
-/// A bank account a subscriber gives for refunds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A bank account a subscriber gives for refunds. `Debug` masks the account number.
+#[derive(Clone, PartialEq, Eq)]
 pub struct RefundAccount {
     /// The subscriber.
     pub msisdn: Msisdn,
@@ -72,4 +72,15 @@ pub struct RefundAccount {
     pub account: String,
     /// Account holder's name.
     pub holder: String,
+}
+
+impl std::fmt::Debug for RefundAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefundAccount")
+            .field("msisdn", &self.msisdn.masked())
+            .field("bank", &self.bank)
+            .field("account", &super::pin::mask_account(&self.account))
+            .field("holder", &self.holder)
+            .finish()
+    }
 }

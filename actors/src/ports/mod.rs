@@ -14,5 +14,5 @@ pub use payout::{Payout, PayoutRail};
 pub use points::{PointsCredit, PointsRail};
 pub use store::{
     ApiKeyRecord, AuditFacts, Changes, CurrencyTotals, ExpiryNoticeMark, GiftUpdate, KeyKind,
-    OrderUpdate, PaymentUpdate, Store, StoreError,
+    OrderUpdate, PaymentUpdate, SealedSecret, SecretKind, Store, StoreError,
 };

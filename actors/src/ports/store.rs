@@ -179,6 +179,24 @@ impl KeyKind {
     }
 }
 
+/// Which secret at rest (`giftgate rekey`, sealing legacy rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretKind {
+    /// A certificate's PIN (key: the code).
+    CertificatePin,
+    /// A refund account number (key: the subscriber's MSISDN).
+    RefundAccountNumber,
+}
+
+/// One secret as stored: what it belongs to and its sealed (or legacy plain) value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedSecret {
+    /// The certificate code or MSISDN.
+    pub key: String,
+    /// The stored value.
+    pub sealed: String,
+}
+
 /// An API key as stored: never the key itself, only its argon2 hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiKeyRecord {
@@ -374,6 +392,23 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// A subscriber's refund bank account.
     async fn refund_account(&self, msisdn: &Msisdn) -> Result<Option<RefundAccount>, StoreError>;
+
+    /// Up to `limit` secrets of `kind` as stored, ordered by their key, after `after`.
+    async fn sealed_secrets(
+        &self,
+        kind: SecretKind,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<SealedSecret>, StoreError>;
+    /// Replaces a stored secret if it is still `sealed` (a certificate's version moves on,
+    /// so a writer holding the old value conflicts); false when it changed meanwhile.
+    async fn reseal_secret(
+        &self,
+        kind: SecretKind,
+        key: &str,
+        sealed: &str,
+        resealed: &str,
+    ) -> Result<bool, StoreError>;
 
     /// Counts that an intake is starting a redelivered order once more, durably, and
     /// returns how many redeliveries of it have been started so far (1 the first time).

@@ -29,6 +29,8 @@ pub mod refund;
 pub mod refund_expired;
 pub mod refund_fallback;
 pub mod refund_rules;
+pub mod rekey;
+pub mod secrets_at_rest;
 pub mod settlement;
 pub mod wallet;
 

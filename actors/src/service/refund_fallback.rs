@@ -169,7 +169,7 @@ impl Ledger {
     /// Pays a queued refund by bank transfer (idempotent on `{code}:bank`).
     async fn transfer_queued(&self, queued: &QueuedRefund) -> Result<(), ServiceError> {
         let code = &queued.certificate_code;
-        let Some(account) = self.store.refund_account(&queued.payee).await? else {
+        let Some(account) = self.refund_account_of(&queued.payee).await? else {
             return Err(ServiceError::RefundQueued(format!(
                 "refund of {code} waits for a bank account of {}",
                 queued.payee.masked()
@@ -266,7 +266,9 @@ impl Ledger {
             )
             .into());
         }
-        self.store.set_refund_account(account, self.now()).await?;
+        self.store
+            .set_refund_account(&self.sealed_account(account), self.now())
+            .await?;
         Ok(self.store.queued_refunds_of(&account.msisdn).await?)
     }
 }

@@ -392,6 +392,18 @@ pub(crate) const UPSERT_REFUND_ACCOUNT: &str = "INSERT INTO refund_accounts \
 pub(crate) const REFUND_ACCOUNT: &str =
     "SELECT msisdn, bank, account, holder FROM refund_accounts WHERE msisdn = $1";
 
+pub(crate) const PINS_AFTER: &str = "SELECT code, pin_sealed FROM certificates \
+     WHERE code > $1 ORDER BY code LIMIT $2";
+
+pub(crate) const ACCOUNTS_AFTER: &str = "SELECT msisdn, account FROM refund_accounts \
+     WHERE msisdn > $1 ORDER BY msisdn LIMIT $2";
+
+pub(crate) const RESEAL_PIN: &str = "UPDATE certificates \
+     SET pin_sealed = $3, version = version + 1 WHERE code = $1 AND pin_sealed = $2";
+
+pub(crate) const RESEAL_ACCOUNT: &str = "UPDATE refund_accounts \
+     SET account = $3 WHERE msisdn = $1 AND account = $2";
+
 /// Counts one more started redelivery of an order and returns the count.
 pub(crate) const COUNT_REDELIVERY: &str = "INSERT INTO intake_attempts (order_id, attempts, \
      last_at) VALUES ($1, 1, $2) ON CONFLICT (order_id) DO UPDATE SET \

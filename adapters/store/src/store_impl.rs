@@ -30,7 +30,7 @@ macro_rules! impl_store {
             };
             use giftgate_actors::ports::{
                 ApiKeyRecord, AuditFacts, Changes, CurrencyTotals, ExpiryNoticeMark, GiftUpdate,
-                KeyKind, OrderUpdate, PaymentUpdate, Store, StoreError,
+                KeyKind, OrderUpdate, PaymentUpdate, SealedSecret, SecretKind, Store, StoreError,
             };
             use sqlx::QueryBuilder;
 
@@ -1322,6 +1322,50 @@ macro_rules! impl_store {
                         .await
                         .map_err(db_error)?
                         .map(RefundAccount::from))
+                }
+
+                async fn sealed_secrets(
+                    &self,
+                    kind: SecretKind,
+                    after: Option<&str>,
+                    limit: u32,
+                ) -> Result<Vec<SealedSecret>, StoreError> {
+                    let query = match kind {
+                        SecretKind::CertificatePin => sql::PINS_AFTER,
+                        SecretKind::RefundAccountNumber => sql::ACCOUNTS_AFTER,
+                    };
+                    let rows: Vec<(String, String)> =
+                        sqlx::query_as::<$db, (String, String)>(query)
+                            .bind(after.unwrap_or_default().to_owned())
+                            .bind(i64::from(limit))
+                            .fetch_all(&self.pool)
+                            .await
+                            .map_err(db_error)?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|(key, sealed)| SealedSecret { key, sealed })
+                        .collect())
+                }
+
+                async fn reseal_secret(
+                    &self,
+                    kind: SecretKind,
+                    key: &str,
+                    sealed: &str,
+                    resealed: &str,
+                ) -> Result<bool, StoreError> {
+                    let query = match kind {
+                        SecretKind::CertificatePin => sql::RESEAL_PIN,
+                        SecretKind::RefundAccountNumber => sql::RESEAL_ACCOUNT,
+                    };
+                    let done = sqlx::query(query)
+                        .bind(key.to_owned())
+                        .bind(sealed.to_owned())
+                        .bind(resealed.to_owned())
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(done.rows_affected() == 1)
                 }
 
                 async fn count_redelivery(
