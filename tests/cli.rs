@@ -113,6 +113,11 @@ fn the_demo_runs_the_story_and_exits_0() {
     }
     assert!(stdout.contains("MMS"), "{stdout}");
     assert!(stdout.contains("PIN "), "{stdout}");
+    assert!(
+        stdout.contains("with the giver's old PIN")
+            && stdout.contains("refused (403 \"invalid_pin\")"),
+        "a gift changes hands for good: {stdout}"
+    );
 }
 
 #[test]

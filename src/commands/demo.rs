@@ -143,6 +143,7 @@ async fn story(gateway: &Gateway, admin_token: &str) -> anyhow::Result<ExitCode>
         .unwrap_or_default();
     println!("   billing simulator recorded {billed} transaction(s)");
 
+    let giver_pin = pin_of(&api, BUYER, &codes[0]).await?;
     println!(
         "\n2. {BUYER} gifts the first certificate to {FRIEND} with a message, a ringtone and a theme card"
     );
@@ -177,19 +178,28 @@ async fn story(gateway: &Gateway, admin_token: &str) -> anyhow::Result<ExitCode>
         json!({"order_id":"demo-accept-1","type":"accept","msisdn":FRIEND,"gift_id":gift_id}),
     )
     .await?;
-    let wallet = api
-        .get(
-            &format!("/v1/subscribers/{FRIEND}/certificates"),
-            &api.channel_key,
-        )
-        .await?;
-    let pin = wallet["certificates"][0]["pin"]
-        .as_str()
-        .context("pin")?
-        .to_owned();
-    println!("   {FRIEND} now holds {} (PIN {pin})", codes[0]);
+    let pin = pin_of(&api, FRIEND, &codes[0]).await?;
+    println!(
+        "   {FRIEND} now holds {} under a new PIN {pin} (the giver's PIN was {giver_pin})",
+        codes[0]
+    );
 
     println!("\n4. The department store's POS redeems 20,000 KRW of it (barcode + PIN)");
+    let (status, refused) = api
+        .post(
+            "/v1/redemptions",
+            &api.merchant_key,
+            json!({"certificate_code":codes[0],"pin":giver_pin,"amount":"20000","currency":"KRW"}),
+            Some(("Idempotency-Key", "pos-0001-receipt-76")),
+        )
+        .await?;
+    println!(
+        "   with the giver's old PIN {giver_pin}: refused ({status} {})",
+        refused["error"]
+    );
+    if status == 200 {
+        bail!("the giver's PIN still opened the certificate after the gift was accepted");
+    }
     let (status, redemption) = api
         .post(
             "/v1/redemptions",
@@ -334,4 +344,22 @@ async fn print_handsets(gateway: &Gateway) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The PIN of `code` in `owner`'s wallet.
+async fn pin_of(api: &Api, owner: &str, code: &str) -> anyhow::Result<String> {
+    let wallet = api
+        .get(
+            &format!("/v1/subscribers/{owner}/certificates"),
+            &api.channel_key,
+        )
+        .await?;
+    wallet["certificates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["code"] == code)
+        .and_then(|c| c["pin"].as_str())
+        .map(str::to_owned)
+        .with_context(|| format!("{code} in the wallet of {owner}"))
 }
