@@ -45,8 +45,12 @@ fn fresh_vhost() -> (String, String) {
 async fn orders_arrive_by_amqp_and_answers_go_to_reply_to() {
     let (vhost, url) = fresh_vhost();
     let app = TestApp::spawn_with(Backend::Postgres, |s| s.amqp_url = Some(url.clone())).await;
-    let (status, ready) = app.get("/readyz", "").await;
-    assert_eq!(status, 200, "{ready}");
+    // The intake connects in the background: ready once it has.
+    crate::helpers::eventually("ready with the broker", || async {
+        app.get("/readyz", "").await.0 == 200
+    })
+    .await;
+    let (_, ready) = app.get("/readyz", "").await;
     assert_eq!(ready["checks"]["broker"], "ok");
 
     let (connection, channel, replies, mut consumer) = reply_queue(&url).await;

@@ -279,3 +279,20 @@ where
     }
     panic!("timed out waiting for {what}");
 }
+
+/// The first column of every row `query` finds, read straight from the database (what
+/// `pg_dump` would show), on PostgreSQL or SQLite.
+pub async fn column_values(database_url: &str, query: &str) -> Vec<String> {
+    let query = sqlx::AssertSqlSafe(query.to_owned());
+    if database_url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(database_url).await.unwrap();
+        let rows = sqlx::query_scalar(query).fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows
+    } else {
+        let pool = sqlx::SqlitePool::connect(database_url).await.unwrap();
+        let rows = sqlx::query_scalar(query).fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows
+    }
+}

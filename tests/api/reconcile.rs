@@ -61,19 +61,8 @@ pub(crate) async fn reconcile(app: &TestApp, extra: &[&str]) -> (i32, Value) {
 
 /// The outbox payloads of events of one type, delivered or not, read from the database.
 async fn events(app: &TestApp, event_type: &str) -> Vec<Value> {
-    let url = &app.settings.database_url;
     let query = "SELECT payload FROM outbox WHERE channel = 'event' ORDER BY id";
-    let payloads: Vec<String> = if url.starts_with("postgres") {
-        let pool = sqlx::PgPool::connect(url).await.unwrap();
-        let rows = sqlx::query_scalar(query).fetch_all(&pool).await.unwrap();
-        pool.close().await;
-        rows
-    } else {
-        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
-        let rows = sqlx::query_scalar(query).fetch_all(&pool).await.unwrap();
-        pool.close().await;
-        rows
-    };
+    let payloads = crate::helpers::column_values(&app.settings.database_url, query).await;
     payloads
         .iter()
         .map(|p| serde_json::from_str::<Value>(p).unwrap())

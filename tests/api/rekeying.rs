@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::handset::{ask, inbox_has, texts};
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, column_values};
 
 /// A merchant's balance check with a PIN: status and answer.
 pub async fn balance_check(app: &TestApp, code: &str, pin: &str) -> (u16, Value) {
@@ -45,20 +45,9 @@ pub async fn history(app: &TestApp, msisdn: &str, kind: &str) -> Vec<(String, St
 
 /// The outbox payloads of events of one type, read from the database.
 async fn event_payloads(app: &TestApp, event_type: &str) -> Vec<String> {
-    let url = &app.settings.database_url;
     let query = "SELECT payload FROM outbox WHERE channel = 'event' ORDER BY id";
-    let payloads: Vec<String> = if url.starts_with("postgres") {
-        let pool = sqlx::PgPool::connect(url).await.unwrap();
-        let rows = sqlx::query_scalar(query).fetch_all(&pool).await.unwrap();
-        pool.close().await;
-        rows
-    } else {
-        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
-        let rows = sqlx::query_scalar(query).fetch_all(&pool).await.unwrap();
-        pool.close().await;
-        rows
-    };
-    payloads
+    column_values(&app.settings.database_url, query)
+        .await
         .into_iter()
         .filter(|p| p.contains(&format!("\"{event_type}\"")))
         .collect()

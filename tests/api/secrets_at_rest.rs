@@ -5,7 +5,7 @@
 use giftgate_actors::domain::PinCipher;
 use serde_json::json;
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, column_values};
 
 const OLD_KEY: &str = "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f";
 const NEW_KEY: &str = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
@@ -13,23 +13,7 @@ const NEW_KEY: &str = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a
 /// The stored account column of a subscriber, as `pg_dump` would show it.
 async fn stored_account(url: &str, e164: &str) -> String {
     let query = format!("SELECT account FROM refund_accounts WHERE msisdn = '{e164}'");
-    if url.starts_with("postgres") {
-        let pool = sqlx::PgPool::connect(url).await.unwrap();
-        let account = sqlx::query_scalar(sqlx::AssertSqlSafe(query))
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
-        account
-    } else {
-        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
-        let account = sqlx::query_scalar(sqlx::AssertSqlSafe(query))
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
-        account
-    }
+    column_values(url, &query).await.remove(0)
 }
 
 async fn register_account(app: &TestApp, msisdn: &str, account: &str) -> serde_json::Value {
