@@ -25,6 +25,7 @@ use giftgate_smpp::{SmppClient, SmppClientConfig, SmscSimConfig, SmscSimHandle, 
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
 use crate::config::Settings;
+use crate::delivery::claims::ClaimBook;
 use crate::delivery::mms::MmsDispatcher;
 use crate::delivery::sms::SmsDispatcher;
 use crate::http::keys::KeyRing;
@@ -54,6 +55,7 @@ pub struct Gateway {
     arbiters: Vec<Arbiter>,
     amqp: Option<giftgate_amqp::AmqpHandle>,
     workers: Vec<actix::Recipient<giftgate_actors::actors::Stop>>,
+    claims: ClaimBook,
 }
 
 /// The process-wide Prometheus recorder (installed once, shared by every gateway a test
@@ -267,11 +269,13 @@ impl Gateway {
             );
         }
 
+        let claims = ClaimBook::default();
         let (smpp, smsc_simulator) = start_sms(
             &settings,
             &store,
             &registry,
             ledger.policy.region,
+            &claims,
             &mut workers,
         )
         .await?;
@@ -332,7 +336,7 @@ impl Gateway {
             .addrs()
             .first()
             .context("the HTTP server bound no address")?;
-        let mmsc_simulator = start_mms(&settings, &store, http_addr, &mut workers).await?;
+        let mmsc_simulator = start_mms(&settings, &store, http_addr, &claims, &mut workers).await?;
         let server = server.run();
         let handle = server.handle();
         actix::spawn(server);
@@ -350,6 +354,7 @@ impl Gateway {
             arbiters,
             amqp,
             workers,
+            claims,
         })
     }
 
@@ -365,6 +370,11 @@ impl Gateway {
             worker.do_send(giftgate_actors::actors::Stop);
         }
         self.smpp.shutdown().await;
+        // What the dispatchers claimed and did not finish is due again at once, for the
+        // instances that stay (not after the claim lease).
+        if let Err(error) = self.claims.hand_back_all(self.ledger.store.as_ref()).await {
+            tracing::warn!(%error, "claimed outbox entries wait for their lease to run out");
+        }
         if let Some(simulator) = self.smsc_simulator {
             simulator.stop().await;
         }
@@ -394,6 +404,7 @@ async fn start_mms(
     settings: &Settings,
     store: &Arc<dyn Store>,
     http_addr: SocketAddr,
+    claims: &ClaimBook,
     workers: &mut Vec<actix::Recipient<giftgate_actors::actors::Stop>>,
 ) -> anyhow::Result<Option<MmscSimHandle>> {
     let (url, simulator) = match &settings.mm7_url {
@@ -429,6 +440,7 @@ async fn start_mms(
             MmsDispatcher::new(
                 Arc::clone(store),
                 client,
+                claims.clone(),
                 settings.mms_max_bytes,
                 Duration::from_millis(200),
             )
@@ -447,6 +459,7 @@ async fn start_sms(
     store: &Arc<dyn Store>,
     registry: &Addr<SessionRegistry>,
     region: Region,
+    claims: &ClaimBook,
     workers: &mut Vec<actix::Recipient<giftgate_actors::actors::Stop>>,
 ) -> anyhow::Result<(SmppClient, Option<SmscSimHandle>)> {
     let (mut config, simulator) = match &settings.smsc_url {
@@ -493,6 +506,7 @@ async fn start_sms(
             SmsDispatcher::new(
                 Arc::clone(store),
                 client.clone(),
+                claims.clone(),
                 Duration::from_millis(100),
                 500,
             )

@@ -17,12 +17,14 @@ use giftgate_actors::domain::{
 use giftgate_actors::ports::{Changes, Store};
 use giftgate_mms::{MediaPart, Mm7Client, Mm7Error, PackageInput, SubmitRequest};
 
+use super::claims::ClaimBook;
 use super::retry::next_attempt_after;
 
 /// Packages and submits gift MMS.
 pub struct MmsDispatcher {
     store: Arc<dyn Store>,
     client: Mm7Client,
+    claims: ClaimBook,
     max_message_bytes: usize,
     every: Duration,
     busy: bool,
@@ -33,12 +35,14 @@ impl MmsDispatcher {
     pub fn new(
         store: Arc<dyn Store>,
         client: Mm7Client,
+        claims: ClaimBook,
         max_message_bytes: usize,
         every: Duration,
     ) -> Self {
         MmsDispatcher {
             store,
             client,
+            claims,
             max_message_bytes,
             every,
             busy: false,
@@ -58,16 +62,25 @@ impl Actor for MmsDispatcher {
             let store = Arc::clone(&dispatcher.store);
             let client = dispatcher.client.clone();
             let max = dispatcher.max_message_bytes;
+            let claims = dispatcher.claims.clone();
             let work = async move {
-                let due = match store.outbox_due("mms", Utc::now(), 50).await {
+                // Claimed for a lease, so another instance never sends the same MMS.
+                let now = Utc::now();
+                let due = match store
+                    .outbox_claim("mms", now, 50, now + chrono::Duration::minutes(5))
+                    .await
+                {
                     Ok(due) => due,
                     Err(error) => {
                         tracing::warn!(%error, "reading the MMS outbox failed");
                         return;
                     }
                 };
+                claims.hold(due.iter().map(|r| r.id));
                 for record in due {
+                    let id = record.id;
                     deliver(store.as_ref(), &client, max, record).await;
+                    claims.done(id);
                 }
             };
             ctx.spawn(work.into_actor(dispatcher).map(|_, d, _| d.busy = false));

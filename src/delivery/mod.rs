@@ -2,6 +2,7 @@
 //! and the delivery reports that come back. Entries are delivered at least once; the
 //! message id of each entry is the deduplication key downstream.
 
+pub mod claims;
 pub mod mms;
 pub mod mo_intake;
 pub mod reports;

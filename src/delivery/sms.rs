@@ -1,7 +1,9 @@
 //! `SmsDispatcher`: delivers committed text messages through the SMPP binds, at least
 //! once and deduplicated by message id (an entry whose message is already recorded as
-//! submitted is not sent again). Messages to one handset go in commit order; different
-//! handsets go in parallel, so the bind windows stay full.
+//! submitted is not sent again). Entries are claimed for a lease, so two instances never
+//! send the same one. Messages to one handset go in commit order (also across
+//! instances: the claim holds back an entry while an earlier one of its handset is out);
+//! different handsets go in parallel, so the bind windows stay full.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -16,15 +18,23 @@ use giftgate_actors::domain::{
 use giftgate_actors::ports::{Changes, Store};
 use giftgate_smpp::{OutboundSms, SmppClient, SubmitError};
 
+use super::claims::ClaimBook;
 use super::retry::next_attempt_after;
 
 /// How long one submit may take (binds down, throttled) before the entry is retried later.
 const SUBMIT_DEADLINE: Duration = Duration::from_secs(30);
 
+/// How long claimed entries stay this dispatcher's: longer than any submit may take, so
+/// another instance never sends them meanwhile; after a crash they are due again then.
+fn claim_lease() -> chrono::Duration {
+    chrono::Duration::from_std(SUBMIT_DEADLINE * 2).unwrap_or_else(|_| chrono::Duration::minutes(1))
+}
+
 /// Delivers SMS outbox entries.
 pub struct SmsDispatcher {
     store: Arc<dyn Store>,
     client: SmppClient,
+    claims: ClaimBook,
     every: Duration,
     batch: u32,
     busy: bool,
@@ -32,10 +42,17 @@ pub struct SmsDispatcher {
 
 impl SmsDispatcher {
     /// A dispatcher polling every `every`, taking up to `batch` entries at a time.
-    pub fn new(store: Arc<dyn Store>, client: SmppClient, every: Duration, batch: u32) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        client: SmppClient,
+        claims: ClaimBook,
+        every: Duration,
+        batch: u32,
+    ) -> Self {
         SmsDispatcher {
             store,
             client,
+            claims,
             every,
             batch,
             busy: false,
@@ -54,10 +71,15 @@ impl Actor for SmsDispatcher {
             dispatcher.busy = true;
             let store = Arc::clone(&dispatcher.store);
             let client = dispatcher.client.clone();
+            let claims = dispatcher.claims.clone();
             let batch = dispatcher.batch;
             let work = async move {
                 loop {
-                    let due = match store.outbox_due("sms", Utc::now(), batch).await {
+                    let now = Utc::now();
+                    let due = match store
+                        .outbox_claim("sms", now, batch, now + claim_lease())
+                        .await
+                    {
                         Ok(due) => due,
                         Err(error) => {
                             tracing::warn!(%error, "reading the SMS outbox failed");
@@ -67,6 +89,7 @@ impl Actor for SmsDispatcher {
                     if due.is_empty() {
                         return;
                     }
+                    claims.hold(due.iter().map(|r| r.id));
                     let mut by_handset: BTreeMap<String, Vec<OutboxRecord>> = BTreeMap::new();
                     for record in due {
                         by_handset
@@ -77,12 +100,24 @@ impl Actor for SmsDispatcher {
                     join_all(by_handset.into_values().map(|records| {
                         let store = Arc::clone(&store);
                         let client = client.clone();
+                        let claims = claims.clone();
                         async move {
-                            for record in records {
-                                if !deliver(store.as_ref(), &client, record).await {
-                                    // Keep this handset's order: the rest waits for the retry.
+                            let mut records = records.into_iter();
+                            for record in records.by_ref() {
+                                let id = record.id;
+                                let next = deliver(store.as_ref(), &client, record).await;
+                                claims.done(id);
+                                if !next {
                                     break;
                                 }
+                            }
+                            // Keep this handset's order: the rest goes back to the outbox,
+                            // where the claim holds it behind the entry waiting for a retry.
+                            let rest: Vec<i64> = records.map(|r| r.id).collect();
+                            if !rest.is_empty()
+                                && let Err(error) = claims.hand_back(store.as_ref(), &rest).await
+                            {
+                                tracing::warn!(%error, "handing SMS entries back failed");
                             }
                         }
                     }))

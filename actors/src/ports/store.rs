@@ -434,8 +434,21 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<OutboxRecord>, StoreError>;
+    /// Claims up to `limit` due entries of a channel for this dispatcher alone until
+    /// `lease_until` (then they are due again, for whoever is left, if still undelivered),
+    /// in commit order; an entry waits while an earlier one of its partition (handset) is
+    /// leased or waiting for a retry. Two instances never hold the same entry at once.
+    async fn outbox_claim(
+        &self,
+        channel: &str,
+        now: DateTime<Utc>,
+        limit: u32,
+        lease_until: DateTime<Utc>,
+    ) -> Result<Vec<OutboxRecord>, StoreError>;
     /// Marks entries delivered.
     async fn outbox_delivered(&self, ids: &[i64]) -> Result<(), StoreError>;
+    /// Hands claimed, undelivered entries back: due now (their lease is given up).
+    async fn outbox_release(&self, ids: &[i64]) -> Result<(), StoreError>;
     /// Records a failed attempt and when to try again.
     async fn outbox_retry_at(
         &self,

@@ -73,6 +73,9 @@ impl PgStore {
     /// `commit_fused` in `store_impl.rs`).
     const FUSED_COMMITS: bool = true;
 
+    /// Concurrent outbox claims skip each other's rows instead of waiting for them.
+    const CLAIM_LOCK: &'static str = " FOR UPDATE SKIP LOCKED";
+
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
         self.pool
             .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")

@@ -165,6 +165,29 @@ pub(crate) const OUTBOX_DUE: &str = "SELECT id, payload, attempts, created_at FR
      WHERE channel = $1 AND delivered_at IS NULL AND parked_reason IS NULL \
      AND (next_attempt_at IS NULL OR next_attempt_at <= $2) ORDER BY id LIMIT $3";
 
+/// Claims due entries of a channel for one dispatcher until a lease runs out (`$3`): only
+/// entries no earlier undelivered entry of the same partition is still waiting for (leased
+/// elsewhere, or due for a retry later), so one handset's messages go in commit order
+/// whichever instance sends them (two claims running at the same instant on PostgreSQL
+/// may still split one handset's entries between them; each is sent once). `{lock}` is the backend's row-lock clause; the locking
+/// CTE runs once (a `LIMIT` subquery under `IN` may be run again per row by PostgreSQL).
+pub(crate) fn outbox_claim(lock: &str) -> String {
+    format!(
+        "WITH picked AS ( \
+           SELECT o.id FROM outbox o \
+           WHERE o.channel = $1 AND o.delivered_at IS NULL AND o.parked_reason IS NULL \
+             AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= $2) \
+             AND NOT EXISTS (SELECT 1 FROM outbox e \
+               WHERE e.channel = o.channel AND e.partition_key = o.partition_key \
+                 AND e.id < o.id AND e.delivered_at IS NULL AND e.parked_reason IS NULL \
+                 AND e.next_attempt_at > $2) \
+           ORDER BY o.id LIMIT $4{lock}) \
+         UPDATE outbox SET next_attempt_at = $3 WHERE id IN (SELECT id FROM picked) \
+         AND delivered_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= $2) \
+         RETURNING id, payload, attempts, created_at"
+    )
+}
+
 pub(crate) const OUTBOX_PENDING: &str = "SELECT id, payload, attempts, created_at FROM outbox \
      WHERE delivered_at IS NULL ORDER BY id LIMIT $1";
 

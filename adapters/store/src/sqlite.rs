@@ -73,6 +73,9 @@ impl SqliteStore {
     /// SQLite has no data-modifying CTEs: every change set runs in a transaction.
     const FUSED_COMMITS: bool = false;
 
+    /// SQLite runs one writer at a time: an outbox claim needs no row lock.
+    const CLAIM_LOCK: &'static str = "";
+
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         self.pool
             .begin_with("BEGIN IMMEDIATE")

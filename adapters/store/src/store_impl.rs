@@ -1456,6 +1456,57 @@ macro_rules! impl_store {
                     Ok(due)
                 }
 
+                async fn outbox_claim(
+                    &self,
+                    channel: &str,
+                    now: DateTime<Utc>,
+                    limit: u32,
+                    lease_until: DateTime<Utc>,
+                ) -> Result<Vec<OutboxRecord>, StoreError> {
+                    let query = sql::outbox_claim(<$store>::CLAIM_LOCK);
+                    let mut rows = sqlx::query_as::<$db, OutboxRow>(sqlx::AssertSqlSafe(query))
+                        .bind(channel.to_owned())
+                        .bind(now)
+                        .bind(lease_until)
+                        .bind(i64::from(limit))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    rows.sort_by_key(|row| row.id);
+                    let mut claimed = Vec::with_capacity(rows.len());
+                    for row in rows {
+                        let id = row.id;
+                        match OutboxRecord::try_from(row) {
+                            Ok(record) => claimed.push(record),
+                            Err(error) => {
+                                tracing::error!(
+                                    outbox_id = id,
+                                    %error,
+                                    "parking an unreadable outbox entry"
+                                );
+                                self.outbox_park(id, &error.to_string()).await?;
+                            }
+                        }
+                    }
+                    Ok(claimed)
+                }
+
+                async fn outbox_release(&self, ids: &[i64]) -> Result<(), StoreError> {
+                    for chunk in ids.chunks(ROWS_PER_INSERT) {
+                        let mut update = QueryBuilder::<$db>::new(
+                            "UPDATE outbox SET next_attempt_at = NULL \
+                             WHERE delivered_at IS NULL AND id IN (",
+                        );
+                        let mut listed = update.separated(", ");
+                        for id in chunk {
+                            listed.push_bind(*id);
+                        }
+                        update.push(")");
+                        update.build().execute(&self.pool).await.map_err(db_error)?;
+                    }
+                    Ok(())
+                }
+
                 async fn outbox_delivered(&self, ids: &[i64]) -> Result<(), StoreError> {
                     let now = Utc::now();
                     for chunk in ids.chunks(ROWS_PER_INSERT) {

@@ -39,6 +39,8 @@ conformance!(
     gift_payment_and_order_updates_are_guarded,
     a_certificate_of_an_unknown_product_is_refused,
     outbox_delivers_in_commit_order_with_retry_and_park,
+    an_outbox_claim_is_held_by_one_dispatcher_and_keeps_each_handsets_order,
+    concurrent_outbox_claims_never_share_an_entry,
     an_unreadable_outbox_entry_is_parked_not_blocking,
     the_journal_refuses_update_and_delete,
     journal_of_filters_by_subscriber_and_kind,
@@ -2054,4 +2056,91 @@ async fn wrong_pins_lock_one_merchant_at_the_limit_and_a_right_one_clears(ctx: C
         None,
         "cleared counts start again"
     );
+}
+
+async fn an_outbox_claim_is_held_by_one_dispatcher_and_keeps_each_handsets_order(ctx: Ctx) {
+    let a = msisdn(1);
+    let b = msisdn(2);
+    ctx.store
+        .commit(Changes {
+            outbox: vec![sms(&a, "a1"), sms(&a, "a2"), sms(&b, "b1"), sms(&a, "a3")],
+            ..Changes::default()
+        })
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let lease = now + chrono::Duration::seconds(60);
+    let first = ctx.store.outbox_claim("sms", now, 2, lease).await.unwrap();
+    assert_eq!(first.len(), 2, "the limit");
+    assert!(first[0].id < first[1].id, "commit order");
+    // Another dispatcher gets what is left, never the first's; a3 waits behind a1 and a2.
+    let second = ctx.store.outbox_claim("sms", now, 10, lease).await.unwrap();
+    let keys: Vec<String> = second.iter().map(|r| r.message.partition_key()).collect();
+    assert_eq!(keys, [b.to_string()], "a3 waits while a1 and a2 are out");
+    assert!(
+        ctx.store
+            .outbox_claim("sms", now, 10, lease)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // a1 delivered, a2 set for a retry later: a3 still waits for a2.
+    ctx.store.outbox_delivered(&[first[0].id]).await.unwrap();
+    let retry = now + chrono::Duration::seconds(30);
+    ctx.store
+        .outbox_retry_at(first[1].id, "throttled", retry)
+        .await
+        .unwrap();
+    let after_lease = lease + chrono::Duration::seconds(1);
+    let again = ctx
+        .store
+        .outbox_claim("sms", retry, 10, after_lease)
+        .await
+        .unwrap();
+    let texts: Vec<i64> = again.iter().map(|r| r.id).collect();
+    assert_eq!(texts.len(), 2, "a2 due again, and a3 behind it: {again:?}");
+    assert_eq!(texts[0], first[1].id, "a2 first");
+    ctx.store.outbox_delivered(&[again[0].id]).await.unwrap();
+    // Leases that ran out (the dispatchers died) make their entries due again.
+    let rest = ctx
+        .store
+        .outbox_claim(
+            "sms",
+            after_lease,
+            10,
+            after_lease + chrono::Duration::seconds(60),
+        )
+        .await
+        .unwrap();
+    let keys: Vec<String> = rest.iter().map(|r| r.message.partition_key()).collect();
+    assert_eq!(
+        keys,
+        [b.to_string(), a.to_string()],
+        "the unfinished b1 and a3"
+    );
+}
+
+async fn concurrent_outbox_claims_never_share_an_entry(ctx: Ctx) {
+    let outbox = (0..60).map(|n| sms(&msisdn(n % 20), "x")).collect();
+    ctx.store
+        .commit(Changes {
+            outbox,
+            ..Changes::default()
+        })
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let lease = now + chrono::Duration::seconds(60);
+    let claims = join_all((0..4).map(|_| {
+        let store = Arc::clone(&ctx.store);
+        async move { store.outbox_claim("sms", now, 15, lease).await.unwrap() }
+    }))
+    .await;
+    let mut ids: Vec<i64> = claims.iter().flatten().map(|r| r.id).collect();
+    let claimed = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), claimed, "no entry in two claims");
+    assert!(claimed >= 15, "{claimed}");
 }
