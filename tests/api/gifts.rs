@@ -146,6 +146,12 @@ async fn an_unanswered_gift_returns_to_the_giver_once() {
     let code = buy_one_book(&ledger, "exp-buy", "01060601111")
         .await
         .to_string();
+    let sealed_before = store
+        .certificate(&giftgate_actors::domain::CertificateCode::parse(&code).unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .pin_sealed;
     let gift = ledger
         .place_order(
             &order(
@@ -183,6 +189,10 @@ async fn an_unanswered_gift_returns_to_the_giver_once() {
         .unwrap();
     assert_eq!(certificate.owner.as_str(), "+821060601111");
     assert_eq!(certificate.status.as_str(), "active");
+    assert_eq!(
+        certificate.pin_sealed, sealed_before,
+        "an expired gift comes back under the giver's own PIN (never re-keyed)"
+    );
     let outbox = store.outbox_pending(100).await.unwrap();
     let expired_events = outbox
         .iter()
