@@ -157,7 +157,10 @@ pub async fn answer(
     };
     // One order per gift and answer: a double tap is the same order, answered once.
     let order = Order {
-        order_id: OrderId::internal(if accept { "web-accept" } else { "web-reject" }, gift.id.as_str()),
+        order_id: OrderId::internal(
+            if accept { "web-accept" } else { "web-reject" },
+            gift.id.as_str(),
+        ),
         msisdn: gift.transferee.clone(),
         kind,
     };

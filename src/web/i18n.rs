@@ -222,7 +222,12 @@ pub fn language_of(request: &HttpRequest) -> Language {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     for part in accept.split(',') {
-        let tag = part.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let tag = part
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
         if tag.starts_with("ko") {
             return Language::Ko;
         }
@@ -235,9 +240,12 @@ pub fn language_of(request: &HttpRequest) -> Language {
 
 /// The switch asked for in this request (`?lang=…`), to remember in the cookie.
 pub fn switched_to(request: &HttpRequest) -> Option<&'static str> {
-    request.query_string().split('&').find_map(|pair| match pair {
-        "lang=en" => Some("en"),
-        "lang=ko" => Some("ko"),
-        _ => None,
-    })
+    request
+        .query_string()
+        .split('&')
+        .find_map(|pair| match pair {
+            "lang=en" => Some("en"),
+            "lang=ko" => Some("ko"),
+            _ => None,
+        })
 }

@@ -24,6 +24,12 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/v/{token}", web::get().to(voucher::show))
         .route("/v/{token}/barcode.png", web::get().to(voucher::barcode))
         .route("/g/{token}", web::get().to(gift::show))
-        .route("/g/{token}/content/{content_id}", web::get().to(gift::content))
-        .route("/g/{token}/{answer:accept|reject}", web::post().to(gift::answer));
+        .route(
+            "/g/{token}/content/{content_id}",
+            web::get().to(gift::content),
+        )
+        .route(
+            "/g/{token}/{answer:accept|reject}",
+            web::post().to(gift::answer),
+        );
 }

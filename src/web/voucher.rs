@@ -99,7 +99,13 @@ pub async fn show(
             }
         }
     };
-    Ok(page(context, StatusCode::OK, texts.voucher_title, true, body))
+    Ok(page(
+        context,
+        StatusCode::OK,
+        texts.voucher_title,
+        true,
+        body,
+    ))
 }
 
 /// `GET /v/{token}/barcode.png` (`?qr=1` for QR): the certificate's barcode, only while

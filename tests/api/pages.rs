@@ -38,7 +38,11 @@ async fn sms_link(app: &TestApp, msisdn: &str, kind: &str, needle: &str) -> Stri
     link_path(&message.text, kind).unwrap()
 }
 
-async fn get(app: &TestApp, path: &str, language: &str) -> (u16, String, reqwest::header::HeaderMap) {
+async fn get(
+    app: &TestApp,
+    path: &str,
+    language: &str,
+) -> (u16, String, reqwest::header::HeaderMap) {
     let response = app
         .client
         .get(format!("{}{path}", app.base))
@@ -81,8 +85,17 @@ async fn links_show_gift_and_die(backend: Backend) {
     let csp = headers["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
     assert!(page.contains("<html lang=\"en\""), "{page}");
-    assert!(page.contains(&format!("alt=\"{code}\"")), "barcode alt is its digits");
-    let grouped = format!("{}-{}-{}-{}", &code[..4], &code[4..8], &code[8..12], &code[12..]);
+    assert!(
+        page.contains(&format!("alt=\"{code}\"")),
+        "barcode alt is its digits"
+    );
+    let grouped = format!(
+        "{}-{}-{}-{}",
+        &code[..4],
+        &code[4..8],
+        &code[8..12],
+        &code[12..]
+    );
     assert!(page.contains(&grouped));
     assert!(page.contains("10,000"), "{page}");
     let pin = app.pin(giver, &code).await;
@@ -100,7 +113,11 @@ async fn links_show_gift_and_die(backend: Backend) {
     assert_eq!(barcode.headers()["content-type"], "image/png");
     assert!(barcode.bytes().await.unwrap().starts_with(b"\x89PNG"));
 
-    for forged in ["/v/AAAAAAAAAAAAAAAAAAAAAA", "/v/short", "/g/AAAAAAAAAAAAAAAAAAAAAA"] {
+    for forged in [
+        "/v/AAAAAAAAAAAAAAAAAAAAAA",
+        "/v/short",
+        "/g/AAAAAAAAAAAAAAAAAAAAAA",
+    ] {
         let (status, page, _) = get(&app, forged, "en").await;
         assert_eq!(status, 404, "{forged}");
         assert!(page.contains("Page not found"), "{page}");
@@ -117,11 +134,17 @@ async fn links_show_gift_and_die(backend: Backend) {
         !mmsc.inbox("+821061619999").is_empty()
     })
     .await;
-    let mms_text = mmsc.inbox("+821061619999")[0].text.clone().unwrap_or_default();
+    let mms_text = mmsc.inbox("+821061619999")[0]
+        .text
+        .clone()
+        .unwrap_or_default();
     let gift = link_path(&mms_text, "g").expect("gift link in the MMS text");
     let (status, page, _) = get(&app, &gift, "en").await;
     assert_eq!(status, 200, "{page}");
-    assert!(page.contains("happy &lt;b&gt;birthday&lt;/b&gt;"), "message escaped: {page}");
+    assert!(
+        page.contains("happy &lt;b&gt;birthday&lt;/b&gt;"),
+        "message escaped: {page}"
+    );
     assert!(page.contains("<audio") && page.contains("/content/card-001"));
     let (status, card, _) = get(&app, &format!("{gift}/content/card-001"), "en").await;
     assert_eq!(status, 200);
@@ -141,7 +164,10 @@ async fn links_show_gift_and_die(backend: Backend) {
     assert_eq!(status, 200, "{accepted}");
     let new_pin = app.pin(transferee, &code).await;
     assert_ne!(new_pin, pin);
-    assert!(accepted.contains(&new_pin), "the new PIN after accepting: {accepted}");
+    assert!(
+        accepted.contains(&new_pin),
+        "the new PIN after accepting: {accepted}"
+    );
     assert!(accepted.contains("/barcode.png"));
 
     // The giver's link died with the change of hands; the transferee's own link works.

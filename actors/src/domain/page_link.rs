@@ -174,8 +174,8 @@ mod tests {
 
     #[test]
     fn a_link_dies_with_a_new_holder_generation_or_time() {
-        let holder = Msisdn::parse("+821012345678", crate::domain::Region::default()).unwrap();
-        let other = Msisdn::parse("+821087654321", crate::domain::Region::default()).unwrap();
+        let holder = Msisdn::from_e164_unchecked("+821012345678");
+        let other = Msisdn::from_e164_unchecked("+821087654321");
         let now = Utc::now();
         let link = PageLink {
             token_hash: String::new(),

@@ -189,7 +189,10 @@ impl Ledger {
                 changes.outbox.push(self.sms(gift.giver.as_str(), text));
                 changes.new_confirmations.push(check.confirmation);
             }
-            None => self.send_gift_messages(changes, &gift, total, products).await?,
+            None => {
+                self.send_gift_messages(changes, &gift, total, products)
+                    .await?
+            }
         }
         changes.new_gifts.push(gift);
         Ok(())

@@ -63,7 +63,9 @@ impl Ledger {
         let token = LinkToken::generate();
         let lapse = certificate
             .expires_at
-            .map(|at| at.max(now) + Duration::days(31 * i64::from(self.policy.max_extension_months)))
+            .map(|at| {
+                at.max(now) + Duration::days(31 * i64::from(self.policy.max_extension_months))
+            })
             .unwrap_or(now + Duration::days(UNDATED_LINK_DAYS));
         let link = PageLink {
             token_hash: token.hash(),

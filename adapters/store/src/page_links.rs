@@ -56,7 +56,11 @@ macro_rules! impl_page_links {
                 sqlx::query(INSERT)
                     .bind(&link.token_hash)
                     .bind(link.kind.as_str())
-                    .bind(link.certificate_code.as_ref().map(|c| c.as_str().to_owned()))
+                    .bind(
+                        link.certificate_code
+                            .as_ref()
+                            .map(|c| c.as_str().to_owned()),
+                    )
                     .bind(link.gift_id.as_ref().map(|g| g.as_str().to_owned()))
                     .bind(link.holder.as_str())
                     .bind(link.generation)
