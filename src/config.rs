@@ -163,6 +163,9 @@ pub struct Settings {
     /// subscriber gives; queued until then), `points` (carrier points) or `none`
     /// (refused) (extension).
     pub refund_fallback: String,
+    /// Base of the subscriber pages and of the links in messages (`GIFTGATE_PUBLIC_URL`);
+    /// unset = `http://` + the HTTP listen address.
+    pub public_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -233,6 +236,7 @@ impl Default for Settings {
             expired_refund_years: 5,
             expired_holder_days: 180,
             refund_fallback: "bank".to_owned(),
+            public_url: None,
         }
     }
 }
@@ -264,6 +268,14 @@ impl Settings {
         }
         figment = figment.merge(Serialized::globals(config_sources::env_layer(vars, &typed)));
         figment.extract().map_err(|e| ConfigError(Box::new(e)))
+    }
+
+    /// The base of the subscriber pages, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_owned(),
+            _ => format!("http://{}", self.http_addr),
+        }
     }
 
     /// The HTTP listen address.

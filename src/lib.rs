@@ -21,3 +21,4 @@ pub mod secret_key;
 pub mod settlement;
 pub mod startup;
 pub mod telemetry;
+pub mod web;

@@ -96,6 +96,7 @@ pub fn policy(settings: &Settings) -> anyhow::Result<Policy> {
             i64::try_from(settings.confirm_secs.max(1)).unwrap_or(i64::MAX),
         ),
         refunds: crate::refund_config::refund_rules(settings)?,
+        public_url: Some(settings.public_url()),
         ..Policy::default()
     })
 }

@@ -119,6 +119,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
                     web::put().to(admin::put_handset),
                 ),
         )
+        .configure(crate::web::routes)
         .default_service(web::to(|| async {
             Err::<actix_web::HttpResponse, _>(error::ApiError::not_found("no such route"))
         }));

@@ -16,6 +16,7 @@ mod handset;
 mod helpers;
 mod key_scopes;
 mod mms;
+mod pages;
 mod payments;
 mod reconcile;
 mod recovery;

@@ -1,5 +1,6 @@
 //! The ports: what the core needs from the outside world, as traits adapters implement.
 
+pub mod access;
 pub mod clock;
 pub mod contents;
 pub mod payment;
@@ -7,6 +8,7 @@ pub mod payout;
 pub mod points;
 pub mod store;
 
+pub use access::PageLinks;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use contents::{ContentSource, ContentSourceError};
 pub use payment::{PaymentError, PaymentRail, PaymentRequest, RailStatus};

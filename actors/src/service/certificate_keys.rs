@@ -98,9 +98,14 @@ impl Ledger {
                 .await?
                 .map(|p| p.name)
                 .unwrap_or_else(|| certificate.product_id.to_string());
-            let text =
+            let mut text =
                 self.notices()
                     .pin_renewed(&self.certificate_line(&renewed, &name, Some(&pin)));
+            // This commit appends one `rekey` row: the link is made for the generation after.
+            let generation = self.pin_generation(code).await? + 1;
+            if let Some(url) = self.voucher_link(&renewed, holder, generation).await? {
+                text.push_str(&format!("\n{url}"));
+            }
             let now = self.now();
             let changes = Changes {
                 journal: vec![journal_row(

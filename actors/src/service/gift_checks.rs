@@ -114,7 +114,8 @@ impl Ledger {
                 state: ConfirmationState::Confirmed,
                 settled_at: now,
             });
-            self.send_gift_messages(&mut changes, &sent, total, &names);
+            self.send_gift_messages(&mut changes, &sent, total, &names)
+                .await?;
             match self.commit(changes).await {
                 Err(error) if is_conflict(&error) => continue,
                 Err(error) => return Err(error),

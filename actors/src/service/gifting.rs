@@ -105,7 +105,8 @@ impl Ledger {
         } else {
             None
         };
-        self.add_gift(&mut changes, order, spec, &gift_id, &pending, &names, check)?;
+        self.add_gift(&mut changes, order, spec, &gift_id, &pending, &names, check)
+            .await?;
         changes.certificates = pending;
         let state = if spec.confirm {
             GiftState::AwaitingConfirmation
@@ -133,7 +134,7 @@ impl Ledger {
     /// the request waiting for their `YES` with the question, else the transferee's
     /// multimedia message and the `gift.sent` event.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn add_gift(
+    pub(crate) async fn add_gift(
         &self,
         changes: &mut Changes,
         order: &Order,
@@ -188,29 +189,35 @@ impl Ledger {
                 changes.outbox.push(self.sms(gift.giver.as_str(), text));
                 changes.new_confirmations.push(check.confirmation);
             }
-            None => self.send_gift_messages(changes, &gift, total, products),
+            None => {
+                self.send_gift_messages(changes, &gift, total, products)
+                    .await?
+            }
         }
         changes.new_gifts.push(gift);
         Ok(())
     }
 
     /// The transferee's MMS, the giver's confirmation and the `gift.sent` event.
-    pub(crate) fn send_gift_messages(
+    pub(crate) async fn send_gift_messages(
         &self,
         changes: &mut Changes,
         gift: &Gift,
         total: Money,
         products: &str,
-    ) {
+    ) -> Result<(), ServiceError> {
         let now = self.now();
         let notices = self.notices();
-        let text = notices.gift_received(
+        let mut text = notices.gift_received(
             gift.id.as_str(),
             gift.giver.as_str(),
             total,
             products,
             gift.message.as_deref(),
         );
+        if let Some(url) = self.gift_link(gift).await? {
+            text.push_str(&format!("\n{url}"));
+        }
         changes.outbox.push(OutboxMessage::Mms(MmsNotice {
             message_id: uuid::Uuid::now_v7().to_string(),
             to: gift.transferee.to_string(),
@@ -240,6 +247,7 @@ impl Ledger {
                 .with_gift(&gift.id)
                 .with_amount(total),
         ));
+        Ok(())
     }
 
     /// Runs an accept order: the certificates become the transferee's.
@@ -326,7 +334,17 @@ impl Ledger {
             })
             .collect();
         let notices = self.notices();
-        let handed_over = notices.gift_accepted_to_transferee(gift.giver.as_str(), &lines);
+        let mut handed_over = notices.gift_accepted_to_transferee(gift.giver.as_str(), &lines);
+        for certificate in &accepted {
+            // This commit appends one `rekey` row: the link is made for the generation after.
+            let generation = self.pin_generation(&certificate.code).await? + 1;
+            if let Some(url) = self
+                .voucher_link(certificate, &gift.transferee, generation)
+                .await?
+            {
+                handed_over.push_str(&format!("\n{url}"));
+            }
+        }
         changes
             .outbox
             .push(self.sms(gift.transferee.as_str(), handed_over.clone()));

@@ -18,6 +18,7 @@ pub mod gift_checks;
 pub mod gift_returns;
 pub mod gifting;
 pub mod ledger;
+pub mod links;
 pub mod order_recorder;
 pub mod orders;
 pub mod policy;

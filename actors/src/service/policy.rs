@@ -35,6 +35,9 @@ pub struct Policy {
     /// How long a purchase or gift waits for the subscriber's `YES`
     /// (`GIFTGATE_CONFIRM_SECS`).
     pub confirm_window: Duration,
+    /// Base of the subscriber pages (`GIFTGATE_PUBLIC_URL`, no trailing slash): messages
+    /// handing over a certificate or a gift carry a link under it; `None` = no links.
+    pub public_url: Option<String>,
 }
 
 impl Default for Policy {
@@ -52,6 +55,7 @@ impl Default for Policy {
             expiry_notice_days: 30,
             refunds: RefundRules::default(),
             confirm_window: Duration::seconds(300),
+            public_url: None,
         }
     }
 }

@@ -484,9 +484,16 @@ impl Ledger {
             .zip(&pins)
             .map(|(c, pin)| self.certificate_line(c, &product.name, gift.is_none().then_some(pin)))
             .collect();
-        let purchased_text = self
+        let mut purchased_text = self
             .notices()
             .purchased(payment.amount, &payment.method, &lines);
+        if gift.is_none() {
+            for certificate in &certificates {
+                if let Some(url) = self.voucher_link(certificate, &order.msisdn, 0).await? {
+                    purchased_text.push_str(&format!("\n{url}"));
+                }
+            }
+        }
         changes
             .outbox
             .push(self.sms(order.msisdn.as_str(), purchased_text));
@@ -504,7 +511,8 @@ impl Ledger {
                 &certificates,
                 &product.name,
                 check,
-            )?;
+            )
+            .await?;
             outcome["gift_id"] = json!(gift_id.as_str());
         }
         self.complete_order(&mut changes, record, outcome.clone());

@@ -19,6 +19,7 @@
 mod confirmation_rows;
 mod connect;
 mod error;
+mod page_links;
 pub mod pgbench;
 mod postgres;
 mod rows;

@@ -31,7 +31,7 @@ pub const DEFAULT_PG_MAX_CONNECTIONS: u32 = 16;
 /// The store on PostgreSQL.
 #[derive(Debug, Clone)]
 pub struct PgStore {
-    pool: PgPool,
+    pub(crate) pool: PgPool,
 }
 
 impl PgStore {

@@ -24,7 +24,7 @@ pub const DEFAULT_SQLITE_MAX_CONNECTIONS: u32 = 8;
 /// The store on SQLite.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
 }
 
 impl SqliteStore {
