@@ -147,8 +147,23 @@ pub async fn seed_sample_contents(store: &dyn Store) -> anyhow::Result<()> {
 
 impl Gateway {
     /// Starts everything; answers once the HTTP API listens.
-    pub async fn start(settings: Settings) -> anyhow::Result<Gateway> {
+    pub async fn start(mut settings: Settings) -> anyhow::Result<Gateway> {
         let metrics = metrics_handle();
+        // Bound first, so links in messages name the port really listened on (also with
+        // `GIFTGATE_HTTP_ADDR=…:0`) when no `GIFTGATE_PUBLIC_URL` is set.
+        let listener =
+            std::net::TcpListener::bind(settings.http_socket_addr().context("GIFTGATE_HTTP_ADDR")?)
+                .with_context(|| format!("binding {}", settings.http_addr))?;
+        let bound = listener
+            .local_addr()
+            .context("the HTTP listener's address")?;
+        if settings
+            .public_url
+            .as_deref()
+            .is_none_or(|url| url.trim().is_empty())
+        {
+            settings.public_url = Some(format!("http://{bound}"));
+        }
         let store = open_store(&settings).await?;
         let mut pins = pin_cipher(&settings.database_url, settings.secret_key.as_deref())?;
         if let Some(previous) = &settings.previous_secret_key {
@@ -331,8 +346,8 @@ impl Gateway {
         .workers(http_workers)
         .disable_signals()
         .shutdown_timeout(30)
-        .bind(settings.http_socket_addr().context("GIFTGATE_HTTP_ADDR")?)
-        .with_context(|| format!("binding {}", settings.http_addr))?;
+        .listen(listener)
+        .with_context(|| format!("listening on {bound}"))?;
         let http_addr = *server
             .addrs()
             .first()
