@@ -180,7 +180,7 @@ pub(crate) fn outbox_claim(lock: &str) -> String {
              AND NOT EXISTS (SELECT 1 FROM outbox e \
                WHERE e.channel = o.channel AND e.partition_key = o.partition_key \
                  AND e.id < o.id AND e.delivered_at IS NULL AND e.parked_reason IS NULL \
-                 AND e.next_attempt_at > $2) \
+                 AND e.next_attempt_at IS NOT NULL AND e.next_attempt_at > $2) \
            ORDER BY o.id LIMIT $4{lock}) \
          UPDATE outbox SET next_attempt_at = $3 WHERE id IN (SELECT id FROM picked) \
          AND delivered_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= $2) \
