@@ -65,6 +65,7 @@ pub fn status_of(code: &str) -> StatusCode {
             StatusCode::NOT_FOUND
         }
         "invalid_pin" => StatusCode::FORBIDDEN,
+        "invalid_text" | "invalid_language" => StatusCode::BAD_REQUEST,
         "pin_locked" | "blocked" => StatusCode::LOCKED,
         "idempotency_key_reused" | "already_voided" | "contention" => StatusCode::CONFLICT,
         "store_unavailable" | "payment_pending" => StatusCode::SERVICE_UNAVAILABLE,

@@ -13,6 +13,7 @@ pub mod orders;
 pub mod redemptions;
 pub mod refund_account;
 pub mod scopes;
+pub mod site_texts;
 pub mod state;
 pub mod subscribers;
 
@@ -113,6 +114,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route(
                     "/admin/products/{product_id}",
                     web::put().to(admin::put_product),
+                )
+                .route(
+                    "/admin/site-texts/{topic}",
+                    web::put().to(site_texts::put_site_text),
                 )
                 .route(
                     "/admin/subscribers/{msisdn}/handset",

@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     admin, admin_keys, catalog, certificate_keys, contents, error, health, orders, redemptions,
-    refund_account, subscribers,
+    refund_account, site_texts, subscribers,
 };
 
 /// The API description.
@@ -21,10 +21,10 @@ use super::{
         certificate_keys::renew_pin, certificate_keys::block, certificate_keys::unblock,
         refund_account::put_refund_account,
         redemptions::redeem, redemptions::void, redemptions::balance,
-        admin::create_merchant, admin::create_channel, admin_keys::rotate, admin_keys::revoke, admin::put_product, admin::put_handset,
+        admin::create_merchant, admin::create_channel, admin_keys::rotate, admin_keys::revoke, admin::put_product, admin::put_handset, site_texts::put_site_text,
         health::healthz, health::readyz, health::metrics,
     ),
-    components(schemas(error::ErrorBody, redemptions::RedeemBody, admin::NameBody, admin::ChannelBody, admin::ProductBody, admin::HandsetBody, subscribers::ExtendBody, refund_account::RefundAccountBody, certificate_keys::PinRenewalBody, certificate_keys::BlockBody)),
+    components(schemas(error::ErrorBody, redemptions::RedeemBody, admin::NameBody, admin::ChannelBody, admin::ProductBody, admin::HandsetBody, subscribers::ExtendBody, refund_account::RefundAccountBody, certificate_keys::PinRenewalBody, certificate_keys::BlockBody, site_texts::SiteTextBody)),
     modifiers(&BearerSchemes)
 )]
 pub struct ApiDoc;

@@ -178,18 +178,10 @@ pub async fn gift(
             }));
         }
     }
-    // The package's size: the extras as stored plus the text parts (the SMIL and the
-    // giver's message), as the MMS will carry them before any extra is dropped.
-    let sizes = state.ledger.store.contents().await?;
-    let extras_bytes: i64 = sizes
-        .iter()
-        .filter(|(item, _)| gift.extras.contains(&item.id))
-        .map(|(_, size)| size)
-        .sum();
-    let text_bytes = gift.message.as_ref().map_or(0, |m| m.len()) as i64;
+    let size = state.ledger.gift_package_size(&gift).await?;
     let mut view = gift_view(&gift);
     view["certificates"] = json!(certificates);
-    view["size"] = json!(extras_bytes + text_bytes);
+    view["size"] = json!(size);
     Ok(HttpResponse::Ok().json(view))
 }
 

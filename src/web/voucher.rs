@@ -119,8 +119,14 @@ pub async fn barcode(
     let Some(open) = state.ledger.open_voucher(&token).await? else {
         return Ok(not_found(PageContext::of(&request, secure(&state))));
     };
-    let code = open.certificate.code;
-    let qr = query.qr();
+    barcode_png(open.certificate.code, query.qr()).await
+}
+
+/// A certificate's barcode as PNG: Code 128, or QR when `qr`.
+pub async fn barcode_png(
+    code: giftgate_actors::domain::CertificateCode,
+    qr: bool,
+) -> Result<HttpResponse, ApiError> {
     let png = web::block(move || {
         if qr {
             giftgate_mms::qr_png(code.as_str())

@@ -137,6 +137,20 @@ impl TestApp {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// PUT a JSON body with a bearer key.
+    pub async fn put(&self, path: &str, key: &str, body: Value) -> (u16, Value) {
+        let response = self
+            .client
+            .put(format!("{}{path}", self.base))
+            .bearer_auth(key)
+            .json(&body)
+            .send()
+            .await
+            .expect("request sent");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
     /// GET with a bearer key.
     pub async fn get(&self, path: &str, key: &str) -> (u16, Value) {
         let response = self

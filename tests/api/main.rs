@@ -25,6 +25,7 @@ mod refunds;
 mod rekeying;
 mod secrets_at_rest;
 mod sessions;
+mod site;
 mod sms;
 mod sms_commands;
 mod story;

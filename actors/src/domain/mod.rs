@@ -16,6 +16,7 @@ pub mod records;
 pub mod refund_queue;
 pub mod refusal_text;
 pub mod settlement;
+pub mod web_sign_in;
 
 pub use catalog::{CatalogQuery, Category, Product, WellKnownCategory, find_ignoring_case};
 pub use certificate_code::CertificateCode;
@@ -34,3 +35,4 @@ pub use pin::{Pin, PinCipher, SEALED_PREFIX, mask_account};
 pub use records::*;
 pub use refund_queue::{QueuedRefund, QueuedRefundState, RefundAccount};
 pub use settlement::{REPAIR_REFUND_KEY, Rail, SettlementKind, SettlementRecord, SettlementRepair};
+pub use web_sign_in::{OneTimeCode, SignIn, SiteTopic, WebSession};

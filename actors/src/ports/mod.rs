@@ -8,7 +8,7 @@ pub mod payout;
 pub mod points;
 pub mod store;
 
-pub use access::PageLinks;
+pub use access::{PageLinks, SiteAccess};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use contents::{ContentSource, ContentSourceError};
 pub use payment::{PaymentError, PaymentRail, PaymentRequest, RailStatus};

@@ -273,7 +273,9 @@ pub struct AuditFacts {
 
 /// The ledger's persistence.
 #[async_trait]
-pub trait Store: super::access::PageLinks + Send + Sync + 'static {
+pub trait Store:
+    super::access::PageLinks + super::access::SiteAccess + Send + Sync + 'static
+{
     /// Inserts or replaces a catalog product.
     async fn upsert_product(&self, product: &Product) -> Result<(), StoreError>;
     /// One product.

@@ -238,7 +238,7 @@ impl Ledger {
     }
 
     /// A certificate `holder` holds, or `certificate_not_found` (also for someone else's).
-    async fn held_certificate(
+    pub(crate) async fn held_certificate(
         &self,
         holder: &Msisdn,
         code: &CertificateCode,

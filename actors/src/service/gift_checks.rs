@@ -49,6 +49,22 @@ impl Ledger {
         })
     }
 
+    /// The size in bytes of the package a gift's transferee receives (S170): the extras
+    /// as stored plus the giver's message, as the MMS carries them before any extra is
+    /// dropped for the handset.
+    pub async fn gift_package_size(&self, gift: &Gift) -> Result<i64, ServiceError> {
+        let extras: i64 = self
+            .store
+            .contents()
+            .await?
+            .iter()
+            .filter(|(item, _)| gift.extras.contains(&item.id))
+            .map(|(_, size)| size)
+            .sum();
+        let text = gift.message.as_ref().map_or(0, |m| m.len()) as i64;
+        Ok(extras + text)
+    }
+
     /// A new request of `msisdn` waiting for `YES` until the confirmation window
     /// closes, with the smallest number free among their waiting requests; and whether
     /// others still wait.

@@ -24,6 +24,7 @@ pub mod orders;
 pub mod policy;
 pub mod product_cache;
 pub mod purchase;
+pub mod quotes;
 pub mod reconcile;
 pub mod redemption;
 pub mod refund;
@@ -33,6 +34,7 @@ pub mod refund_rules;
 pub mod rekey;
 pub mod secrets_at_rest;
 pub mod settlement;
+pub mod sign_in;
 pub mod wallet;
 
 pub use audit::{AuditReport, audit};

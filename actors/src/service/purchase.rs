@@ -13,12 +13,13 @@
 //! so there is never a confirmed charge without certificates (or a release). A resumed
 //! order is never refused by the checks of a new one (its money may be under way).
 
-use chrono::{Datelike, Duration, TimeZone, Utc};
+use chrono::Duration;
 use serde_json::json;
 
 use super::error::{Refusal, ServiceError};
 use super::ledger::{Ledger, is_conflict};
 use super::orders::StepOutcome;
+use super::quotes::CarrierHeadroom;
 use crate::domain::{
     Certificate, CertificateCode, CertificateStatus, Event, GiftSpec, JournalEntry, JournalKind,
     Money, Order, OrderKind, OrderRecord, Payment, PaymentState, Pin, Product, Settlement,
@@ -270,23 +271,15 @@ impl Ledger {
         settlement: &Settlement,
         total: Money,
     ) -> Result<(), ServiceError> {
-        let (Settlement::Carrier, Some(cap)) = (settlement, self.policy.monthly_carrier_cap) else {
-            return Ok(());
-        };
-        if cap.currency() != total.currency() {
+        if !matches!(settlement, Settlement::Carrier) {
             return Ok(());
         }
-        let now = self.now();
-        let month_start = Utc
-            .with_ymd_and_hms(now.year(), now.month(), 1, 0, 0, 0)
-            .single()
-            .unwrap_or(now);
-        let billed = self
-            .store
-            .carrier_billed_since(&order.msisdn, month_start, total.currency().code())
-            .await?;
-        let billed = Money::from_minor_units(billed, total.currency())
-            .map_err(|e| Refusal::new("invalid_amount", e.to_string()))?;
+        let Some(CarrierHeadroom { cap, billed }) = self
+            .carrier_headroom(&order.msisdn, total.currency())
+            .await?
+        else {
+            return Ok(());
+        };
         let after = billed
             .checked_add(total)
             .map_err(|e| Refusal::new("invalid_amount", e.to_string()))?;

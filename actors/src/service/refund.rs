@@ -100,7 +100,10 @@ impl Ledger {
 
     /// What was used of the certificates bought in the same order as this one, by their
     /// journals (redeemed less voided).
-    async fn order_usage(&self, certificate: &Certificate) -> Result<OrderUsage, ServiceError> {
+    pub(crate) async fn order_usage(
+        &self,
+        certificate: &Certificate,
+    ) -> Result<OrderUsage, ServiceError> {
         let mut used = Vec::new();
         for together in self
             .store

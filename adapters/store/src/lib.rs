@@ -23,6 +23,7 @@ mod page_links;
 pub mod pgbench;
 mod postgres;
 mod rows;
+mod site_access;
 mod sql;
 mod sqlite;
 mod store_impl;

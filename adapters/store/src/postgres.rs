@@ -76,7 +76,7 @@ impl PgStore {
     /// Concurrent outbox claims skip each other's rows instead of waiting for them.
     const CLAIM_LOCK: &'static str = " FOR UPDATE SKIP LOCKED";
 
-    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
         self.pool
             .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")
             .await

@@ -76,7 +76,7 @@ impl SqliteStore {
     /// SQLite runs one writer at a time: an outbox claim needs no row lock.
     const CLAIM_LOCK: &'static str = "";
 
-    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         self.pool
             .begin_with("BEGIN IMMEDIATE")
             .await

@@ -33,6 +33,19 @@ impl Notices {
         }
     }
 
+    /// To a number signing in to the site: its one-time code (never a link: a code
+    /// typed back proves the handset).
+    pub fn sign_in_code(&self, code: &str) -> String {
+        match self.language {
+            Language::Ko => format!(
+                "[상품권] 인증번호 {code} 를 3분 안에 입력하세요. 다른 사람에게 알려주지 마세요."
+            ),
+            Language::En => {
+                format!("[giftgate] Sign-in code {code}. Type it within 3 minutes; never share it.")
+            }
+        }
+    }
+
     /// To the holder: the block is lifted.
     pub fn unblocked(&self, code: &CertificateCode) -> String {
         match self.language {
