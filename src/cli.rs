@@ -98,6 +98,10 @@ pub struct BenchArgs {
     /// `smpp` SMSC, receipts included (run from the repository root; needs node and npm).
     #[arg(long)]
     pub smpp_delivery: bool,
+    /// Pages: voucher pages (`/v/{token}`) served per second against the JSON wallet
+    /// route in the same run, and the pages' p50/p99 at `--rate` offered per second.
+    #[arg(long)]
+    pub pages: bool,
     /// MMS: packaged and submitted MMS/s (100 KB packages) to the MMSC simulator, and the
     /// barcode rendering cost.
     #[arg(long)]

@@ -16,11 +16,16 @@ use crate::cli::BenchArgs;
 use crate::config::Settings;
 use crate::startup::Gateway;
 
-struct Target {
-    client: reqwest::Client,
-    base: String,
-    channel_key: String,
-    merchant_key: String,
+/// The gateway under load and the keys the load uses.
+pub(super) struct Target {
+    /// The HTTP client (connections pooled).
+    pub(super) client: reqwest::Client,
+    /// The gateway's base URL.
+    pub(super) base: String,
+    /// A channel key.
+    pub(super) channel_key: String,
+    /// A merchant key.
+    pub(super) merchant_key: String,
 }
 
 /// Runs the HTTP benchmark and prints its figures.
@@ -109,7 +114,8 @@ async fn measure(base: String, admin_token: String, args: BenchArgs) -> anyhow::
     Ok((purchases_per_sec, redemptions_per_sec))
 }
 
-async fn register(base: String, admin_token: &str) -> anyhow::Result<Target> {
+/// Registers a channel and a merchant through the admin API.
+pub(super) async fn register(base: String, admin_token: &str) -> anyhow::Result<Target> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(256)
         .build()?;
@@ -142,11 +148,13 @@ async fn register(base: String, admin_token: &str) -> anyhow::Result<Target> {
 
 /// Subscriber `i` of the run: a valid Korean mobile number whose last four digits are
 /// never the simulators' test triggers (`0001`–`0003`).
-fn subscriber(i: usize) -> String {
+pub(super) fn subscriber(i: usize) -> String {
     format!("0109{:03}{:04}", (i / 9000) % 1000, 1000 + i % 9000)
 }
 
-async fn purchases(
+/// Buys `count` certificates for as many subscribers, `concurrency` at a time: the rate
+/// and each (code, PIN).
+pub(super) async fn purchases(
     target: &Arc<Target>,
     count: usize,
     concurrency: usize,

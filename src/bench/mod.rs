@@ -4,5 +4,6 @@ pub mod delivery;
 pub mod http;
 pub mod latency;
 pub mod mo;
+pub mod pages;
 pub mod protocols;
 pub mod reconcile;

@@ -43,6 +43,10 @@ pub async fn run(settings: Settings, args: BenchArgs) -> anyhow::Result<ExitCode
         crate::bench::delivery::run(settings, &args).await?;
         return Ok(ExitCode::SUCCESS);
     }
+    if args.pages {
+        crate::bench::pages::run(settings, &args).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if args.mms {
         crate::bench::protocols::mms(&args).await?;
         return Ok(ExitCode::SUCCESS);

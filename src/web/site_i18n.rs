@@ -253,6 +253,9 @@ site_texts! {
     actions:
         "할 수 있는 일",
         "What you can do";
+    actions_need_sign_in:
+        "아래 기능은 휴대폰 인증 후 이용할 수 있습니다.",
+        "These take a sign-in with a code sent to your phone.";
     gift_on:
         "이 상품권 선물하기",
         "Gift it on";

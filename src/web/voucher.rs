@@ -1,14 +1,18 @@
 //! `/v/{token}`: one certificate for its holder, no sign-in — product, issuer, balance,
 //! expiry, status, the barcode large (Code 128, or QR) with its 16 digits under it, and
-//! the PIN behind a tap (`<details>`, no script needed). The screen is kept awake by
-//! `/static/wake.js` where the browser has the Wake Lock API.
+//! the PIN behind a tap (`<details>`, no script needed), the certificate's uses, and
+//! the actions its state allows. The screen is kept awake by `/static/wake.js` where the
+//! browser has the Wake Lock API. Actions that move value (gift on, extend, refund, new
+//! PIN) link into the signed-in site: holding a link shows a voucher, but changing it
+//! takes the handset's one-time code.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use giftgate_actors::domain::Format;
+use giftgate_actors::domain::{CertificateStatus, Format};
 use maud::html;
 
 use super::layout::{PageContext, not_found, page};
+use super::site_i18n::SiteTexts;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 
@@ -52,6 +56,12 @@ pub async fn show(
         .map(|p| (p.name, p.issuer))
         .unwrap_or_else(|| (certificate.product_id.as_str().to_owned(), String::new()));
     let local = Format::new(context.language);
+    let site = SiteTexts::of(context.language);
+    let uses = state
+        .ledger
+        .store
+        .certificate_journal(&certificate.code)
+        .await?;
     let qr = query.qr();
     let digits = certificate.code.as_str().to_owned();
     let grouped = certificate.code.grouped();
@@ -96,6 +106,16 @@ pub async fn show(
                 }
                 dt { (texts.status) }
                 dd.status { (texts.certificate_status(certificate.status.as_str())) }
+            }
+        }
+        (super::wallet::uses_table(site, &local, &uses))
+        @if certificate.status == CertificateStatus::Active {
+            section.card aria-labelledby="actions-heading" {
+                h2 #actions-heading { (site.actions) }
+                p { (site.actions_need_sign_in) }
+                p { a.button href={ "/gift?code=" (digits) } { (site.gift_on) } }
+                p { a href={ "/wallet/" (digits) } { (site.extend) " · " (site.renew_pin) } }
+                p { a href={ "/wallet/" (digits) "/refund" } { (site.refund) } }
             }
         }
     };

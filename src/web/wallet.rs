@@ -6,7 +6,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use giftgate_actors::domain::{
-    Certificate, CertificateCode, CertificateStatus, JournalKind, Order, Pin,
+    Certificate, CertificateCode, CertificateStatus, Format, JournalKind, Order, Pin,
 };
 use giftgate_actors::service::ServiceError;
 use maud::{Markup, html};
@@ -16,6 +16,7 @@ use serde_json::json;
 use super::layout::not_found;
 use super::orders::{fresh_order_id, place, placed_page};
 use super::signed_in::{Visitor, visitor};
+use super::site_i18n::SiteTexts;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 
@@ -134,7 +135,7 @@ pub async fn show(
         .await?;
     let body = html! {
         (certificate_card(&visitor, &certificate, pin.as_ref()))
-        (uses_table(&visitor, &uses))
+        (uses_table(visitor.texts(), &visitor.format(), &uses))
         (actions(&visitor, &certificate))
     };
     Ok(visitor.page_with(StatusCode::OK, &name, true, body))
@@ -170,9 +171,12 @@ fn certificate_card(visitor: &Visitor, certificate: &Certificate, pin: Option<&P
     }
 }
 
-fn uses_table(visitor: &Visitor, entries: &[giftgate_actors::domain::JournalEntry]) -> Markup {
-    let t = visitor.texts();
-    let format = visitor.format();
+/// A certificate's uses (redemptions and voids), newest first as the journal gives them.
+pub(super) fn uses_table(
+    t: &SiteTexts,
+    format: &Format,
+    entries: &[giftgate_actors::domain::JournalEntry],
+) -> Markup {
     let uses: Vec<_> = entries
         .iter()
         .filter(|e| matches!(e.kind, JournalKind::Redeem | JournalKind::Void))

@@ -4,38 +4,27 @@
 //! screenshot written to `target/screenshots/pages/` for review, and its DOM as Chromium
 //! built it checked for what the page must show.
 //!
-//! Needs the Debian packages `chromium` and `fonts-noto-cjk` (`.ci/run` installs them).
+//! [`journey`] drives the whole site as two people use it over the DevTools protocol,
+//! with an accessibility check of every page. Needs the Debian packages `chromium` and
+//! `fonts-noto-cjk` and npm's `axe-core`; [`tools`] installs them on first use.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod browser;
 #[path = "../api/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;
+mod journey;
+mod tools;
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use helpers::{Backend, TestApp, eventually};
 use serde_json::json;
 
-fn chromium() -> &'static str {
-    for candidate in ["chromium", "chromium-browser", "google-chrome"] {
-        if Command::new(candidate).arg("--version").output().is_ok() {
-            return candidate;
-        }
-    }
-    panic!("headless Chromium is needed: apt-get install chromium fonts-noto-cjk");
-}
-
-fn screenshots() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots/pages");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// Renders `url` at 390×844 in `language`: writes `name.png` and answers the DOM.
 async fn render(url: &str, name: &str, language: &str) -> String {
     let url = url.to_owned();
-    let shot = screenshots().join(format!("{name}.png"));
+    let shot = tools::screenshots().join(format!("{name}.png"));
     let language = language.to_owned();
     tokio::task::spawn_blocking(move || {
         let common = [
@@ -47,7 +36,7 @@ async fn render(url: &str, name: &str, language: &str) -> String {
             "--force-device-scale-factor=1",
         ];
         let lang = format!("--lang={language}");
-        let status = Command::new(chromium())
+        let status = Command::new(tools::chromium())
             .args(common)
             .arg(&lang)
             .arg(format!("--screenshot={}", shot.display()))
@@ -56,7 +45,7 @@ async fn render(url: &str, name: &str, language: &str) -> String {
             .unwrap();
         assert!(status.status.success(), "{status:?}");
         assert!(shot.exists(), "screenshot of {url}");
-        let dom = Command::new(chromium())
+        let dom = Command::new(tools::chromium())
             .args(common)
             .arg(&lang)
             .arg("--dump-dom")
