@@ -274,26 +274,10 @@ async fn redemptions_open(
     rate: u32,
     duration: Duration,
 ) -> anyhow::Result<Latencies> {
-    let latencies = Arc::new(Mutex::new(Latencies::default()));
-    let mut ticker = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate.max(1))));
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
-    let total = (f64::from(rate) * duration.as_secs_f64()) as usize;
-    let mut tasks = Vec::with_capacity(total);
-    for i in 0..total {
-        ticker.tick().await;
+    Ok(super::latency::open_loop(rate, duration, |i| {
         let target = Arc::clone(target);
         let (code, pin) = certificates[i % certificates.len()].clone();
-        let latencies = Arc::clone(&latencies);
-        tasks.push(tokio::spawn(async move {
-            if let Ok(latency) = redeem_once(&target, &code, &pin).await {
-                latencies.lock().await.record(latency);
-            }
-        }));
-    }
-    for task in tasks {
-        let _ = task.await;
-    }
-    Ok(Arc::try_unwrap(latencies)
-        .map(Mutex::into_inner)
-        .unwrap_or_default())
+        async move { redeem_once(&target, &code, &pin).await }
+    })
+    .await)
 }

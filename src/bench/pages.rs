@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use futures::StreamExt;
-use tokio::sync::Mutex;
 
 use super::http::{Target, purchases, register, subscriber};
 use super::latency::Latencies;
@@ -56,10 +55,19 @@ pub async fn run(mut settings: Settings, args: &BenchArgs) -> anyhow::Result<Exi
     let target = Arc::new(register(gateway.base_url(), &admin_token).await?);
     let (_, _) = purchases(&target, subscribers, args.concurrency).await?;
     let links = voucher_links(&gateway, subscribers).await?;
-    println!("{} subscribers, each with a voucher link from its SMS", links.len());
+    println!(
+        "{} subscribers, each with a voucher link from its SMS",
+        links.len()
+    );
 
-    let pages: Vec<Request> = links.iter().map(|(_, l)| Request::Page(l.clone())).collect();
-    let wallets: Vec<Request> = links.iter().map(|(m, _)| Request::Wallet(m.clone())).collect();
+    let pages: Vec<Request> = links
+        .iter()
+        .map(|(_, l)| Request::Page(l.clone()))
+        .collect();
+    let wallets: Vec<Request> = links
+        .iter()
+        .map(|(m, _)| Request::Wallet(m.clone()))
+        .collect();
     let concurrency = args.concurrency;
     let rate = args.rate;
     let load_target = Arc::clone(&target);
@@ -82,7 +90,10 @@ pub async fn run(mut settings: Settings, args: &BenchArgs) -> anyhow::Result<Exi
 }
 
 /// Each subscriber's number and the path of the `/v/` link its purchase SMS carried.
-async fn voucher_links(gateway: &Gateway, subscribers: usize) -> anyhow::Result<Vec<(String, String)>> {
+async fn voucher_links(
+    gateway: &Gateway,
+    subscribers: usize,
+) -> anyhow::Result<Vec<(String, String)>> {
     let smsc = gateway
         .smsc_simulator
         .as_ref()
@@ -132,7 +143,8 @@ async fn measure(
         page_latency.merge(&latency);
     }
     let seconds = (ROUND * ROUNDS as u32).as_secs_f64();
-    let (pages_per_sec, wallets_per_sec) = (page_count as f64 / seconds, wallet_count as f64 / seconds);
+    let (pages_per_sec, wallets_per_sec) =
+        (page_count as f64 / seconds, wallet_count as f64 / seconds);
     println!(
         "JSON wallet route ({concurrency} clients): {wallets_per_sec:.0}/s, p50 {:.2} ms, p99 {:.2} ms",
         wallet_latency.percentile_ms(50.0),
@@ -173,7 +185,10 @@ async fn send(target: &Target, request: &Request) -> anyhow::Result<Duration> {
         Request::Wallet(msisdn) => {
             target
                 .client
-                .get(format!("{}/v1/subscribers/{msisdn}/certificates", target.base))
+                .get(format!(
+                    "{}/v1/subscribers/{msisdn}/certificates",
+                    target.base
+                ))
                 .bearer_auth(&target.channel_key)
                 .send()
                 .await?
@@ -231,26 +246,10 @@ async fn open_loop(
     rate: u32,
     length: Duration,
 ) -> anyhow::Result<Latencies> {
-    let latencies = Arc::new(Mutex::new(Latencies::default()));
-    let mut ticker = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate.max(1))));
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
-    let total = (f64::from(rate) * length.as_secs_f64()) as usize;
-    let mut tasks = Vec::with_capacity(total);
-    for i in 0..total {
-        ticker.tick().await;
+    Ok(super::latency::open_loop(rate, length, |i| {
         let target = Arc::clone(target);
         let request = requests[i % requests.len()].clone();
-        let latencies = Arc::clone(&latencies);
-        tasks.push(tokio::spawn(async move {
-            if let Ok(latency) = send(&target, &request).await {
-                latencies.lock().await.record(latency);
-            }
-        }));
-    }
-    for task in tasks {
-        let _ = task.await;
-    }
-    Ok(Arc::try_unwrap(latencies)
-        .map(Mutex::into_inner)
-        .unwrap_or_default())
+        async move { send(&target, &request).await }
+    })
+    .await)
 }

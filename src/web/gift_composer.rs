@@ -6,7 +6,7 @@
 //! preview to a signed-in visitor.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use giftgate_actors::actors::{Dispatch, SessionCommand};
 use giftgate_actors::domain::{
     Certificate, CertificateStatus, ContentId, ContentItem, Gift, GiftId, GiftState, Order,
@@ -18,7 +18,7 @@ use serde_json::json;
 
 use super::layout::not_found;
 use super::orders::{fresh_order_id, place};
-use super::signed_in::{Visitor, see_other, visitor};
+use super::signed_in::{Visitor, see_other};
 use super::site_i18n::SiteTexts;
 use super::wallet::product_name;
 use crate::http::AppState;
@@ -41,14 +41,10 @@ pub struct CheckForm {
 
 /// `GET /gift`: the composer.
 pub async fn compose(
-    request: HttpRequest,
+    visitor: Visitor,
     query: web::Query<ComposerQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let visitor = match visitor(&request, &state).await? {
-        Ok(visitor) => visitor,
-        Err(to_login) => return Ok(to_login),
-    };
     let body = composer(&state, &visitor, query.code.as_deref(), None).await?;
     Ok(visitor.page(visitor.texts().send_gift, body))
 }
@@ -140,14 +136,10 @@ fn preview(item: &ContentItem) -> Markup {
 
 /// `POST /gift`: the gift order, waiting for the giver's check.
 pub async fn place_gift(
-    request: HttpRequest,
+    visitor: Visitor,
     body: web::Bytes,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let visitor = match visitor(&request, &state).await? {
-        Ok(visitor) => visitor,
-        Err(to_login) => return Ok(to_login),
-    };
     let fields: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     let field = |name: &str| {
         fields
@@ -237,14 +229,10 @@ async fn givers_gift(
 
 /// `GET /gift/{id}/check`: the package check.
 pub async fn check(
-    request: HttpRequest,
+    visitor: Visitor,
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let visitor = match visitor(&request, &state).await? {
-        Ok(visitor) => visitor,
-        Err(to_login) => return Ok(to_login),
-    };
     let Some(gift) = givers_gift(&state, &visitor, &path).await? else {
         return Ok(not_found(visitor.context));
     };
@@ -311,15 +299,11 @@ fn format_size(bytes: i64) -> String {
 
 /// `POST /gift/{id}/send` and `/cancel`: the giver's answer to the check.
 pub async fn settle(
-    request: HttpRequest,
+    visitor: Visitor,
     path: web::Path<(String, String)>,
     form: web::Form<CheckForm>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let visitor = match visitor(&request, &state).await? {
-        Ok(visitor) => visitor,
-        Err(to_login) => return Ok(to_login),
-    };
     if !visitor.csrf_ok(form.csrf.as_deref()) {
         return Ok(visitor.forbidden());
     }
@@ -357,14 +341,10 @@ pub async fn settle(
 
 /// `GET /contents/{id}`: an extra, for the composer's preview.
 pub async fn content(
-    request: HttpRequest,
+    visitor: Visitor,
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let visitor = match visitor(&request, &state).await? {
-        Ok(visitor) => visitor,
-        Err(to_login) => return Ok(to_login),
-    };
     let item = match ContentId::parse(&path) {
         Ok(id) => state.ledger.resolve_content(&id).await?,
         Err(_) => None,

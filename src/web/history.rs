@@ -1,12 +1,12 @@
 //! `/history` (the seed's "basket" of histories): purchases, uses, balance changes and
 //! gifts, newest first, with a filter.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use giftgate_actors::service::wallet::HistoryKind;
 use maud::html;
 use serde::Deserialize;
 
-use super::signed_in::visitor;
+use super::signed_in::Visitor;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 
@@ -21,14 +21,10 @@ pub struct HistoryQuery {
 
 /// `GET /history`
 pub async fn show(
-    request: HttpRequest,
+    visitor: Visitor,
     query: web::Query<HistoryQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let visitor = match visitor(&request, &state).await? {
-        Ok(visitor) => visitor,
-        Err(to_login) => return Ok(to_login),
-    };
     let t = visitor.texts();
     let format = visitor.format();
     let kind = query.kind.as_deref().and_then(HistoryKind::parse);

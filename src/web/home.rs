@@ -7,7 +7,7 @@ use giftgate_actors::domain::SiteTopic;
 use maud::html;
 
 use super::layout::PageContext;
-use super::signed_in::{maybe_signed_in, see_other, visitor};
+use super::signed_in::{Visitor, maybe_signed_in, see_other, visitor};
 use super::site_i18n::SiteTexts;
 use super::voucher::secure;
 use crate::http::AppState;
@@ -25,14 +25,7 @@ pub async fn root(
 }
 
 /// `GET /home`: the main menu.
-pub async fn home(
-    request: HttpRequest,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let visitor = match visitor(&request, &state).await? {
-        Ok(visitor) => visitor,
-        Err(to_login) => return Ok(to_login),
-    };
+pub async fn home(visitor: Visitor) -> Result<HttpResponse, ApiError> {
     let t = visitor.texts();
     let format = visitor.format();
     let body = html! {

@@ -63,8 +63,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/wallet", web::get().to(wallet::list))
         .route("/wallet/{code}", web::get().to(wallet::show))
         .route("/wallet/{code}/barcode.png", web::get().to(wallet::barcode))
-        .route("/wallet/{code}/extend", web::post().to(wallet::extend))
-        .route("/wallet/{code}/pin", web::post().to(wallet::renew_pin))
+        .route(
+            "/wallet/{code}/{action:extend|pin}",
+            web::post().to(wallet::act),
+        )
         .route(
             "/wallet/{code}/refund",
             web::get().to(wallet::refund_review),

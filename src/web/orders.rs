@@ -36,14 +36,10 @@ pub fn fresh_order_id(prefix: &str) -> String {
 /// `GET /orders/{order_id}`: one of the visitor's orders (refreshing itself while it is
 /// pending).
 pub async fn show(
-    request: actix_web::HttpRequest,
+    visitor: Visitor,
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let visitor = match super::signed_in::visitor(&request, &state).await? {
-        Ok(visitor) => visitor,
-        Err(to_login) => return Ok(to_login),
-    };
     let record = match OrderId::parse(&path) {
         Ok(id) => state.ledger.store.order(&id).await?,
         Err(_) => None,

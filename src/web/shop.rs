@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::layout::not_found;
 use super::orders::{fresh_order_id, place, placed_page};
-use super::signed_in::{Visitor, maybe_signed_in, visitor};
+use super::signed_in::{Visitor, maybe_signed_in};
 use super::site_i18n::SiteTexts;
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -231,14 +231,10 @@ fn purchase_order(
 
 /// `POST /purchase/review`: the confirm step.
 pub async fn review(
-    request: HttpRequest,
+    visitor: Visitor,
     form: web::Form<PurchaseForm>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let visitor = match visitor(&request, &state).await? {
-        Ok(visitor) => visitor,
-        Err(to_login) => return Ok(to_login),
-    };
     if !visitor.csrf_ok(form.csrf.as_deref()) {
         return Ok(visitor.forbidden());
     }
@@ -318,14 +314,10 @@ pub async fn review(
 /// `POST /purchase`: places the confirmed order (its id came with the confirm form, so a
 /// second post is the same order).
 pub async fn purchase(
-    request: HttpRequest,
+    visitor: Visitor,
     form: web::Form<PurchaseForm>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let visitor = match visitor(&request, &state).await? {
-        Ok(visitor) => visitor,
-        Err(to_login) => return Ok(to_login),
-    };
     if !visitor.csrf_ok(form.csrf.as_deref()) {
         return Ok(visitor.forbidden());
     }

@@ -7,8 +7,10 @@
 //! cannot read it, so its posts are refused with 403.
 
 use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::Payload;
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
+use futures::future::LocalBoxFuture;
 use giftgate_actors::domain::{Format, Msisdn};
 use maud::{Markup, html};
 
@@ -87,6 +89,60 @@ impl Visitor {
             (body)
         };
         page(self.context, status, title, awake, body)
+    }
+}
+
+/// Why a signed-in page could not find its visitor: not signed in (answered with a
+/// redirect to `/login` that comes back here), or the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum VisitorError {
+    /// No live session: sign in, then come back to `location`'s `next`.
+    #[error("sign-in needed")]
+    SignIn {
+        /// Where to send the browser.
+        location: String,
+    },
+    /// The session could not be read.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+}
+
+impl ResponseError for VisitorError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            VisitorError::SignIn { .. } => StatusCode::SEE_OTHER,
+            VisitorError::Api(error) => error.status_code(),
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            VisitorError::SignIn { location } => see_other(location),
+            VisitorError::Api(error) => error.error_response(),
+        }
+    }
+}
+
+/// A signed-in page's handler takes a [`Visitor`]: without a live session the browser
+/// is sent to sign in.
+impl FromRequest for Visitor {
+    type Error = VisitorError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let request = request.clone();
+        Box::pin(async move {
+            let state = request
+                .app_data::<web::Data<AppState>>()
+                .cloned()
+                .ok_or_else(|| ApiError::unavailable("internal", "no application state"))?;
+            match visitor(&request, &state).await? {
+                Ok(visitor) => Ok(visitor),
+                Err(_) => Err(VisitorError::SignIn {
+                    location: login_location(&request),
+                }),
+            }
+        })
     }
 }
 
@@ -178,13 +234,17 @@ pub async fn visitor(
 
 /// A redirect to `/login` that brings the visitor back to this page (its path only).
 fn to_login(request: &HttpRequest) -> HttpResponse {
+    see_other(&login_location(request))
+}
+
+/// `/login`, coming back to this page (its path only) after signing in.
+fn login_location(request: &HttpRequest) -> String {
     let back = request.uri().path();
-    let location = if back == "/" || back.starts_with("/login") {
+    if back == "/" || back.starts_with("/login") {
         "/login".to_owned()
     } else {
         format!("/login?next={}", urlencoding_path(back))
-    };
-    see_other(&location)
+    }
 }
 
 /// `303 See Other` to `location` (after a form post, or to sign in).

@@ -4,7 +4,7 @@
 //! the PIN, refund (the amount the refund rules give is shown before the confirm step).
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use giftgate_actors::domain::{
     Certificate, CertificateCode, CertificateStatus, Format, JournalKind, Order, Pin,
 };
@@ -15,7 +15,7 @@ use serde_json::json;
 
 use super::layout::not_found;
 use super::orders::{fresh_order_id, place, placed_page};
-use super::signed_in::{Visitor, visitor};
+use super::signed_in::Visitor;
 use super::site_i18n::SiteTexts;
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -34,14 +34,7 @@ pub struct ActionForm {
 }
 
 /// `GET /wallet`: every certificate the visitor holds.
-pub async fn list(
-    request: HttpRequest,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let visitor = match visitor(&request, &state).await? {
-        Ok(visitor) => visitor,
-        Err(to_login) => return Ok(to_login),
-    };
+pub async fn list(visitor: Visitor, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let t = visitor.texts();
     let format = visitor.format();
     let held = state.ledger.wallet(&visitor.msisdn).await?;
@@ -116,14 +109,10 @@ async fn held(
 
 /// `GET /wallet/{code}`: one certificate, its uses and its actions.
 pub async fn show(
-    request: HttpRequest,
+    visitor: Visitor,
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let visitor = match visitor(&request, &state).await? {
-        Ok(visitor) => visitor,
-        Err(to_login) => return Ok(to_login),
-    };
     let Some((certificate, pin)) = held(&state, &visitor, &path).await? else {
         return Ok(not_found(visitor.context));
     };
@@ -229,69 +218,52 @@ fn actions(visitor: &Visitor, certificate: &Certificate) -> Markup {
 
 /// `GET /wallet/{code}/barcode.png` (`?qr=1`): the visitor's certificate's barcode.
 pub async fn barcode(
-    request: HttpRequest,
+    visitor: Visitor,
     path: web::Path<String>,
     query: web::Query<BarcodeQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let visitor = match visitor(&request, &state).await? {
-        Ok(visitor) => visitor,
-        Err(to_login) => return Ok(to_login),
-    };
     let Some((certificate, _)) = held(&state, &visitor, &path).await? else {
         return Ok(not_found(visitor.context));
     };
     super::voucher::barcode_png(certificate.code, query.qr.as_deref() == Some("1")).await
 }
 
-/// `POST /wallet/{code}/extend`: three more months, where the deployment allows.
-pub async fn extend(
-    request: HttpRequest,
-    path: web::Path<String>,
+/// `POST /wallet/{code}/extend` (three more months, where the deployment allows) and
+/// `POST /wallet/{code}/pin` (a new PIN, sent by SMS to the visitor's handset).
+pub async fn act(
+    visitor: Visitor,
+    path: web::Path<(String, String)>,
     form: web::Form<ActionForm>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (visitor, certificate) = match acting(&request, &path, &form, &state).await? {
-        Ok(acting) => acting,
+    let (code, action) = path.into_inner();
+    let certificate = match acting(&visitor, &code, &form, &state).await? {
+        Ok(certificate) => certificate,
         Err(answer) => return Ok(answer),
     };
     let t = visitor.texts();
-    let outcome = state
-        .ledger
-        .extend_certificate(&visitor.msisdn, &certificate.code)
-        .await;
-    action_outcome(&visitor, &certificate, outcome.map(|_| t.extended))
-}
-
-/// `POST /wallet/{code}/pin`: a new PIN, sent by SMS to the visitor's handset.
-pub async fn renew_pin(
-    request: HttpRequest,
-    path: web::Path<String>,
-    form: web::Form<ActionForm>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let (visitor, certificate) = match acting(&request, &path, &form, &state).await? {
-        Ok(acting) => acting,
-        Err(answer) => return Ok(answer),
+    let ledger = &state.ledger;
+    let outcome = if action == "extend" {
+        ledger
+            .extend_certificate(&visitor.msisdn, &certificate.code)
+            .await
+            .map(|_| t.extended)
+    } else {
+        ledger
+            .renew_pin(&visitor.msisdn, &certificate.code)
+            .await
+            .map(|()| t.pin_renewed)
     };
-    let t = visitor.texts();
-    let outcome = state
-        .ledger
-        .renew_pin(&visitor.msisdn, &certificate.code)
-        .await;
-    action_outcome(&visitor, &certificate, outcome.map(|_| t.pin_renewed))
+    action_outcome(&visitor, &certificate, outcome)
 }
 
 /// `GET /wallet/{code}/refund`: what a refund would pay now, and the confirm form.
 pub async fn refund_review(
-    request: HttpRequest,
+    visitor: Visitor,
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let visitor = match visitor(&request, &state).await? {
-        Ok(visitor) => visitor,
-        Err(to_login) => return Ok(to_login),
-    };
     let Some((certificate, _)) = held(&state, &visitor, &path).await? else {
         return Ok(not_found(visitor.context));
     };
@@ -326,13 +298,13 @@ pub async fn refund_review(
 
 /// `POST /wallet/{code}/refund`: the refund order.
 pub async fn refund(
-    request: HttpRequest,
+    visitor: Visitor,
     path: web::Path<String>,
     form: web::Form<ActionForm>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (visitor, certificate) = match acting(&request, &path, &form, &state).await? {
-        Ok(acting) => acting,
+    let certificate = match acting(&visitor, &path, &form, &state).await? {
+        Ok(certificate) => certificate,
         Err(answer) => return Ok(answer),
     };
     let order_id = form
@@ -353,23 +325,19 @@ pub async fn refund(
     Ok(placed_page(&visitor, &order_id, record))
 }
 
-/// The visitor and their certificate for an action form, or the answer to give instead
-/// (sign in, 403 without the CSRF token, 404 when not theirs).
+/// The visitor's certificate for an action form, or the answer to give instead (403
+/// without the CSRF token, 404 when not theirs).
 async fn acting(
-    request: &HttpRequest,
+    visitor: &Visitor,
     code: &str,
     form: &ActionForm,
     state: &AppState,
-) -> Result<Result<(Visitor, Certificate), HttpResponse>, ApiError> {
-    let visitor = match visitor(request, state).await? {
-        Ok(visitor) => visitor,
-        Err(to_login) => return Ok(Err(to_login)),
-    };
+) -> Result<Result<Certificate, HttpResponse>, ApiError> {
     if !visitor.csrf_ok(form.csrf.as_deref()) {
         return Ok(Err(visitor.forbidden()));
     }
-    match held(state, &visitor, code).await? {
-        Some((certificate, _)) => Ok(Ok((visitor, certificate))),
+    match held(state, visitor, code).await? {
+        Some((certificate, _)) => Ok(Ok(certificate)),
         None => Ok(Err(not_found(visitor.context))),
     }
 }

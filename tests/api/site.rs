@@ -316,6 +316,68 @@ async fn wrong_codes_are_counted_then_locked_and_codes_rate_limited() {
     app.finish().await;
 }
 
+#[actix_web::test]
+async fn one_client_address_may_ask_twenty_codes_an_hour() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let me = browser();
+    let (_, page) = get(&me, &app, "/login").await;
+    let csrf = hidden(&page, "csrf");
+    for i in 0..20 {
+        let number = format!("0107474{:04}", 1000 + i);
+        let (status, page) =
+            post(&me, &app, "/login", &[("csrf", &csrf), ("msisdn", &number)]).await;
+        assert_eq!(status, 200, "{i}: {page}");
+    }
+    let (status, page) = post(
+        &me,
+        &app,
+        "/login",
+        &[("csrf", &csrf), ("msisdn", "01074749999")],
+    )
+    .await;
+    assert_eq!(status, 429, "{page}");
+    assert!(page.contains("Too many codes"), "{page}");
+    app.finish().await;
+}
+
+#[actix_web::test]
+async fn a_card_purchase_through_the_pages() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let me = browser();
+    sign_in(&me, &app, "01075750002", "+821075750002").await;
+    let (_, product) = get(&me, &app, "/catalog/book-10000").await;
+    let csrf = hidden(&product, "csrf");
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("product_id", "book-10000"),
+        ("quantity", "1"),
+        ("method", "card"),
+        ("token", "tok_visa_4242"),
+    ];
+    let (status, review) = post(&me, &app, "/purchase/review", &form).await;
+    assert_eq!(status, 200, "{review}");
+    assert!(
+        !review.contains("Monthly phone-bill limit"),
+        "no cap for cards: {review}"
+    );
+    let order_id = hidden(&review, "order_id");
+    let mut confirm = form.to_vec();
+    confirm.push(("order_id", &order_id));
+    let (status, done) = post(&me, &app, "/purchase", &confirm).await;
+    assert_eq!(status, 200, "{done}");
+    eventually("the card-paid certificate", || async {
+        app.wallet("01075750002").await.len() == 1
+    })
+    .await;
+    let method = crate::helpers::column_values(
+        &app.settings.database_url,
+        &format!("SELECT method FROM payments WHERE order_id = '{order_id}'"),
+    )
+    .await;
+    assert_eq!(method, ["card"]);
+    app.finish().await;
+}
+
 async fn post_owned(
     browser: &reqwest::Client,
     app: &TestApp,

@@ -93,14 +93,19 @@ impl Phone {
 
     async fn step<T: Send + 'static>(&self, step: impl FnOnce(&Tab) -> T + Send + 'static) -> T {
         let tab = self.tab.clone();
-        tokio::task::spawn_blocking(move || step(&tab)).await.unwrap()
+        tokio::task::spawn_blocking(move || step(&tab))
+            .await
+            .unwrap()
     }
 
     /// Opens `url` and waits for it.
     pub async fn open(&self, url: &str) {
         let url = url.to_owned();
         self.step(move |tab| {
-            tab.navigate_to(&url).unwrap().wait_until_navigated().unwrap();
+            tab.navigate_to(&url)
+                .unwrap()
+                .wait_until_navigated()
+                .unwrap();
         })
         .await
     }
@@ -196,7 +201,11 @@ impl Phone {
                 )
                 .unwrap()
                 .value;
-            assert_eq!(fits, Some(Value::Bool(true)), "{name} is wider than the screen");
+            assert_eq!(
+                fits,
+                Some(Value::Bool(true)),
+                "{name} is wider than the screen"
+            );
             tab.evaluate(&axe, false).unwrap();
             let report = tab
                 .evaluate(
@@ -215,7 +224,10 @@ impl Phone {
                 .iter()
                 .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
                 .collect();
-            assert!(grave.is_empty(), "{name}: accessibility violations {grave:#?}");
+            assert!(
+                grave.is_empty(),
+                "{name}: accessibility violations {grave:#?}"
+            );
         })
         .await
     }
@@ -230,7 +242,11 @@ impl Phone {
             // Wait for the image to load before photographing it.
             for _ in 0..100 {
                 let loaded = element
-                    .call_js_fn("function() { return this.complete && this.naturalWidth > 0; }", vec![], false)
+                    .call_js_fn(
+                        "function() { return this.complete && this.naturalWidth > 0; }",
+                        vec![],
+                        false,
+                    )
                     .unwrap()
                     .value;
                 if loaded == Some(Value::Bool(true)) {

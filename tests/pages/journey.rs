@@ -50,18 +50,26 @@ async fn a_gift_bought_sent_accepted_and_used_through_the_pages() {
     giver.review("login-code-ko").await;
     let code = sign_in_code(&app, "+821081810002").await;
     giver.type_into("#code", &code).await;
-    giver.tap_then("form button[type=submit]", ".menu-grid").await;
+    giver
+        .tap_then("form button[type=submit]", ".menu-grid")
+        .await;
     giver.review("home-ko").await;
 
     // Catalogue → product → confirm step (the month's cap shown) → pay.
     giver.open(&format!("{base}/catalog?lang=en")).await;
     giver.review("catalog-en").await;
-    giver.tap_then("a[href='/catalog/book-10000']", "#quantity").await;
+    giver
+        .tap_then("a[href='/catalog/book-10000']", "#quantity")
+        .await;
     giver.review("product-en").await;
-    giver.tap_then("form.stack button[type=submit]", ".total").await;
+    giver
+        .tap_then("form.stack button[type=submit]", ".total")
+        .await;
     giver.review("purchase-review-en").await;
     assert!(giver.html().await.contains("Monthly phone-bill limit"));
-    giver.tap_then("form[action='/purchase'] button", "p.notice").await;
+    giver
+        .tap_then("form[action='/purchase'] button", "p.notice")
+        .await;
     giver.review("purchase-done-en").await;
     eventually("the certificate", || async {
         app.wallet("01081810002").await.len() == 1
@@ -81,22 +89,33 @@ async fn a_gift_bought_sent_accepted_and_used_through_the_pages() {
         giver.text_of("span.pin").await,
         certificate["pin"].as_str().unwrap()
     );
-    giver.open(&format!("{base}/wallet/{code}/barcode.png?qr=1")).await;
+    giver
+        .open(&format!("{base}/wallet/{code}/barcode.png?qr=1"))
+        .await;
     assert_eq!(giver.decode("img").await, code, "the QR code");
 
     // Gift it: number, message, extras with previews, then the package check, then send.
-    giver.open(&format!("{base}/gift?code={code}&lang=ko")).await;
+    giver
+        .open(&format!("{base}/gift?code={code}&lang=ko"))
+        .await;
     giver.review("gift-composer-ko").await;
     giver.type_into("#to", "010-8181-9999").await;
     giver.type_into("#message", "생일 축하해!").await;
     for extra in ["card-001", "char-001", "ring-001", "bgm-001"] {
         giver.tap(&format!("input[value='{extra}']")).await;
     }
-    giver.tap_then("form.stack > button[type=submit]", ".size").await;
+    giver
+        .tap_then("form.stack > button[type=submit]", ".size")
+        .await;
     giver.review("gift-check-ko").await;
     let check = giver.html().await;
-    assert!(check.contains("생일 축하해!") && check.contains("<audio"), "{check}");
-    giver.tap_then("form[action$='/send'] button", "p.notice").await;
+    assert!(
+        check.contains("생일 축하해!") && check.contains("<audio"),
+        "{check}"
+    );
+    giver
+        .tap_then("form[action$='/send'] button", "p.notice")
+        .await;
     giver.review("gift-sent-ko").await;
 
     // The transferee opens the MMS link and accepts.
@@ -105,11 +124,18 @@ async fn a_gift_bought_sent_accepted_and_used_through_the_pages() {
         !mmsc.inbox("+821081819999").is_empty()
     })
     .await;
-    let mms = mmsc.inbox("+821081819999")[0].text.clone().unwrap_or_default();
+    let mms = mmsc.inbox("+821081819999")[0]
+        .text
+        .clone()
+        .unwrap_or_default();
     let friend = giver.another_person().await;
-    friend.open(&format!("{base}{}?lang=ko", link(&mms, "g").unwrap())).await;
+    friend
+        .open(&format!("{base}{}?lang=ko", link(&mms, "g").unwrap()))
+        .await;
     friend.review("gift-open-ko").await;
-    friend.tap_then("form[action$='/accept'] button", "span.pin").await;
+    friend
+        .tap_then("form[action$='/accept'] button", "span.pin")
+        .await;
     friend.tap("summary").await;
     friend.review("gift-accepted-ko").await;
     let new_pin = friend.text_of("span.pin").await;
@@ -120,7 +146,9 @@ async fn a_gift_bought_sent_accepted_and_used_through_the_pages() {
     let (status, answer) = app.redeem(&code, &new_pin, "3000", "pos-journey-1").await;
     assert_eq!(status, 200, "{answer}");
     friend.tap_then("a[href^='/v/']", "img.barcode").await;
-    friend.open(&format!("{}?lang=en", friend.url().await)).await;
+    friend
+        .open(&format!("{}?lang=en", friend.url().await))
+        .await;
     friend.review("voucher-after-use-en").await;
     let page = friend.html().await;
     assert!(page.contains("7,000"), "{page}");
@@ -134,12 +162,19 @@ async fn a_gift_bought_sent_accepted_and_used_through_the_pages() {
         giver.open(&format!("{base}/{page}")).await;
         giver.review(&format!("{page}-en")).await;
     }
-    giver.open(&format!("{base}/v/AAAAAAAAAAAAAAAAAAAAAA")).await;
+    giver
+        .open(&format!("{base}/v/AAAAAAAAAAAAAAAAAAAAAA"))
+        .await;
     giver.review("not-found-en").await;
 
     // The old PIN the giver saw no longer works.
     let (status, _) = app
-        .redeem(&code, certificate["pin"].as_str().unwrap(), "1000", "pos-journey-2")
+        .redeem(
+            &code,
+            certificate["pin"].as_str().unwrap(),
+            "1000",
+            "pos-journey-2",
+        )
         .await;
     assert_eq!(status, 403);
     app.finish().await;

@@ -32,7 +32,9 @@ impl InstallLock {
                 Err(_) => {
                     let stale = fs::metadata(&path)
                         .and_then(|m| m.modified())
-                        .map(|at| SystemTime::now().duration_since(at).unwrap_or_default() > STALE_LOCK)
+                        .map(|at| {
+                            SystemTime::now().duration_since(at).unwrap_or_default() > STALE_LOCK
+                        })
                         .unwrap_or(false);
                     if stale {
                         let _ = fs::remove_file(&path);
@@ -55,7 +57,12 @@ impl Drop for InstallLock {
 fn find_chromium() -> Option<PathBuf> {
     ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
-        .find(|name| Command::new(name).arg("--version").output().is_ok_and(|o| o.status.success()))
+        .find(|name| {
+            Command::new(name)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
         .map(PathBuf::from)
 }
 
@@ -75,7 +82,14 @@ pub fn chromium() -> PathBuf {
     if find_chromium().is_none() || !cjk_fonts_installed() {
         let install = || {
             Command::new("apt-get")
-                .args(["install", "-y", "-qq", "--no-install-recommends", "chromium", "fonts-noto-cjk"])
+                .args([
+                    "install",
+                    "-y",
+                    "-qq",
+                    "--no-install-recommends",
+                    "chromium",
+                    "fonts-noto-cjk",
+                ])
                 .env("DEBIAN_FRONTEND", "noninteractive")
                 .output()
                 .is_ok_and(|o| o.status.success())
