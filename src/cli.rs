@@ -102,6 +102,13 @@ pub struct BenchArgs {
     /// route in the same run, and the pages' p50/p99 at `--rate` offered per second.
     #[arg(long)]
     pub pages: bool,
+    /// Sessions: the RSS of a `giftgate serve` child as `--subscribers` subscribers each
+    /// buy once (one live session each), and after the sessions stop.
+    #[arg(long)]
+    pub sessions: bool,
+    /// Idle seconds before a session stops, for `--sessions`.
+    #[arg(long, default_value_t = 600)]
+    pub session_idle_secs: u64,
     /// MMS: packaged and submitted MMS/s (100 KB packages) to the MMSC simulator, and the
     /// barcode rendering cost.
     #[arg(long)]

@@ -7,3 +7,4 @@ pub mod mo;
 pub mod pages;
 pub mod protocols;
 pub mod reconcile;
+pub mod sessions;

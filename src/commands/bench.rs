@@ -43,6 +43,9 @@ pub async fn run(settings: Settings, args: BenchArgs) -> anyhow::Result<ExitCode
         crate::bench::delivery::run(settings, &args).await?;
         return Ok(ExitCode::SUCCESS);
     }
+    if args.sessions {
+        return crate::bench::sessions::run(&settings, &args).await;
+    }
     if args.pages {
         crate::bench::pages::run(settings, &args).await?;
         return Ok(ExitCode::SUCCESS);

@@ -6,9 +6,18 @@
 //! at once everywhere. Argon2 is slow on purpose, so the process remembers, by the key's
 //! SHA-256, which stored hash it already verified: the slow check runs again only when
 //! the row's hash changed, and then on the blocking pool, never on an actix thread.
+//!
+//! Each argon2 run takes 19 MiB (the crate's default memory cost). Verifications run at
+//! most one per core at a time, and a request that waited looks in the cache again
+//! before its own run (requests with the same key wait on one lock): a burst of requests
+//! with a key not yet verified (a restart under load, 32 clients at once) costs one run,
+//! not 32. Unbounded, such a burst took the
+//! process from 50 MB to 500 MB resident for good, the allocator keeping what the
+//! parallel runs had touched (`giftgate bench --sessions`, BENCHMARKS.md).
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 use actix_web::HttpRequest;
 use argon2::Argon2;
@@ -18,6 +27,7 @@ use giftgate_actors::ports::{ApiKeyRecord, KeyKind, Store};
 use rand::RngCore;
 use rand::TryRngCore;
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 
 use super::error::ApiError;
 use super::scopes::Scope;
@@ -48,6 +58,12 @@ pub struct KeyRing {
     admin_token: Option<String>,
     /// Key fingerprint → the stored hash it was verified against.
     verified: RwLock<HashMap<[u8; 32], String>>,
+    /// One permit per argon2 run allowed at a time.
+    argon2_slots: Semaphore,
+    /// Argon2 verifications run so far.
+    argon2_runs: AtomicU64,
+    /// Per key fingerprint being verified: the lock later requests with it wait on.
+    in_flight: Mutex<HashMap<[u8; 32], Arc<tokio::sync::Mutex<()>>>>,
 }
 
 const CACHE_LIMIT: usize = 10_000;
@@ -59,7 +75,20 @@ impl KeyRing {
             store,
             admin_token,
             verified: RwLock::new(HashMap::new()),
+            argon2_slots: Semaphore::new(
+                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+            ),
+            argon2_runs: AtomicU64::new(0),
+            in_flight: Mutex::new(HashMap::new()),
         }
+    }
+
+    fn is_verified(&self, fingerprint: &[u8; 32], stored_hash: &str) -> bool {
+        self.verified
+            .read()
+            .ok()
+            .and_then(|cache| cache.get(fingerprint).cloned())
+            .is_some_and(|hash| hash == stored_hash)
     }
 
     /// Issues a key with `scopes`; answers the holder id and the key, which is never
@@ -201,27 +230,21 @@ impl KeyRing {
             ));
         }
         let fingerprint: [u8; 32] = Sha256::digest(key.as_bytes()).into();
-        let known = self
-            .verified
-            .read()
-            .ok()
-            .and_then(|cache| cache.get(&fingerprint).cloned())
-            .is_some_and(|hash| hash == record.secret_hash);
-        if !known {
-            let secret = secret.to_owned();
-            let stored_hash = record.secret_hash.clone();
-            let valid = actix_web::web::block(move || verify_secret(&secret, &stored_hash))
-                .await
+        if !self.is_verified(&fingerprint, &record.secret_hash) {
+            let key_lock = self
+                .in_flight
+                .lock()
+                .map(|mut in_flight| Arc::clone(in_flight.entry(fingerprint).or_default()))
                 .map_err(|e| ApiError::unavailable("internal", e.to_string()))?;
-            if !valid {
-                return Err(ApiError::unauthorized("unknown API key"));
+            let checked = {
+                let _same_key = key_lock.lock().await;
+                self.verify_slowly(fingerprint, secret, &record.secret_hash)
+                    .await
+            };
+            if let Ok(mut in_flight) = self.in_flight.lock() {
+                in_flight.remove(&fingerprint);
             }
-            if let Ok(mut cache) = self.verified.write() {
-                if cache.len() >= CACHE_LIMIT {
-                    cache.clear();
-                }
-                cache.insert(fingerprint, record.secret_hash.clone());
-            }
+            checked?;
         }
         let scopes = match record.kind {
             KeyKind::Merchant => Scope::ALL.to_vec(),
@@ -237,6 +260,42 @@ impl KeyRing {
             name: record.name,
             scopes,
         })
+    }
+}
+
+impl KeyRing {
+    /// The argon2 check of `secret` against `stored_hash` (holding the key's lock),
+    /// unless a request with the same key verified it meanwhile; it waits for one of the
+    /// per-core argon2 slots.
+    async fn verify_slowly(
+        &self,
+        fingerprint: [u8; 32],
+        secret: &str,
+        stored_hash: &str,
+    ) -> Result<(), ApiError> {
+        if self.is_verified(&fingerprint, stored_hash) {
+            return Ok(());
+        }
+        let _slot = self
+            .argon2_slots
+            .acquire()
+            .await
+            .map_err(|e| ApiError::unavailable("internal", e.to_string()))?;
+        self.argon2_runs.fetch_add(1, Ordering::Relaxed);
+        let (secret, hash) = (secret.to_owned(), stored_hash.to_owned());
+        let valid = actix_web::web::block(move || verify_secret(&secret, &hash))
+            .await
+            .map_err(|e| ApiError::unavailable("internal", e.to_string()))?;
+        if !valid {
+            return Err(ApiError::unauthorized("unknown API key"));
+        }
+        if let Ok(mut cache) = self.verified.write() {
+            if cache.len() >= CACHE_LIMIT {
+                cache.clear();
+            }
+            cache.insert(fingerprint, stored_hash.to_owned());
+        }
+        Ok(())
     }
 }
 
@@ -295,5 +354,36 @@ mod tests {
         assert!(verify_secret("s3cret", &hash));
         assert!(!verify_secret("s3cres", &hash));
         assert!(!verify_secret("s3cret", "not a hash"));
+    }
+
+    #[actix_web::test]
+    async fn a_burst_with_a_new_key_runs_argon2_once() {
+        let database = giftgate_store::testing::TestDatabase::sqlite().await;
+        let ring = Arc::new(KeyRing::new(database.store().await.unwrap(), None));
+        let (_, key) = ring
+            .issue(KeyKind::Channel, "burst", &Scope::ALL)
+            .await
+            .unwrap();
+        let burst = (0..16).map(|_| {
+            let (ring, key) = (Arc::clone(&ring), key.clone());
+            async move { ring.verify(&key).await }
+        });
+        for holder in futures::future::join_all(burst).await {
+            assert_eq!(holder.unwrap().kind, KeyKind::Channel);
+        }
+        assert_eq!(ring.argon2_runs.load(Ordering::Relaxed), 1);
+        let last = key.chars().last().unwrap();
+        let wrong = format!(
+            "{}{}",
+            &key[..key.len() - 1],
+            if last == '0' { '1' } else { '0' }
+        );
+        assert!(ring.verify(&wrong).await.is_err());
+        assert!(
+            ring.verify(&wrong).await.is_err(),
+            "a wrong key is never cached"
+        );
+        assert_eq!(ring.argon2_runs.load(Ordering::Relaxed), 3);
+        database.drop().await;
     }
 }
