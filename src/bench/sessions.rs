@@ -103,7 +103,7 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
     while let Some(result) = buying.next().await {
         result?;
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-        if n % step == 0 || n == args.subscribers {
+        if n.is_multiple_of(step) || n == args.subscribers {
             println!(
                 "{n:>12} {:>10} {:>10.1} {:>8}",
                 sessions_active(&client, &base).await?,
