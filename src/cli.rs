@@ -106,6 +106,9 @@ pub struct BenchArgs {
     /// buy once (one live session each), and after the sessions stop.
     #[arg(long)]
     pub sessions: bool,
+    /// With `--sessions`: run the simulators as processes of their own.
+    #[arg(long)]
+    pub external_simulators: bool,
     /// Idle seconds before a session stops, for `--sessions`.
     #[arg(long, default_value_t = 600)]
     pub session_idle_secs: u64,

@@ -6,7 +6,8 @@
 //! every tenth of the way; then waits for the sessions to stop and reads it again.
 //!
 //! The child is a separate process so that its RSS is the gateway's alone, not the load
-//! generator's.
+//! generator's; with `--external-simulators` the simulators run as processes of their
+//! own too, so their books (every charge, every SMS) are not counted as the gateway's.
 
 use std::process::{ExitCode, Stdio};
 use std::sync::Arc;
@@ -50,8 +51,11 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
         .build()?;
     wait_ready(&client, &base).await?;
     println!(
-        "giftgate bench --sessions: {} subscribers, {} clients, sessions idle after {} s; gateway pid {pid}",
-        args.subscribers, args.concurrency, args.session_idle_secs
+        "giftgate bench --sessions: {} subscribers, {} clients, sessions idle after {} s, {} simulators; gateway pid {pid}",
+        args.subscribers,
+        args.concurrency,
+        args.session_idle_secs,
+        if args.external_simulators { "external" } else { "built-in" }
     );
     println!(
         "{:>12} {:>10} {:>10} {:>8}",
