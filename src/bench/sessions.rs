@@ -7,7 +7,12 @@
 //!
 //! The child is a separate process so that its RSS is the gateway's alone, not the load
 //! generator's; with `--external-simulators` the simulators run as processes of their
-//! own too, so their books (every charge, every SMS) are not counted as the gateway's.
+//! own too (`giftgate sim …`), so their books (every charge, every SMS) are not counted
+//! as the gateway's.
+//!
+//! To see where the memory goes, run the child under a heap profiler:
+//! `GIFTGATE_BENCH_SERVE_WRAPPER=heaptrack giftgate bench --sessions …` starts
+//! `heaptrack giftgate serve`; RSS is still read from the gateway process itself.
 
 use std::process::{ExitCode, Stdio};
 use std::sync::Arc;
@@ -28,7 +33,21 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
         .local_addr()?
         .port();
     let admin = format!("bench-{}", uuid::Uuid::new_v4().simple());
-    let mut child = tokio::process::Command::new(std::env::current_exe()?)
+    let exe = std::env::current_exe()?;
+    let (mut simulators, rails) = if args.external_simulators {
+        start_simulators(&exe).await?
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let mut serve = match std::env::var("GIFTGATE_BENCH_SERVE_WRAPPER") {
+        Ok(wrapper) if !wrapper.is_empty() => {
+            let mut command = tokio::process::Command::new(wrapper);
+            command.arg(&exe);
+            command
+        }
+        _ => tokio::process::Command::new(&exe),
+    };
+    serve
         .arg("serve")
         .env("GIFTGATE_DATABASE_URL", &settings.database_url)
         .env("GIFTGATE_HTTP_ADDR", format!("127.0.0.1:{port}"))
@@ -40,16 +59,17 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
             args.session_idle_secs.to_string(),
         )
         .env("RUST_LOG", "error")
+        .envs(rails)
         .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .context("starting giftgate serve")?;
-    let pid = child.id().context("child pid")?;
+        .kill_on_drop(true);
+    let mut child = serve.spawn().context("starting giftgate serve")?;
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(256)
         .build()?;
     wait_ready(&client, &base).await?;
+    let pid = gateway_pid(child.id().context("child pid")?, &exe)?;
+    let stop_gateway = StopOnDrop(pid);
     println!(
         "giftgate bench --sessions: {} subscribers, {} clients, sessions idle after {} s, {} simulators; gateway pid {pid}",
         args.subscribers,
@@ -136,8 +156,123 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
         rss_mb(pid)?,
         threads(pid)?
     );
-    child.kill().await?;
+    drop(stop_gateway);
+    child.wait().await?;
+    for simulator in &mut simulators {
+        simulator.kill().await?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Starts the four simulators as `giftgate sim …` children on free loopback ports and
+/// returns them with the environment that points `serve` at them.
+async fn start_simulators(
+    exe: &std::path::Path,
+) -> anyhow::Result<(Vec<tokio::process::Child>, Vec<(&'static str, String)>)> {
+    let billing = free_port()?;
+    let psp = free_port()?;
+    let (smpp, smsc_http) = (free_port()?, free_port()?);
+    let mmsc = free_port()?;
+    let commands: [(&str, Vec<String>); 4] = [
+        ("billing", vec!["--addr".into(), format!("127.0.0.1:{billing}")]),
+        ("psp", vec!["--addr".into(), format!("127.0.0.1:{psp}")]),
+        (
+            "smsc",
+            vec![
+                "--smpp-addr".into(),
+                format!("127.0.0.1:{smpp}"),
+                "--http-addr".into(),
+                format!("127.0.0.1:{smsc_http}"),
+            ],
+        ),
+        ("mmsc", vec!["--addr".into(), format!("127.0.0.1:{mmsc}")]),
+    ];
+    let mut children = Vec::new();
+    for (simulator, simulator_args) in commands {
+        children.push(
+            tokio::process::Command::new(exe)
+                .args(["sim", simulator])
+                .args(simulator_args)
+                .env("RUST_LOG", "error")
+                .stdout(Stdio::null())
+                .kill_on_drop(true)
+                .spawn()
+                .with_context(|| format!("starting giftgate sim {simulator}"))?,
+        );
+    }
+    for port in [billing, psp, smpp, smsc_http, mmsc] {
+        wait_listening(port).await?;
+    }
+    let rails = vec![
+        ("GIFTGATE_BILLING_URL", format!("http://127.0.0.1:{billing}/payment/v3")),
+        ("GIFTGATE_PSP_URL", format!("http://127.0.0.1:{psp}")),
+        ("GIFTGATE_SMSC_URL", format!("smpp://127.0.0.1:{smpp}")),
+        ("GIFTGATE_MM7_URL", format!("http://127.0.0.1:{mmsc}/mm7")),
+    ];
+    Ok((children, rails))
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+async fn wait_listening(port: u16) -> anyhow::Result<()> {
+    for _ in 0..300 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("a simulator did not listen on port {port}")
+}
+
+/// Sends the gateway SIGTERM when dropped, also on an early return: under a wrapper
+/// the gateway is a grandchild that `kill_on_drop` would not reach, and a profiler
+/// writes its report only when the gateway exits cleanly.
+struct StopOnDrop(u32);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .arg(self.0.to_string())
+            .status();
+    }
+}
+
+/// The gateway's own pid: `child` itself, or, when `serve` runs under a wrapper (a
+/// profiler), the descendant of `child` that runs this executable.
+fn gateway_pid(child: u32, exe: &std::path::Path) -> anyhow::Result<u32> {
+    let mut parents = Vec::new();
+    for entry in std::fs::read_dir("/proc")?.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
+        let parent = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|stat| {
+                let after_name = &stat[stat.rfind(')')? + 1..];
+                after_name.split_whitespace().nth(1)?.parse::<u32>().ok()
+            });
+        if let Some(parent) = parent {
+            parents.push((pid, parent));
+        }
+    }
+    let mut family = vec![child];
+    let mut index = 0;
+    while index < family.len() {
+        let pid = family[index];
+        if std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|path| path == exe) {
+            return Ok(pid);
+        }
+        family.extend(parents.iter().filter(|(_, p)| *p == pid).map(|(c, _)| *c));
+        index += 1;
+    }
+    bail!("no process of {} under pid {child}", exe.display())
 }
 
 async fn wait_ready(client: &reqwest::Client, base: &str) -> anyhow::Result<()> {
