@@ -75,7 +75,11 @@ pub async fn run(settings: &Settings, args: &BenchArgs) -> anyhow::Result<ExitCo
         args.subscribers,
         args.concurrency,
         args.session_idle_secs,
-        if args.external_simulators { "external" } else { "built-in" }
+        if args.external_simulators {
+            "external"
+        } else {
+            "built-in"
+        }
     );
     println!(
         "{:>12} {:>10} {:>10} {:>8}",
@@ -174,7 +178,10 @@ async fn start_simulators(
     let (smpp, smsc_http) = (free_port()?, free_port()?);
     let mmsc = free_port()?;
     let commands: [(&str, Vec<String>); 4] = [
-        ("billing", vec!["--addr".into(), format!("127.0.0.1:{billing}")]),
+        (
+            "billing",
+            vec!["--addr".into(), format!("127.0.0.1:{billing}")],
+        ),
         ("psp", vec!["--addr".into(), format!("127.0.0.1:{psp}")]),
         (
             "smsc",
@@ -204,7 +211,10 @@ async fn start_simulators(
         wait_listening(port).await?;
     }
     let rails = vec![
-        ("GIFTGATE_BILLING_URL", format!("http://127.0.0.1:{billing}/payment/v3")),
+        (
+            "GIFTGATE_BILLING_URL",
+            format!("http://127.0.0.1:{billing}/payment/v3"),
+        ),
         ("GIFTGATE_PSP_URL", format!("http://127.0.0.1:{psp}")),
         ("GIFTGATE_SMSC_URL", format!("smpp://127.0.0.1:{smpp}")),
         ("GIFTGATE_MM7_URL", format!("http://127.0.0.1:{mmsc}/mm7")),
@@ -249,7 +259,11 @@ impl Drop for StopOnDrop {
 fn gateway_pid(child: u32, exe: &std::path::Path) -> anyhow::Result<u32> {
     let mut parents = Vec::new();
     for entry in std::fs::read_dir("/proc")?.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
             continue;
         };
         let parent = std::fs::read_to_string(format!("/proc/{pid}/stat"))
