@@ -70,6 +70,10 @@ async fn publish_paced(
 ) {
     let give_up = tokio::time::Instant::now() + Duration::from_secs(60);
     let mut ticker = tokio::time::interval(every);
+    // A stalled tick (a loaded machine, a slow connect) delays the rest rather than
+    // bursting to catch up: the pace is a ceiling, so a fault injected a few seconds in
+    // still falls before the last order.
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut publisher: Option<Publisher> = None;
     for batch in orders.chunks(BATCH) {
         ticker.tick().await;
