@@ -11,6 +11,7 @@ use actix_web::dev::ServerHandle;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
+use giftgate_actors::actors::periodic::PeriodicJob;
 use giftgate_actors::actors::{
     CertificateExpiry, ConfirmationExpiry, GiftExpiry, Recovery, RegistryConfig, SessionRegistry,
 };
@@ -27,6 +28,7 @@ use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use crate::config::Settings;
 use crate::delivery::claims::ClaimBook;
 use crate::delivery::mms::MmsDispatcher;
+use crate::delivery::smpp_events::SmppEventsTask;
 use crate::delivery::sms::SmsDispatcher;
 use crate::http::keys::KeyRing;
 use crate::http::{AppState, ReadinessProbe};
@@ -55,6 +57,7 @@ pub struct Gateway {
     arbiters: Vec<Arbiter>,
     amqp: Option<giftgate_amqp::AmqpHandle>,
     workers: Vec<actix::Recipient<giftgate_actors::actors::Stop>>,
+    smpp_events: SmppEventsTask,
     claims: ClaimBook,
 }
 
@@ -286,7 +289,7 @@ impl Gateway {
         }
 
         let claims = ClaimBook::default();
-        let (smpp, smsc_simulator) = start_sms(
+        let (smpp, smsc_simulator, smpp_events) = start_sms(
             &settings,
             &store,
             &registry,
@@ -352,7 +355,15 @@ impl Gateway {
             .addrs()
             .first()
             .context("the HTTP server bound no address")?;
-        let mmsc_simulator = start_mms(&settings, &store, http_addr, &claims, &mut workers).await?;
+        let mmsc_simulator = start_mms(
+            &settings,
+            &store,
+            http_addr,
+            ledger.policy.region,
+            &claims,
+            &mut workers,
+        )
+        .await?;
         let server = server.run();
         let handle = server.handle();
         actix::spawn(server);
@@ -370,6 +381,7 @@ impl Gateway {
             arbiters,
             amqp,
             workers,
+            smpp_events,
             claims,
         })
     }
@@ -382,10 +394,21 @@ impl Gateway {
         if let Some(amqp) = self.amqp {
             amqp.shutdown().await;
         }
-        for worker in &self.workers {
-            worker.do_send(giftgate_actors::actors::Stop);
+        // Each worker answers once its round in progress has finished: nothing is cut
+        // off midway, and what a dispatcher still held is handed back just below.
+        let stopping = self
+            .workers
+            .iter()
+            .map(|worker| worker.send(giftgate_actors::actors::Stop));
+        for stopped in futures::future::join_all(stopping).await {
+            if let Err(error) = stopped {
+                tracing::debug!(%error, "a worker had already stopped");
+            }
         }
         self.smpp.shutdown().await;
+        // The binds are closed: no receipt or MO command comes in any more; those taken
+        // are finished before the sessions go.
+        self.smpp_events.stop().await;
         // What the dispatchers claimed and did not finish is due again at once, for the
         // instances that stay (not after the claim lease).
         if let Err(error) = self.claims.hand_back_all(self.ledger.store.as_ref()).await {
@@ -420,6 +443,7 @@ async fn start_mms(
     settings: &Settings,
     store: &Arc<dyn Store>,
     http_addr: SocketAddr,
+    region: Region,
     claims: &ClaimBook,
     workers: &mut Vec<actix::Recipient<giftgate_actors::actors::Stop>>,
 ) -> anyhow::Result<Option<MmscSimHandle>> {
@@ -459,6 +483,7 @@ async fn start_mms(
                 claims.clone(),
                 settings.mms_max_bytes,
                 Duration::from_millis(200),
+                region,
             )
             .start()
             .recipient(),
@@ -477,7 +502,7 @@ async fn start_sms(
     region: Region,
     claims: &ClaimBook,
     workers: &mut Vec<actix::Recipient<giftgate_actors::actors::Stop>>,
-) -> anyhow::Result<(SmppClient, Option<SmscSimHandle>)> {
+) -> anyhow::Result<(SmppClient, Option<SmscSimHandle>, SmppEventsTask)> {
     let (mut config, simulator) = match &settings.smsc_url {
         Some(url) => (
             SmppClientConfig::from_url(url).context("GIFTGATE_SMSC_URL")?,
@@ -510,13 +535,13 @@ async fn start_sms(
     config.message_ids = message_id_formats(&settings.smsc_message_ids)?;
     let (events_tx, events_rx) = tokio::sync::mpsc::channel(1024);
     let client = SmppClient::start(config, events_tx);
-    actix::spawn(crate::delivery::smpp_events::run(
+    let events = SmppEventsTask::spawn(
         events_rx,
         Arc::clone(store),
         registry.clone(),
         region,
         settings.mo_in_flight,
-    ));
+    );
     if settings.delivery {
         workers.push(
             SmsDispatcher::new(
@@ -530,7 +555,7 @@ async fn start_sms(
             .recipient(),
         );
     }
-    Ok((client, simulator))
+    Ok((client, simulator, events))
 }
 
 /// `/readyz`: at least one SMPP bind is up.

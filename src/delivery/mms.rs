@@ -8,16 +8,17 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix::prelude::*;
 use chrono::Utc;
+use giftgate_actors::actors::periodic::{PeriodicJob, Round, TickContext};
 use giftgate_actors::domain::{
-    ContentId, Event, MessageRecord, MessageState, MmsNotice, OutboxMessage, OutboxRecord,
-    SmsNotice,
+    ContentId, Event, EventType, MessageRecord, MessageState, MmsNotice, Msisdn, OutboxMessage,
+    OutboxRecord, Region, SmsNotice,
 };
 use giftgate_actors::ports::{Changes, Store};
 use giftgate_mms::{MediaPart, Mm7Client, Mm7Error, PackageInput, SubmitRequest};
 
 use super::claims::ClaimBook;
+use super::note_store_failure;
 use super::retry::next_attempt_after;
 
 /// Packages and submits gift MMS.
@@ -27,17 +28,19 @@ pub struct MmsDispatcher {
     claims: ClaimBook,
     max_message_bytes: usize,
     every: Duration,
-    busy: bool,
+    region: Region,
 }
 
 impl MmsDispatcher {
-    /// A dispatcher submitting through `client`, polling every `every`.
+    /// A dispatcher submitting through `client`, polling every `every`; recipients'
+    /// numbers are read in `region` (the gateway's `GIFTGATE_REGION`).
     pub fn new(
         store: Arc<dyn Store>,
         client: Mm7Client,
         claims: ClaimBook,
         max_message_bytes: usize,
         every: Duration,
+        region: Region,
     ) -> Self {
         MmsDispatcher {
             store,
@@ -45,65 +48,76 @@ impl MmsDispatcher {
             claims,
             max_message_bytes,
             every,
-            busy: false,
+            region,
         }
     }
 }
 
-impl Actor for MmsDispatcher {
-    type Context = Context<Self>;
+impl PeriodicJob for MmsDispatcher {
+    const NAME: &'static str = "mms_dispatch";
 
-    fn started(&mut self, ctx: &mut Self::Context) {
-        ctx.run_interval(self.every, |dispatcher, ctx| {
-            if dispatcher.busy {
-                return;
-            }
-            dispatcher.busy = true;
-            let store = Arc::clone(&dispatcher.store);
-            let client = dispatcher.client.clone();
-            let max = dispatcher.max_message_bytes;
-            let claims = dispatcher.claims.clone();
-            let work = async move {
-                // Claimed for a lease, so another instance never sends the same MMS.
-                let now = Utc::now();
-                let due = match store
-                    .outbox_claim("mms", now, 50, now + chrono::Duration::minutes(5))
-                    .await
-                {
-                    Ok(due) => due,
-                    Err(error) => {
-                        tracing::warn!(%error, "reading the MMS outbox failed");
-                        return;
-                    }
-                };
-                claims.hold(due.iter().map(|r| r.id));
-                for record in due {
-                    let id = record.id;
-                    deliver(store.as_ref(), &client, max, record).await;
-                    claims.done(id);
+    fn every(&self) -> Duration {
+        self.every
+    }
+
+    fn round(&mut self, _: TickContext) -> Round {
+        let store = Arc::clone(&self.store);
+        let client = self.client.clone();
+        let max = self.max_message_bytes;
+        let claims = self.claims.clone();
+        let region = self.region;
+        Box::pin(async move {
+            // Claimed for a lease, so another instance never sends the same MMS.
+            let now = Utc::now();
+            let due = match store
+                .outbox_claim("mms", now, 50, now + chrono::Duration::minutes(5))
+                .await
+            {
+                Ok(due) => due,
+                Err(error) => {
+                    tracing::warn!(%error, "reading the MMS outbox failed");
+                    return;
                 }
             };
-            ctx.spawn(work.into_actor(dispatcher).map(|_, d, _| d.busy = false));
-        });
+            claims.hold(due.iter().map(|r| r.id));
+            for record in due {
+                let id = record.id;
+                deliver(store.as_ref(), &client, max, region, record).await;
+                claims.done(id);
+            }
+        })
     }
 }
 
-async fn deliver(store: &dyn Store, client: &Mm7Client, max_bytes: usize, record: OutboxRecord) {
+async fn deliver(
+    store: &dyn Store,
+    client: &Mm7Client,
+    max_bytes: usize,
+    region: Region,
+    record: OutboxRecord,
+) {
     let OutboxMessage::Mms(notice) = &record.message else {
-        let _ = store.outbox_park(record.id, "not an MMS entry").await;
+        note_store_failure(
+            "park",
+            store.outbox_park(record.id, "not an MMS entry").await,
+        );
         return;
     };
-    let capable = match giftgate_actors::domain::Msisdn::parse(
-        &notice.to,
-        giftgate_actors::domain::Region::default(),
-    ) {
-        Ok(msisdn) => store.mms_capable(&msisdn).await.unwrap_or(true),
+    // A number the store cannot answer for is tried by MMS: the MMSC's answer decides.
+    let capable = match Msisdn::parse(&notice.to, region) {
+        Ok(msisdn) => match store.mms_capable(&msisdn).await {
+            Ok(capable) => capable,
+            Err(error) => {
+                note_store_failure::<()>("mms_capable", Err(error));
+                true
+            }
+        },
         Err(_) => true,
     };
     if !capable {
         let result = fall_back_to_sms(store, notice, "the handset is marked MMS-incapable").await;
         if result.is_ok() {
-            let _ = store.outbox_delivered(&[record.id]).await;
+            note_store_failure("delivered", store.outbox_delivered(&[record.id]).await);
         }
         return;
     }
@@ -229,7 +243,8 @@ async fn submitted(
         }],
         ..Changes::default()
     };
-    let mut event = Event::new("message.submitted", now).with_reason("mms", &notice.message_id);
+    let mut event =
+        Event::new(EventType::MessageSubmitted, now).with_reason("mms", &notice.message_id);
     event.msisdn = Some(notice.to.clone());
     event.gift_id = Some(notice.gift_id.clone());
     changes.outbox.push(OutboxMessage::event(event));
@@ -251,7 +266,7 @@ async fn submitted(
 async fn fall_back_to_sms(store: &dyn Store, notice: &MmsNotice, why: &str) -> Result<(), String> {
     tracing::info!(message_id = %notice.message_id, why, "MMS failed permanently; falling back to SMS");
     let now = Utc::now();
-    let mut failed = Event::new("message.failed", now).with_reason("mms_failed", why);
+    let mut failed = Event::new(EventType::MessageFailed, now).with_reason("mms_failed", why);
     failed.msisdn = Some(notice.to.clone());
     failed.gift_id = Some(notice.gift_id.clone());
     let changes = Changes {
@@ -287,12 +302,4 @@ async fn fall_back_to_sms(store: &dyn Store, notice: &MmsNotice, why: &str) -> R
         }));
     }
     store.commit(changes).await.map_err(|e| e.to_string())
-}
-
-impl Handler<giftgate_actors::actors::Stop> for MmsDispatcher {
-    type Result = ();
-
-    fn handle(&mut self, _: giftgate_actors::actors::Stop, ctx: &mut Self::Context) {
-        ctx.stop();
-    }
 }

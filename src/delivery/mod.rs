@@ -9,3 +9,15 @@ pub mod reports;
 pub mod retry;
 pub mod smpp_events;
 pub mod sms;
+
+use giftgate_actors::ports::StoreError;
+
+/// Logs and counts a store write a dispatcher can do nothing more about at this point
+/// (`giftgate_delivery_store_errors_total{step}`): the entry keeps its state in the
+/// outbox and is taken up again when due or when its claim lease runs out.
+pub(crate) fn note_store_failure<T>(step: &'static str, result: Result<T, StoreError>) {
+    if let Err(error) = result {
+        metrics::counter!("giftgate_delivery_store_errors_total", "step" => step).increment(1);
+        tracing::warn!(%error, step, "store failed during delivery; the entry stays due");
+    }
+}

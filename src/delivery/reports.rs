@@ -4,7 +4,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
-use giftgate_actors::domain::{Event, MessageRecord, MessageState, OutboxMessage};
+use giftgate_actors::domain::{Event, EventType, MessageRecord, MessageState, OutboxMessage};
 use giftgate_actors::ports::Changes;
 use giftgate_mms::{MmsDeliveryStatus, delivery_report_response, parse_delivery_report};
 
@@ -30,17 +30,17 @@ pub async fn delivery_report(
         .message_by_provider_id("mms", &report.message_id)
         .await?;
     if let Some(message) = message.filter(|m| !m.state.is_final()) {
-        let (state_now, event_type) = match report.status {
+        let settled = match report.status {
             MmsDeliveryStatus::Retrieved | MmsDeliveryStatus::Forwarded => {
-                (MessageState::Delivered, "message.delivered")
+                Some((MessageState::Delivered, EventType::MessageDelivered))
             }
-            MmsDeliveryStatus::Expired => (MessageState::Expired, "message.failed"),
+            MmsDeliveryStatus::Expired => Some((MessageState::Expired, EventType::MessageFailed)),
             MmsDeliveryStatus::Rejected | MmsDeliveryStatus::Unrecognised => {
-                (MessageState::Failed, "message.failed")
+                Some((MessageState::Failed, EventType::MessageFailed))
             }
-            _ => (MessageState::Submitted, ""),
+            _ => None,
         };
-        if state_now.is_final() {
+        if let Some((state_now, event_type)) = settled {
             let now = Utc::now();
             let mut event = Event::new(event_type, now).with_reason(
                 &format!("{:?}", report.status).to_lowercase(),

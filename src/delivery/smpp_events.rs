@@ -11,40 +11,100 @@ use std::time::Duration;
 use actix::Addr;
 use chrono::Utc;
 use giftgate_actors::actors::SessionRegistry;
-use giftgate_actors::domain::{Event, MessageRecord, MessageState, OutboxMessage, Region};
+use giftgate_actors::domain::{
+    Event, EventType, MessageRecord, MessageState, OutboxMessage, Region,
+};
 use giftgate_actors::ports::{Changes, Store};
 use giftgate_smpp::{DeliveryReceipt, SmppEvent};
 use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
 
 use super::mo_intake::MoIntake;
 
 /// Tries to match an early receipt this many times, a second apart.
 const EARLY_RECEIPT_TRIES: u32 = 30;
 
-/// Consumes SMPP events until the channel closes; holds at most `mo_in_flight` MO
-/// commands at once (then stops reading: back-pressure on the binds).
+/// The running consumer of SMPP events (see [`run`]).
+pub struct SmppEventsTask {
+    stop: CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl SmppEventsTask {
+    /// Spawns [`run`] on the current actix arbiter.
+    pub fn spawn(
+        events: mpsc::Receiver<SmppEvent>,
+        store: Arc<dyn Store>,
+        registry: Addr<SessionRegistry>,
+        region: Region,
+        mo_in_flight: usize,
+    ) -> Self {
+        let stop = CancellationToken::new();
+        let task = actix::spawn(run(
+            events,
+            store,
+            registry,
+            region,
+            mo_in_flight,
+            stop.clone(),
+        ));
+        SmppEventsTask { stop, task }
+    }
+
+    /// Stops taking events and waits until what was taken is finished.
+    pub async fn stop(self) {
+        self.stop.cancel();
+        if let Err(error) = self.task.await {
+            tracing::error!(%error, "the SMPP event consumer failed");
+        }
+    }
+}
+
+/// How long a stop waits for receipts still being matched (an early one is retried for
+/// up to [`EARLY_RECEIPT_TRIES`] seconds) before giving them up.
+const RECEIPT_DRAIN: Duration = Duration::from_secs(5);
+
+/// Consumes SMPP events until the channel closes or `stop` is cancelled; holds at most
+/// `mo_in_flight` MO commands at once (then stops reading: back-pressure on the binds).
+/// Before it returns, every MO command taken has been answered by its session and every
+/// receipt taken applied (or, after [`RECEIPT_DRAIN`], logged as given up).
 pub async fn run(
     mut events: mpsc::Receiver<SmppEvent>,
     store: Arc<dyn Store>,
     registry: Addr<SessionRegistry>,
     region: Region,
     mo_in_flight: usize,
+    stop: CancellationToken,
 ) {
     let mut mo = MoIntake::new(registry, region, mo_in_flight);
+    let mut receipts = JoinSet::new();
     loop {
         tokio::select! {
+            () = stop.cancelled() => break,
             Some(()) = mo.next_finished(), if mo.is_busy() => {}
+            Some(_) = receipts.join_next(), if !receipts.is_empty() => {}
             event = events.recv(), if mo.has_room() => match event {
                 None => break,
                 Some(SmppEvent::Receipt(receipt)) => {
                     let store = Arc::clone(&store);
-                    actix::spawn(async move { apply_receipt(store.as_ref(), receipt).await });
+                    receipts.spawn_local(async move { apply_receipt(store.as_ref(), receipt).await });
                 }
                 Some(SmppEvent::MobileOriginated(message)) => mo.accept(message),
             },
         }
     }
     mo.drain().await;
+    let drained = tokio::time::timeout(RECEIPT_DRAIN, async {
+        while receipts.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(
+            receipts = receipts.len(),
+            "receipts not matched by shutdown; their messages stay submitted"
+        );
+    }
 }
 
 async fn apply_receipt(store: &dyn Store, receipt: DeliveryReceipt) {
@@ -72,11 +132,11 @@ async fn settle(store: &dyn Store, message: MessageRecord, receipt: &DeliveryRec
     }
     let stat = receipt.state.as_stat();
     let (state, event_type) = if receipt.state.is_success() {
-        (MessageState::Delivered, "message.delivered")
+        (MessageState::Delivered, EventType::MessageDelivered)
     } else if stat == "EXPIRED" {
-        (MessageState::Expired, "message.failed")
+        (MessageState::Expired, EventType::MessageFailed)
     } else {
-        (MessageState::Failed, "message.failed")
+        (MessageState::Failed, EventType::MessageFailed)
     };
     let now = Utc::now();
     let mut event =

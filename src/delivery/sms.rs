@@ -9,16 +9,17 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix::prelude::*;
 use chrono::Utc;
 use futures::future::join_all;
+use giftgate_actors::actors::periodic::{PeriodicJob, Round, TickContext};
 use giftgate_actors::domain::{
-    Event, MessageRecord, MessageState, OutboxMessage, OutboxRecord, SmsNotice,
+    Event, EventType, MessageRecord, MessageState, OutboxMessage, OutboxRecord, SmsNotice,
 };
 use giftgate_actors::ports::{Changes, Store};
 use giftgate_smpp::{OutboundSms, SmppClient, SubmitError};
 
 use super::claims::ClaimBook;
+use super::note_store_failure;
 use super::retry::next_attempt_after;
 
 /// How long one submit may take (binds down, throttled) before the entry is retried later.
@@ -37,7 +38,6 @@ pub struct SmsDispatcher {
     claims: ClaimBook,
     every: Duration,
     batch: u32,
-    busy: bool,
 }
 
 impl SmsDispatcher {
@@ -55,90 +55,91 @@ impl SmsDispatcher {
             claims,
             every,
             batch,
-            busy: false,
         }
     }
 }
 
-impl Actor for SmsDispatcher {
-    type Context = Context<Self>;
+impl PeriodicJob for SmsDispatcher {
+    const NAME: &'static str = "sms_dispatch";
 
-    fn started(&mut self, ctx: &mut Self::Context) {
-        ctx.run_interval(self.every, |dispatcher, ctx| {
-            if dispatcher.busy {
-                return;
-            }
-            dispatcher.busy = true;
-            let store = Arc::clone(&dispatcher.store);
-            let client = dispatcher.client.clone();
-            let claims = dispatcher.claims.clone();
-            let batch = dispatcher.batch;
-            let work = async move {
-                loop {
-                    let now = Utc::now();
-                    let due = match store
-                        .outbox_claim("sms", now, batch, now + claim_lease())
-                        .await
-                    {
-                        Ok(due) => due,
-                        Err(error) => {
-                            tracing::warn!(%error, "reading the SMS outbox failed");
-                            return;
-                        }
-                    };
-                    if due.is_empty() {
+    fn every(&self) -> Duration {
+        self.every
+    }
+
+    fn round(&mut self, tick: TickContext) -> Round {
+        let store = Arc::clone(&self.store);
+        let client = self.client.clone();
+        let claims = self.claims.clone();
+        let batch = self.batch;
+        let work = async move {
+            // A stop ends the round after the batch in hand.
+            while !tick.stopping.is_set() {
+                let now = Utc::now();
+                let due = match store
+                    .outbox_claim("sms", now, batch, now + claim_lease())
+                    .await
+                {
+                    Ok(due) => due,
+                    Err(error) => {
+                        tracing::warn!(%error, "reading the SMS outbox failed");
                         return;
                     }
-                    claims.hold(due.iter().map(|r| r.id));
-                    let mut by_handset: BTreeMap<String, Vec<OutboxRecord>> = BTreeMap::new();
-                    for record in due {
-                        by_handset
-                            .entry(record.message.partition_key())
-                            .or_default()
-                            .push(record);
-                    }
-                    join_all(by_handset.into_values().map(|records| {
-                        let store = Arc::clone(&store);
-                        let client = client.clone();
-                        let claims = claims.clone();
-                        async move {
-                            let mut records = records.into_iter();
-                            for record in records.by_ref() {
-                                let id = record.id;
-                                let next = deliver(store.as_ref(), &client, record).await;
-                                claims.done(id);
-                                if !next {
-                                    break;
-                                }
-                            }
-                            // Keep this handset's order: the rest goes back to the outbox,
-                            // where the claim holds it behind the entry waiting for a retry.
-                            let rest: Vec<i64> = records.map(|r| r.id).collect();
-                            if !rest.is_empty()
-                                && let Err(error) = claims.hand_back(store.as_ref(), &rest).await
-                            {
-                                tracing::warn!(%error, "handing SMS entries back failed");
+                };
+                if due.is_empty() {
+                    return;
+                }
+                claims.hold(due.iter().map(|r| r.id));
+                let mut by_handset: BTreeMap<String, Vec<OutboxRecord>> = BTreeMap::new();
+                for record in due {
+                    by_handset
+                        .entry(record.message.partition_key())
+                        .or_default()
+                        .push(record);
+                }
+                join_all(by_handset.into_values().map(|records| {
+                    let store = Arc::clone(&store);
+                    let client = client.clone();
+                    let claims = claims.clone();
+                    async move {
+                        let mut records = records.into_iter();
+                        for record in records.by_ref() {
+                            let id = record.id;
+                            let next = deliver(store.as_ref(), &client, record).await;
+                            claims.done(id);
+                            if !next {
+                                break;
                             }
                         }
-                    }))
-                    .await;
-                }
-            };
-            ctx.spawn(work.into_actor(dispatcher).map(|_, d, _| d.busy = false));
-        });
+                        // Keep this handset's order: the rest goes back to the outbox,
+                        // where the claim holds it behind the entry waiting for a retry.
+                        let rest: Vec<i64> = records.map(|r| r.id).collect();
+                        if !rest.is_empty()
+                            && let Err(error) = claims.hand_back(store.as_ref(), &rest).await
+                        {
+                            tracing::warn!(%error, "handing SMS entries back failed");
+                        }
+                    }
+                }))
+                .await;
+            }
+        };
+        Box::pin(work)
     }
 }
 
 /// Delivers one entry; answers whether the handset's next entry may follow.
 async fn deliver(store: &dyn Store, client: &SmppClient, record: OutboxRecord) -> bool {
     let OutboxMessage::Sms(sms) = &record.message else {
-        let _ = store.outbox_park(record.id, "not an SMS entry").await;
+        note_store_failure(
+            "park",
+            store.outbox_park(record.id, "not an SMS entry").await,
+        );
         return true;
     };
     match store.message(&sms.message_id).await {
         Ok(Some(_)) => {
             // Already submitted once (a redelivery after a crash): never twice.
-            let _ = store.outbox_delivered(&[record.id]).await;
+            note_store_failure("delivered", store.outbox_delivered(&[record.id]).await);
             return true;
         }
         Ok(None) => {}
@@ -200,7 +201,10 @@ async fn deliver(store: &dyn Store, client: &SmppClient, record: OutboxRecord) -
             let at = Utc::now()
                 + chrono::Duration::from_std(next_attempt_after(record.attempts))
                     .unwrap_or_default();
-            let _ = store.outbox_retry_at(record.id, &error, at).await;
+            note_store_failure(
+                "retry_at",
+                store.outbox_retry_at(record.id, &error, at).await,
+            );
             false
         }
     }
@@ -216,9 +220,9 @@ async fn record_outcome(
 ) -> Result<(), String> {
     let now = Utc::now();
     let (event_type, reason) = if state == MessageState::Failed {
-        ("message.failed", "smsc_refused")
+        (EventType::MessageFailed, "smsc_refused")
     } else {
-        ("message.submitted", "sms")
+        (EventType::MessageSubmitted, "sms")
     };
     let mut event = Event::new(event_type, now)
         .with_reason(reason, detail.as_deref().unwrap_or(&sms.message_id));
@@ -238,12 +242,4 @@ async fn record_outcome(
         ..Changes::default()
     };
     store.commit(changes).await.map_err(|e| e.to_string())
-}
-
-impl Handler<giftgate_actors::actors::Stop> for SmsDispatcher {
-    type Result = ();
-
-    fn handle(&mut self, _: giftgate_actors::actors::Stop, ctx: &mut Self::Context) {
-        ctx.stop();
-    }
 }

@@ -94,7 +94,7 @@ async fn change_block(
     state.keys.channel(&request, Scope::Orders).await?;
     let code = code_of(&path)?;
     let who = BlockRequest::new(&body.actor, &body.reason)
-        .map_err(|refusal| ApiError::bad_request(refusal.code, refusal.detail))?;
+        .map_err(|refusal| ApiError::bad_request(refusal.code.as_str(), refusal.detail))?;
     let certificate = if block {
         state.ledger.block_certificate(&code, &who).await?
     } else {

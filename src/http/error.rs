@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use giftgate_actors::domain::OrderError;
+use giftgate_actors::domain::{OrderError, RefusalCode};
 use giftgate_actors::service::ServiceError;
 use serde::Serialize;
 
@@ -58,29 +58,92 @@ impl ApiError {
     }
 }
 
-/// The HTTP status of a business refusal code.
-pub fn status_of(code: &str) -> StatusCode {
+/// The HTTP status of a business refusal: one arm per code, so a new refusal cannot
+/// ship without its status.
+pub fn status_of(code: RefusalCode) -> StatusCode {
+    use RefusalCode as R;
     match code {
-        "not_found" | "certificate_not_found" | "gift_not_found" | "unknown_product" => {
+        R::NotFound | R::CertificateNotFound | R::GiftNotFound | R::UnknownProduct => {
             StatusCode::NOT_FOUND
         }
-        "invalid_pin" => StatusCode::FORBIDDEN,
-        "invalid_text" | "invalid_language" => StatusCode::BAD_REQUEST,
-        "pin_locked" | "blocked" => StatusCode::LOCKED,
-        "idempotency_key_reused" | "already_voided" | "contention" => StatusCode::CONFLICT,
-        "store_unavailable" | "payment_pending" => StatusCode::SERVICE_UNAVAILABLE,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
+        R::InvalidPin => StatusCode::FORBIDDEN,
+        R::InvalidText | R::InvalidLanguage => StatusCode::BAD_REQUEST,
+        R::PinLocked | R::Blocked => StatusCode::LOCKED,
+        R::IdempotencyKeyReused | R::AlreadyVoided => StatusCode::CONFLICT,
+        R::AlreadyRefunded
+        | R::BillingDeclined
+        | R::BillingLimitExceeded
+        | R::CardDeclined
+        | R::CodeExpired
+        | R::ContentUnavailable
+        | R::CorruptOrder
+        | R::CurrencyMismatch
+        | R::Expired
+        | R::ExtensionLimitReached
+        | R::ExtensionNotOffered
+        | R::GiftExpired
+        | R::GiftNotPending
+        | R::InsufficientBalance
+        | R::InsufficientFunds
+        | R::InvalidAccount
+        | R::InvalidActor
+        | R::InvalidAmount
+        | R::InvalidCertificateCodes
+        | R::InvalidCommand
+        | R::InvalidReason
+        | R::InvalidTransferee
+        | R::NoSignIn
+        | R::NotBlockable
+        | R::NotBlocked
+        | R::NotExtendable
+        | R::NotGiftable
+        | R::NotRedeemable
+        | R::NotRefundable
+        | R::NotRekeyable
+        | R::NotVoidable
+        | R::PaymentDeclined
+        | R::PaymentFailed
+        | R::PaymentUnavailable
+        | R::PaymentUnknown
+        | R::ProductUnavailable
+        | R::RateLimited
+        | R::Redeemed
+        | R::RefundPending
+        | R::RefundRefused
+        | R::SignInLocked
+        | R::UnknownContent
+        | R::UnsupportedContent
+        | R::WrongCode
+        | R::WrongOrderType => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+/// The HTTP status of a service error: one arm per kind.
+fn status_of_error(error: &ServiceError) -> StatusCode {
+    match error {
+        ServiceError::Refused(refusal) => status_of(refusal.code),
+        ServiceError::Store(_) | ServiceError::PaymentUnknown(_) => StatusCode::SERVICE_UNAVAILABLE,
+        ServiceError::RefundQueued(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        ServiceError::Contention(_) => StatusCode::CONFLICT,
+        ServiceError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
 impl From<ServiceError> for ApiError {
     fn from(error: ServiceError) -> Self {
         match error {
-            ServiceError::Refused(refusal) => {
-                ApiError::new(status_of(refusal.code), refusal.code, refusal.detail)
-            }
+            ServiceError::Refused(refusal) => ApiError::new(
+                status_of(refusal.code),
+                refusal.code.as_str(),
+                refusal.detail,
+            ),
             ServiceError::Store(inner) => inner.into(),
-            other => ApiError::new(status_of(other.code()), other.code(), other.to_string()),
+            other => {
+                if matches!(other, ServiceError::Internal(_)) {
+                    tracing::error!(error = %other, "internal error");
+                }
+                ApiError::new(status_of_error(&other), other.code(), other.to_string())
+            }
         }
     }
 }

@@ -330,7 +330,7 @@ pub async fn settle(
         Ok(_) => html! { p.notice role="status" { (t.gift_cancelled) } },
         Err(ServiceError::Refused(refusal)) => html! {
             p.notice role="alert" {
-                (giftgate_actors::domain::refusal_text::refusal_text_or_general(refusal.code, visitor.context.language))
+                (refusal.code.words(visitor.context.language))
             }
         },
         Err(error) => return Err(error.into()),

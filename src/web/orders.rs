@@ -64,7 +64,7 @@ pub fn outcome_page(visitor: &Visitor, record: &OrderRecord) -> HttpResponse {
             let reason = record.reason.as_deref().unwrap_or("failed");
             html! {
                 p.notice role="alert" {
-                    (giftgate_actors::domain::refusal_text::refusal_text_or_general(reason, language))
+                    (giftgate_actors::domain::refusal_code::refusal_text_or_general(reason, language))
                 }
                 p { a href="/home" { (t.home) } }
             }

@@ -10,7 +10,7 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use giftgate_actors::domain::web_sign_in::SESSION_LIFETIME_SECS;
-use giftgate_actors::domain::{LinkToken, Msisdn};
+use giftgate_actors::domain::{LinkToken, Msisdn, RefusalCode};
 use giftgate_actors::service::ServiceError;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -177,7 +177,7 @@ pub async fn send_code(
     let client = client_address(&request);
     match state.ledger.request_sign_in(&msisdn, &client).await {
         Ok(()) => Ok(sign_in.code_form(StatusCode::OK, &msisdn, &next, Some((t.code_sent, false)))),
-        Err(ServiceError::Refused(refusal)) if refusal.code == "rate_limited" => {
+        Err(ServiceError::Refused(refusal)) if refusal.code == RefusalCode::RateLimited => {
             Ok(sign_in.number_form(StatusCode::TOO_MANY_REQUESTS, &next, Some(t.too_many_codes)))
         }
         Err(error) => Err(error.into()),
@@ -214,8 +214,8 @@ pub async fn check_code(
         }
         Err(ServiceError::Refused(refusal)) => {
             let (status, text) = match refusal.code {
-                "wrong_code" => (StatusCode::UNAUTHORIZED, t.wrong_code),
-                "sign_in_locked" => (StatusCode::TOO_MANY_REQUESTS, t.code_locked),
+                RefusalCode::WrongCode => (StatusCode::UNAUTHORIZED, t.wrong_code),
+                RefusalCode::SignInLocked => (StatusCode::TOO_MANY_REQUESTS, t.code_locked),
                 _ => (StatusCode::UNAUTHORIZED, t.code_expired),
             };
             Ok(sign_in.code_form(status, &msisdn, &next, Some((text, true))))

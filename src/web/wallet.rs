@@ -6,7 +6,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use giftgate_actors::domain::{
-    Certificate, CertificateCode, CertificateStatus, Format, JournalKind, Order, Pin,
+    Certificate, CertificateCode, CertificateStatus, Format, JournalKind, Order, Pin, RefusalCode,
 };
 use giftgate_actors::service::ServiceError;
 use maud::{Markup, html};
@@ -360,6 +360,6 @@ fn action_outcome(
     Ok(visitor.page(t.actions, body))
 }
 
-fn refusal_words(visitor: &Visitor, code: &str) -> &'static str {
-    giftgate_actors::domain::refusal_text::refusal_text_or_general(code, visitor.context.language)
+fn refusal_words(visitor: &Visitor, code: RefusalCode) -> &'static str {
+    code.words(visitor.context.language)
 }

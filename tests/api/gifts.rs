@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix::Actor;
-use giftgate_actors::actors::{GiftExpiry, RegistryConfig, SessionRegistry};
+use giftgate_actors::actors::{GiftExpiry, PeriodicJob, RegistryConfig, SessionRegistry};
 use giftgate_actors::domain::{GiftId, GiftState, OutboxMessage, Region};
 use giftgate_actors::service::Policy;
 use giftgate_actors::service::orders::OrderMeta;

@@ -8,50 +8,34 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix::prelude::*;
-
+use super::periodic::{PeriodicJob, Round, TickContext};
 use crate::service::Ledger;
 
 /// The expiry timer.
 pub struct CertificateExpiry {
     ledger: Arc<Ledger>,
     every: Duration,
-    busy: bool,
 }
 
 impl CertificateExpiry {
     /// Expires what is due every `every` (and once at start).
     pub fn new(ledger: Arc<Ledger>, every: Duration) -> Self {
-        CertificateExpiry {
-            ledger,
-            every,
-            busy: false,
-        }
+        CertificateExpiry { ledger, every }
     }
 }
 
-/// Expire what is due now.
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct ExpireDueCertificates;
+impl PeriodicJob for CertificateExpiry {
+    const NAME: &'static str = "certificate_expiry";
 
-impl Actor for CertificateExpiry {
-    type Context = Context<Self>;
-
-    fn started(&mut self, ctx: &mut Self::Context) {
-        ctx.notify(ExpireDueCertificates);
-        ctx.run_interval(self.every, |_, ctx| ctx.notify(ExpireDueCertificates));
+    fn every(&self) -> Duration {
+        self.every
     }
-}
 
-impl Handler<ExpireDueCertificates> for CertificateExpiry {
-    type Result = ();
+    fn runs_at_start(&self) -> bool {
+        true
+    }
 
-    fn handle(&mut self, _: ExpireDueCertificates, ctx: &mut Self::Context) {
-        if self.busy {
-            return;
-        }
-        self.busy = true;
+    fn round(&mut self, _: TickContext) -> Round {
         let ledger = Arc::clone(&self.ledger);
         let work = async move {
             loop {
@@ -75,9 +59,6 @@ impl Handler<ExpireDueCertificates> for CertificateExpiry {
                 }
             }
         };
-        ctx.spawn(
-            work.into_actor(self)
-                .map(|_, expiry, _| expiry.busy = false),
-        );
+        Box::pin(work)
     }
 }

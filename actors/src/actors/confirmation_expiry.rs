@@ -8,8 +8,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix::prelude::*;
+use actix::Addr;
 
+use super::periodic::{PeriodicJob, Round, TickContext};
 use super::registry::{Dispatch, SessionRegistry};
 use super::session::SessionCommand;
 use crate::service::Ledger;
@@ -19,7 +20,6 @@ pub struct ConfirmationExpiry {
     ledger: Arc<Ledger>,
     registry: Addr<SessionRegistry>,
     every: Duration,
-    busy: bool,
 }
 
 impl ConfirmationExpiry {
@@ -29,7 +29,6 @@ impl ConfirmationExpiry {
             ledger,
             registry,
             every,
-            busy: false,
         }
     }
 
@@ -40,28 +39,18 @@ impl ConfirmationExpiry {
     }
 }
 
-/// Lapse what is due now (also sent by the timer).
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct ExpireDueConfirmations;
+impl PeriodicJob for ConfirmationExpiry {
+    const NAME: &'static str = "confirmation_expiry";
 
-impl Actor for ConfirmationExpiry {
-    type Context = Context<Self>;
-
-    fn started(&mut self, ctx: &mut Self::Context) {
-        ctx.notify(ExpireDueConfirmations);
-        ctx.run_interval(self.every, |_, ctx| ctx.notify(ExpireDueConfirmations));
+    fn every(&self) -> Duration {
+        self.every
     }
-}
 
-impl Handler<ExpireDueConfirmations> for ConfirmationExpiry {
-    type Result = ();
+    fn runs_at_start(&self) -> bool {
+        true
+    }
 
-    fn handle(&mut self, _: ExpireDueConfirmations, ctx: &mut Self::Context) {
-        if self.busy {
-            return;
-        }
-        self.busy = true;
+    fn round(&mut self, _: TickContext) -> Round {
         let ledger = Arc::clone(&self.ledger);
         let registry = self.registry.clone();
         let work = async move {
@@ -91,10 +80,7 @@ impl Handler<ExpireDueConfirmations> for ConfirmationExpiry {
                 }
             }
         };
-        ctx.spawn(
-            work.into_actor(self)
-                .map(|_, expiry, _| expiry.busy = false),
-        );
+        Box::pin(work)
     }
 }
 

@@ -6,8 +6,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix::prelude::*;
+use actix::Addr;
 
+use super::periodic::{PeriodicJob, Round, TickContext};
 use super::registry::{Dispatch, SessionRegistry};
 use super::session::SessionCommand;
 use crate::service::Ledger;
@@ -17,7 +18,6 @@ pub struct GiftExpiry {
     ledger: Arc<Ledger>,
     registry: Addr<SessionRegistry>,
     every: Duration,
-    busy: bool,
 }
 
 impl GiftExpiry {
@@ -27,32 +27,18 @@ impl GiftExpiry {
             ledger,
             registry,
             every,
-            busy: false,
         }
     }
 }
 
-/// Expire what is due now (also sent by the timer).
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct ExpireDueGifts;
+impl PeriodicJob for GiftExpiry {
+    const NAME: &'static str = "gift_expiry";
 
-impl Actor for GiftExpiry {
-    type Context = Context<Self>;
-
-    fn started(&mut self, ctx: &mut Self::Context) {
-        ctx.run_interval(self.every, |_, ctx| ctx.notify(ExpireDueGifts));
+    fn every(&self) -> Duration {
+        self.every
     }
-}
 
-impl Handler<ExpireDueGifts> for GiftExpiry {
-    type Result = ();
-
-    fn handle(&mut self, _: ExpireDueGifts, ctx: &mut Self::Context) {
-        if self.busy {
-            return;
-        }
-        self.busy = true;
+    fn round(&mut self, _: TickContext) -> Round {
         let ledger = Arc::clone(&self.ledger);
         let registry = self.registry.clone();
         let work = async move {
@@ -81,9 +67,6 @@ impl Handler<ExpireDueGifts> for GiftExpiry {
                 }
             }
         };
-        ctx.spawn(
-            work.into_actor(self)
-                .map(|_, expiry, _| expiry.busy = false),
-        );
+        Box::pin(work)
     }
 }

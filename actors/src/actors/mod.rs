@@ -1,10 +1,12 @@
 //! The actix actors that run the gateway's work: one [`SubscriberSession`] per active
 //! subscriber behind a [`SessionRegistry`], and the timers that expire gifts and
-//! unconfirmed requests and resume pending orders.
+//! unconfirmed requests and resume pending orders, each a [`PeriodicJob`] run by the one
+//! [`Periodic`] actor.
 
 pub mod certificate_expiry;
 pub mod confirmation_expiry;
 pub mod gift_expiry;
+pub mod periodic;
 pub mod recovery;
 pub mod registry;
 pub mod session;
@@ -12,28 +14,13 @@ pub mod session;
 pub use certificate_expiry::CertificateExpiry;
 pub use confirmation_expiry::ConfirmationExpiry;
 pub use gift_expiry::GiftExpiry;
+pub use periodic::{Periodic, PeriodicJob, StopSignal, TickContext};
 pub use recovery::Recovery;
 pub use registry::{Dispatch, RegistryConfig, SessionRegistry};
 pub use session::{SessionCommand, SessionReply, SubscriberSession};
 
-/// Asks a long-running actor (timer, registry) to stop: part of the gateway's drain.
+/// Asks a long-running actor (a [`Periodic`] worker) to stop: part of the gateway's
+/// drain. A worker answers once its round in progress has finished.
 #[derive(actix::Message, Debug, Clone, Copy)]
 #[rtype(result = "()")]
 pub struct Stop;
-
-macro_rules! stops_on_request {
-    ($($actor:ty),+) => {
-        $(
-            impl actix::Handler<Stop> for $actor {
-                type Result = ();
-
-                fn handle(&mut self, _: Stop, ctx: &mut Self::Context) {
-                    use actix::ActorContext;
-                    ctx.stop();
-                }
-            }
-        )+
-    };
-}
-
-stops_on_request!(CertificateExpiry, ConfirmationExpiry, GiftExpiry, Recovery);

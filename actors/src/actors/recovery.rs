@@ -6,8 +6,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix::prelude::*;
+use actix::Addr;
 
+use super::periodic::{PeriodicJob, Round, TickContext};
 use super::registry::{Dispatch, SessionRegistry};
 use super::session::SessionCommand;
 use crate::service::Ledger;
@@ -18,7 +19,6 @@ pub struct Recovery {
     registry: Addr<SessionRegistry>,
     every: Duration,
     grace: chrono::Duration,
-    busy: bool,
 }
 
 impl Recovery {
@@ -34,41 +34,27 @@ impl Recovery {
             registry,
             every,
             grace,
-            busy: false,
         }
     }
 }
 
-/// Resume what is pending now, answering how many orders were resumed.
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct ResumePending {
-    /// Ignore the grace period (start-up: nothing of this process is in flight yet).
-    pub everything: bool,
-}
+impl PeriodicJob for Recovery {
+    const NAME: &'static str = "recovery";
 
-impl Actor for Recovery {
-    type Context = Context<Self>;
-
-    fn started(&mut self, ctx: &mut Self::Context) {
-        ctx.notify(ResumePending { everything: true });
-        ctx.run_interval(self.every, |_, ctx| {
-            ctx.notify(ResumePending { everything: false })
-        });
+    fn every(&self) -> Duration {
+        self.every
     }
-}
 
-impl Handler<ResumePending> for Recovery {
-    type Result = ();
+    fn runs_at_start(&self) -> bool {
+        true
+    }
 
-    fn handle(&mut self, message: ResumePending, ctx: &mut Self::Context) {
-        if self.busy {
-            return;
-        }
-        self.busy = true;
+    fn round(&mut self, tick: TickContext) -> Round {
         let ledger = Arc::clone(&self.ledger);
         let registry = self.registry.clone();
-        let before = if message.everything {
+        // The round at start ignores the grace period: nothing of this process is in
+        // flight yet.
+        let before = if tick.first {
             ledger.now()
         } else {
             ledger.now() - self.grace
@@ -96,9 +82,6 @@ impl Handler<ResumePending> for Recovery {
                 }
             }
         };
-        ctx.spawn(
-            work.into_actor(self)
-                .map(|_, recovery, _| recovery.busy = false),
-        );
+        Box::pin(work)
     }
 }

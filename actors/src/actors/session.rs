@@ -18,7 +18,7 @@ use actix::prelude::*;
 use futures::FutureExt;
 
 use super::registry::{SessionIdle, SessionRegistry};
-use crate::domain::{ConfirmationId, GiftId, Msisdn, Order, OrderRecord};
+use crate::domain::{ConfirmationId, GiftId, Msisdn, Order, OrderRecord, RefusalCode};
 use crate::service::orders::OrderMeta;
 use crate::service::{Ledger, ServiceError};
 
@@ -148,7 +148,7 @@ impl Handler<RunCommand> for SubscriberSession {
                         Ok(reply) => reply,
                         Err(_) => {
                             tracing::error!(msisdn = %session.msisdn.masked(), "order work panicked; it stays pending for recovery");
-                            Err(ServiceError::Contention("internal error; the order will be resumed".to_owned()))
+                            Err(ServiceError::Internal("the order work panicked; it will be resumed".to_owned()))
                         }
                     }
                 }),
@@ -196,7 +196,9 @@ async fn run(
                 .gift(&gift_id)
                 .await?
                 .map(|g| g.giver)
-                .ok_or_else(|| crate::service::Refusal::new("gift_not_found", "no such gift"))?;
+                .ok_or_else(|| {
+                    crate::service::Refusal::new(RefusalCode::GiftNotFound, "no such gift")
+                })?;
             ledger
                 .confirm_gift(&gift_id, &giver)
                 .await

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::certificate_code::CertificateCode;
+use super::event_type::EventType;
 use super::ids::{GiftId, OrderId};
 use super::money::Money;
 use super::msisdn::Msisdn;
@@ -14,7 +15,8 @@ use super::msisdn::Msisdn;
 pub struct Event {
     /// Unique id; consumers deduplicate by it.
     pub event_id: String,
-    /// `order.completed`, `certificate.issued`, …
+    /// `order.completed`, `certificate.issued`, … (an [`EventType`]'s name; a string
+    /// here so that an event read back from the outbox never fails on a name).
     #[serde(rename = "type")]
     pub event_type: String,
     /// When it happened (RFC 3339).
@@ -50,10 +52,10 @@ pub struct Event {
 
 impl Event {
     /// A new event of a type, now, with a fresh id; fill fields with the `with_*` helpers.
-    pub fn new(event_type: &str, occurred_at: DateTime<Utc>) -> Self {
+    pub fn new(event_type: EventType, occurred_at: DateTime<Utc>) -> Self {
         Event {
             event_id: uuid::Uuid::now_v7().to_string(),
-            event_type: event_type.to_owned(),
+            event_type: event_type.as_str().to_owned(),
             occurred_at,
             order_id: None,
             msisdn: None,

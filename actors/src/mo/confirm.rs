@@ -9,7 +9,8 @@
 use super::dialogue::{answer, answer_failure};
 use super::replies::Replies;
 use crate::domain::{
-    Confirmation, ConfirmationId, Msisdn, PendingAction, Product, ProductId, find_ignoring_case,
+    Confirmation, ConfirmationId, Msisdn, PendingAction, Product, ProductId, RefusalCode,
+    find_ignoring_case,
 };
 use crate::ports::Changes;
 use crate::service::{Ledger, ServiceError, ledger::is_conflict};
@@ -26,10 +27,15 @@ pub(super) async fn ask_purchase(
         return answer(ledger, msisdn, replies.unknown_product(typed.as_str())).await;
     };
     if !product.active {
-        return answer(ledger, msisdn, replies.failed("product_unavailable")).await;
+        return answer(
+            ledger,
+            msisdn,
+            replies.failed(RefusalCode::ProductUnavailable),
+        )
+        .await;
     }
     let Ok(total) = product.face_value.times(quantity) else {
-        return answer(ledger, msisdn, replies.failed("invalid_amount")).await;
+        return answer(ledger, msisdn, replies.failed(RefusalCode::InvalidAmount)).await;
     };
     let minutes = ledger.policy.confirm_window.num_minutes().max(1);
     for _ in 0..crate::service::MAX_CONFLICT_RETRIES {
@@ -105,7 +111,7 @@ pub(super) async fn answer_request(
                 // The carrier's answer is not known yet: recovery finishes the purchase
                 // and its commit tells the subscriber; meanwhile say so.
                 Err(ServiceError::PaymentUnknown(_)) => {
-                    answer(ledger, msisdn, replies.failed("payment_unknown")).await
+                    answer(ledger, msisdn, replies.failed(RefusalCode::PaymentUnknown)).await
                 }
                 Err(error) => Err(error),
             }

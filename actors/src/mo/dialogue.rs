@@ -10,7 +10,9 @@ use serde_json::json;
 
 use super::command::MoCommand;
 use super::replies::{BalanceLine, Replies};
-use crate::domain::{CertificateStatus, GiftId, GiftState, Msisdn, Order, OrderId, OrderStatus};
+use crate::domain::{
+    CertificateStatus, GiftId, GiftState, Msisdn, Order, OrderId, OrderStatus, RefusalCode,
+};
 use crate::ports::Changes;
 use crate::service::orders::OrderMeta;
 use crate::service::{Ledger, Refusal, ServiceError};
@@ -149,8 +151,9 @@ async fn run_order(
     body: serde_json::Value,
     replies: &Replies,
 ) -> Result<Option<serde_json::Value>, ServiceError> {
-    let order = Order::from_value(&body, ledger.policy.region)
-        .map_err(|e| ServiceError::Refused(Refusal::new("invalid_command", e.to_string())))?;
+    let order = Order::from_value(&body, ledger.policy.region).map_err(|e| {
+        ServiceError::Refused(Refusal::new(RefusalCode::InvalidCommand, e.to_string()))
+    })?;
     let record = ledger.place_order(&order, &OrderMeta::default()).await?;
     answer_failure(ledger, msisdn, &record, replies).await?;
     Ok(record.outcome)
@@ -165,7 +168,7 @@ pub(super) async fn answer_failure(
 ) -> Result<(), ServiceError> {
     if record.status == OrderStatus::Failed {
         let reason = record.reason.as_deref().unwrap_or_default();
-        answer(ledger, msisdn, replies.failed(reason)).await?;
+        answer(ledger, msisdn, replies.failed_reason(reason)).await?;
     }
     Ok(())
 }

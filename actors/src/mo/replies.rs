@@ -1,11 +1,11 @@
 //! The answers to MO commands, in the deployment's language, in words: refusals by
-//! their text (`domain::refusal_text`), numbers, amounts and dates by `domain::format`.
+//! their text (`domain::refusal_code`), numbers, amounts and dates by `domain::format`.
 
 use chrono::{DateTime, Utc};
 
 use super::command::HelpReason;
-use crate::domain::refusal_text::refusal_text_or_general;
-use crate::domain::{CertificateStatus, Format, Language, Money};
+use crate::domain::refusal_code::refusal_text_or_general;
+use crate::domain::{CertificateStatus, Format, Language, Money, RefusalCode};
 
 /// Builds MO answers.
 #[derive(Debug, Clone, Copy)]
@@ -167,8 +167,15 @@ impl Replies {
     }
 
     /// A command could not be carried out: the refusal in words.
-    pub fn failed(&self, code: &str) -> String {
-        let words = refusal_text_or_general(code, self.language);
+    pub fn failed(&self, code: RefusalCode) -> String {
+        let words = code.words(self.language);
+        self.text(words, words)
+    }
+
+    /// A stored order's failure reason in words (a refusal code, or a general sentence
+    /// for a reason from elsewhere).
+    pub fn failed_reason(&self, reason: &str) -> String {
+        let words = refusal_text_or_general(reason, self.language);
         self.text(words, words)
     }
 
@@ -265,7 +272,7 @@ impl Replies {
 
     /// Validity extension is not offered by this deployment.
     pub fn extension_unavailable(&self) -> String {
-        self.failed("extension_not_offered")
+        self.failed(RefusalCode::ExtensionNotOffered)
     }
 }
 
@@ -298,11 +305,11 @@ mod tests {
     #[test]
     fn refusals_are_answered_in_words_never_codes() {
         for language in [Language::Ko, Language::En] {
-            let text = Replies::new(language).failed("billing_declined");
+            let text = Replies::new(language).failed(RefusalCode::BillingDeclined);
             assert!(!text.contains("billing_declined"), "{text}");
         }
         assert_eq!(
-            Replies::new(Language::Ko).failed("unknown_product"),
+            Replies::new(Language::Ko).failed(RefusalCode::UnknownProduct),
             "[상품권] 없는 상품입니다."
         );
     }

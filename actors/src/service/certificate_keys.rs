@@ -10,15 +10,15 @@
 use super::error::{Refusal, ServiceError};
 use super::ledger::{Ledger, is_conflict};
 use crate::domain::{
-    Certificate, CertificateCode, CertificateStatus, Event, JournalEntry, JournalKind, Money,
-    Msisdn, OutboxMessage, Pin,
+    Certificate, CertificateCode, CertificateStatus, Event, EventType, JournalEntry, JournalKind,
+    Money, Msisdn, OutboxMessage, Pin, RefusalCode,
 };
 use crate::ports::Changes;
 
 /// The refusal of anything a blocked certificate may not do.
 pub fn blocked(code: &CertificateCode) -> Refusal {
     Refusal::new(
-        "blocked",
+        RefusalCode::Blocked,
         format!("certificate {} is blocked", code.grouped()),
     )
 }
@@ -44,13 +44,13 @@ impl BlockRequest {
         let reason = reason.trim();
         if actor.is_empty() || actor.chars().count() > MAX_ACTOR_CHARS {
             return Err(Refusal::new(
-                "invalid_actor",
+                RefusalCode::InvalidActor,
                 format!("actor must be 1 to {MAX_ACTOR_CHARS} characters"),
             ));
         }
         if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
             return Err(Refusal::new(
-                "invalid_reason",
+                RefusalCode::InvalidReason,
                 format!("reason must be 1 to {MAX_REASON_CHARS} characters"),
             ));
         }
@@ -80,7 +80,7 @@ impl Ledger {
                 CertificateStatus::Blocked => return Err(blocked(code).into()),
                 other => {
                     return Err(Refusal::new(
-                        "not_rekeyable",
+                        RefusalCode::NotRekeyable,
                         format!("certificate {} is {other}", code.grouped()),
                     )
                     .into());
@@ -116,7 +116,7 @@ impl Ledger {
                 )],
                 outbox: vec![
                     OutboxMessage::event(
-                        Event::new("certificate.rekeyed", now)
+                        Event::new(EventType::CertificateRekeyed, now)
                             .with_msisdn(holder)
                             .with_certificate(code)
                             .with_reason("renewal", "the holder asked for a new PIN"),
@@ -163,14 +163,14 @@ impl Ledger {
                 CertificateStatus::Active,
                 CertificateStatus::Blocked,
                 JournalKind::Block,
-                "certificate.blocked",
+                EventType::CertificateBlocked,
             )
         } else {
             (
                 CertificateStatus::Blocked,
                 CertificateStatus::Active,
                 JournalKind::Unblock,
-                "certificate.unblocked",
+                EventType::CertificateUnblocked,
             )
         };
         for _ in 0..super::MAX_CONFLICT_RETRIES {
@@ -178,16 +178,16 @@ impl Ledger {
                 .store
                 .certificate(code)
                 .await?
-                .ok_or_else(|| Refusal::new("not_found", "no such certificate"))?;
+                .ok_or_else(|| Refusal::new(RefusalCode::NotFound, "no such certificate"))?;
             if certificate.status != from {
                 let refusal = if block {
                     Refusal::new(
-                        "not_blockable",
+                        RefusalCode::NotBlockable,
                         format!("certificate {} is {}", code.grouped(), certificate.status),
                     )
                 } else {
                     Refusal::new(
-                        "not_blocked",
+                        RefusalCode::NotBlocked,
                         format!("certificate {} is {}", code.grouped(), certificate.status),
                     )
                 };
@@ -250,7 +250,7 @@ impl Ledger {
             .filter(|c| &c.owner == holder)
             .ok_or_else(|| {
                 Refusal::new(
-                    "certificate_not_found",
+                    RefusalCode::CertificateNotFound,
                     format!("you hold no certificate {}", code.grouped()),
                 )
             })?)
@@ -286,16 +286,16 @@ mod tests {
         assert!(BlockRequest::new("agent-7", "lost handset").is_ok());
         assert_eq!(
             BlockRequest::new(" ", "lost").map_err(|r| r.code),
-            Err("invalid_actor")
+            Err(RefusalCode::InvalidActor)
         );
         assert_eq!(
             BlockRequest::new("agent", "").map_err(|r| r.code),
-            Err("invalid_reason")
+            Err(RefusalCode::InvalidReason)
         );
         let long = "x".repeat(MAX_REASON_CHARS + 1);
         assert_eq!(
             BlockRequest::new("agent", &long).map_err(|r| r.code),
-            Err("invalid_reason")
+            Err(RefusalCode::InvalidReason)
         );
         let request = BlockRequest::new(" agent-7 ", " stolen ").expect("valid");
         assert_eq!(request.journal_reference(), "agent-7: stolen");

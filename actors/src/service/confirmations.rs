@@ -14,7 +14,7 @@ use super::ledger::Ledger;
 use super::orders::OrderMeta;
 use crate::domain::{
     Confirmation, ConfirmationId, ConfirmationState, ConfirmationUpdate, Msisdn, Order,
-    OrderRecord, PendingAction,
+    OrderRecord, PendingAction, RefusalCode,
 };
 use crate::ports::{Changes, StoreError};
 
@@ -75,13 +75,13 @@ impl Ledger {
             quantity,
         } = &request.action
         else {
-            return Err(Refusal::new("wrong_order_type", "not a purchase request").into());
+            return Err(Refusal::new(RefusalCode::WrongOrderType, "not a purchase request").into());
         };
         let body = json!({"order_id": request.purchase_order_id().as_str(), "type": "purchase",
             "msisdn": request.msisdn.as_str(), "product_id": product_id.as_str(),
             "quantity": quantity, "settlement": {"method": "carrier"}});
         let order = Order::from_value(&body, self.policy.region)
-            .map_err(|e| Refusal::new("invalid_command", e.to_string()))?;
+            .map_err(|e| Refusal::new(RefusalCode::InvalidCommand, e.to_string()))?;
         let placed = self.place_order(&order, &OrderMeta::default()).await;
         // Settled once the order is recorded, whatever its outcome so far (a pending
         // payment is finished by recovery); an order that could not even be recorded

@@ -1,22 +1,22 @@
 //! What a service step answers when it does not do what was asked.
 
-use crate::ports::{PaymentError, StoreError};
+use crate::domain::RefusalCode;
+use crate::ports::StoreError;
 
-/// A business refusal: the request was understood and answered "no". `code` is a stable
-/// snake_case reason (`insufficient_balance`, `billing_declined`, …) that goes into
-/// `order.failed` events and HTTP errors unchanged.
+/// A business refusal: the request was understood and answered "no". `code` is the
+/// stable reason that goes into `order.failed` events and HTTP errors unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{code}: {detail}")]
 pub struct Refusal {
     /// Stable reason code.
-    pub code: &'static str,
+    pub code: RefusalCode,
     /// Human explanation.
     pub detail: String,
 }
 
 impl Refusal {
     /// A refusal with its code and detail.
-    pub fn new(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn new(code: RefusalCode, detail: impl Into<String>) -> Self {
         Refusal {
             code,
             detail: detail.into(),
@@ -26,7 +26,6 @@ impl Refusal {
 
 /// Why a service step did not finish.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum ServiceError {
     /// Refused by the rules; nothing changed (or the refusal was recorded).
     #[error(transparent)]
@@ -44,26 +43,22 @@ pub enum ServiceError {
     /// The step kept losing races to other writers.
     #[error("too much contention on {0}")]
     Contention(String),
-}
-
-impl From<PaymentError> for ServiceError {
-    fn from(error: PaymentError) -> Self {
-        match error {
-            PaymentError::Unknown(detail) => ServiceError::PaymentUnknown(detail),
-            other => ServiceError::PaymentUnknown(other.to_string()),
-        }
-    }
+    /// The step failed in a way no rule foresaw (a caught panic); nothing was committed
+    /// by it and the order stays where its last commit left it.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl ServiceError {
     /// The stable code for HTTP and events.
     pub fn code(&self) -> &'static str {
         match self {
-            ServiceError::Refused(refusal) => refusal.code,
+            ServiceError::Refused(refusal) => refusal.code.as_str(),
             ServiceError::Store(_) => "store_unavailable",
             ServiceError::PaymentUnknown(_) => "payment_pending",
             ServiceError::RefundQueued(_) => "refund_queued",
             ServiceError::Contention(_) => "contention",
+            ServiceError::Internal(_) => "internal",
         }
     }
 }

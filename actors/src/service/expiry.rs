@@ -7,8 +7,8 @@
 use super::error::ServiceError;
 use super::ledger::{Ledger, is_conflict};
 use crate::domain::{
-    Certificate, CertificateCode, CertificateStatus, Event, JournalEntry, JournalKind, Money,
-    OutboxMessage,
+    Certificate, CertificateCode, CertificateStatus, Event, EventType, JournalEntry, JournalKind,
+    Money, OutboxMessage,
 };
 use crate::ports::Changes;
 
@@ -80,7 +80,7 @@ impl Ledger {
             });
         }
         changes.outbox.push(OutboxMessage::event(
-            Event::new("certificate.expired", now)
+            Event::new(EventType::CertificateExpired, now)
                 .with_msisdn(&certificate.owner)
                 .with_certificate(&certificate.code)
                 .with_amount(lapsed),

@@ -11,7 +11,7 @@ use chrono::Duration;
 
 use super::error::ServiceError;
 use super::ledger::{Ledger, is_conflict};
-use crate::domain::{Certificate, Event, OutboxMessage};
+use crate::domain::{Certificate, Event, EventType, OutboxMessage};
 use crate::ports::{Changes, ExpiryNoticeMark};
 
 impl Ledger {
@@ -65,7 +65,7 @@ impl Ledger {
             }],
             outbox: vec![
                 OutboxMessage::event(
-                    Event::new("certificate.expiring", now)
+                    Event::new(EventType::CertificateExpiring, now)
                         .with_msisdn(&certificate.owner)
                         .with_certificate(&certificate.code)
                         .with_amount(certificate.balance)

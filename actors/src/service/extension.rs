@@ -8,7 +8,8 @@ use chrono::Months;
 use super::error::{Refusal, ServiceError};
 use super::ledger::{Ledger, is_conflict};
 use crate::domain::{
-    Certificate, CertificateCode, CertificateStatus, Event, Msisdn, OutboxMessage,
+    Certificate, CertificateCode, CertificateStatus, Event, EventType, Msisdn, OutboxMessage,
+    RefusalCode,
 };
 use crate::ports::Changes;
 
@@ -24,7 +25,7 @@ impl Ledger {
     ) -> Result<Certificate, ServiceError> {
         if self.policy.max_extension_months == 0 {
             return Err(Refusal::new(
-                "extension_not_offered",
+                RefusalCode::ExtensionNotOffered,
                 "this deployment does not extend validity",
             )
             .into());
@@ -37,19 +38,23 @@ impl Ledger {
                 .filter(|c| &c.owner == owner)
                 .ok_or_else(|| {
                     Refusal::new(
-                        "certificate_not_found",
+                        RefusalCode::CertificateNotFound,
                         format!("you hold no certificate {}", code.grouped()),
                     )
                 })?;
             if certificate.status != CertificateStatus::Active {
                 return Err(Refusal::new(
-                    "not_extendable",
+                    RefusalCode::NotExtendable,
                     format!("the certificate is {}", certificate.status),
                 )
                 .into());
             }
             let Some(expires_at) = certificate.expires_at else {
-                return Err(Refusal::new("not_extendable", "the certificate never expires").into());
+                return Err(Refusal::new(
+                    RefusalCode::NotExtendable,
+                    "the certificate never expires",
+                )
+                .into());
             };
             let product = self.store.product(&certificate.product_id).await?;
             let original = product
@@ -64,7 +69,7 @@ impl Ledger {
                 .unwrap_or(expires_at);
             if extended > limit {
                 return Err(Refusal::new(
-                    "extension_limit_reached",
+                    RefusalCode::ExtensionLimitReached,
                     format!(
                         "validity can be extended by at most {} months",
                         self.policy.max_extension_months
@@ -77,7 +82,7 @@ impl Ledger {
                 ..certificate.clone()
             };
             let now = self.now();
-            let mut event = Event::new("certificate.extended", now)
+            let mut event = Event::new(EventType::CertificateExtended, now)
                 .with_msisdn(owner)
                 .with_certificate(code);
             event.detail = Some(extended.to_rfc3339());

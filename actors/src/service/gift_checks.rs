@@ -14,7 +14,7 @@ use super::ledger::{Ledger, is_conflict};
 use crate::domain::confirmation::next_number;
 use crate::domain::{
     Confirmation, ConfirmationId, ConfirmationState, ConfirmationUpdate, Gift, GiftId, GiftState,
-    Msisdn, PendingAction,
+    Msisdn, PendingAction, RefusalCode,
 };
 use crate::ports::{Changes, GiftUpdate};
 
@@ -104,7 +104,7 @@ impl Ledger {
                 .await?;
             if request.is_some_and(|r| !r.is_waiting(self.now())) {
                 return Err(Refusal::new(
-                    "gift_not_pending",
+                    RefusalCode::GiftNotPending,
                     format!("gift {gift_id} was not confirmed in time"),
                 )
                 .into());
@@ -162,10 +162,15 @@ impl Ledger {
             .gift(gift_id)
             .await?
             .filter(|g| &g.giver == giver)
-            .ok_or_else(|| Refusal::new("gift_not_found", format!("you sent no gift {gift_id}")))?;
+            .ok_or_else(|| {
+                Refusal::new(
+                    RefusalCode::GiftNotFound,
+                    format!("you sent no gift {gift_id}"),
+                )
+            })?;
         if gift.state != GiftState::AwaitingConfirmation {
             return Err(Refusal::new(
-                "gift_not_pending",
+                RefusalCode::GiftNotPending,
                 format!("gift {gift_id} is {}", gift.state),
             )
             .into());
@@ -177,11 +182,10 @@ impl Ledger {
     /// the giver's check, or sent and not answered yet. The certificates are the giver's
     /// again; the giver is told, and the transferee too when the gift had reached them.
     pub async fn cancel_gift_for_giver(&self, gift_id: &GiftId) -> Result<Gift, ServiceError> {
-        let gift = self
-            .store
-            .gift(gift_id)
-            .await?
-            .ok_or_else(|| Refusal::new("gift_not_found", format!("no gift {gift_id}")))?;
+        let gift =
+            self.store.gift(gift_id).await?.ok_or_else(|| {
+                Refusal::new(RefusalCode::GiftNotFound, format!("no gift {gift_id}"))
+            })?;
         if !self
             .take_back_gift(gift_id, GiftReturn::CancelledByGiver)
             .await?
@@ -191,9 +195,11 @@ impl Ledger {
                 .gift(gift_id)
                 .await?
                 .map_or(gift.state, |g| g.state);
-            return Err(
-                Refusal::new("gift_not_pending", format!("gift {gift_id} is {state}")).into(),
-            );
+            return Err(Refusal::new(
+                RefusalCode::GiftNotPending,
+                format!("gift {gift_id} is {state}"),
+            )
+            .into());
         }
         Ok(Gift {
             state: GiftState::Cancelled,

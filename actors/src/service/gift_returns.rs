@@ -10,7 +10,7 @@ use super::gifting::total_balance;
 use super::ledger::{Ledger, is_conflict};
 use crate::domain::{
     Certificate, CertificateStatus, ConfirmationId, ConfirmationState, ConfirmationUpdate, Event,
-    Gift, GiftId, GiftState, JournalEntry, JournalKind, Money, OutboxMessage,
+    EventType, Gift, GiftId, GiftState, JournalEntry, JournalKind, Money, OutboxMessage,
 };
 use crate::ports::{Changes, GiftUpdate};
 
@@ -131,12 +131,12 @@ impl Ledger {
                 ..c.clone()
             }));
         let (state, event_type) = match how {
-            GiftReturn::Rejected => (GiftState::Rejected, "gift.rejected"),
-            GiftReturn::Expired => (GiftState::Expired, "gift.expired"),
+            GiftReturn::Rejected => (GiftState::Rejected, EventType::GiftRejected),
+            GiftReturn::Expired => (GiftState::Expired, EventType::GiftExpired),
             GiftReturn::Cancelled
             | GiftReturn::Withdrawn
             | GiftReturn::Unconfirmed
-            | GiftReturn::CancelledByGiver => (GiftState::Cancelled, "gift.cancelled"),
+            | GiftReturn::CancelledByGiver => (GiftState::Cancelled, EventType::GiftCancelled),
         };
         if gift.state == GiftState::AwaitingConfirmation {
             changes.confirmations.push(ConfirmationUpdate {

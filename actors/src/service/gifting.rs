@@ -16,8 +16,9 @@ pub use super::gift_returns::GiftReturn;
 use super::ledger::{Ledger, is_conflict};
 use super::orders::StepOutcome;
 use crate::domain::{
-    Certificate, CertificateCode, CertificateStatus, Event, Gift, GiftId, GiftSpec, GiftState,
-    JournalEntry, JournalKind, MmsNotice, Money, Msisdn, Order, OrderRecord, OutboxMessage, Pin,
+    Certificate, CertificateCode, CertificateStatus, Event, EventType, Gift, GiftId, GiftSpec,
+    GiftState, JournalEntry, JournalKind, MmsNotice, Money, Msisdn, Order, OrderRecord,
+    OutboxMessage, Pin, RefusalCode,
 };
 use crate::ports::{Changes, GiftUpdate};
 
@@ -31,7 +32,11 @@ impl Ledger {
         spec: &GiftSpec,
     ) -> Result<StepOutcome, ServiceError> {
         if spec.to == order.msisdn {
-            return Err(Refusal::new("invalid_transferee", "a gift goes to another number").into());
+            return Err(Refusal::new(
+                RefusalCode::InvalidTransferee,
+                "a gift goes to another number",
+            )
+            .into());
         }
         self.check_extras(spec).await?;
         for _ in 0..super::MAX_CONFLICT_RETRIES {
@@ -63,7 +68,7 @@ impl Ledger {
                 .filter(|c| c.owner == order.msisdn)
                 .ok_or_else(|| {
                     Refusal::new(
-                        "certificate_not_found",
+                        RefusalCode::CertificateNotFound,
                         format!("you hold no certificate {}", code.grouped()),
                     )
                 })?;
@@ -72,14 +77,14 @@ impl Ledger {
             }
             if certificate.status != CertificateStatus::Active || certificate.balance.is_zero() {
                 return Err(Refusal::new(
-                    "not_giftable",
+                    RefusalCode::NotGiftable,
                     format!("certificate {} is {}", code.grouped(), certificate.status),
                 )
                 .into());
             }
             if certificate.expires_at.is_some_and(|at| at <= now) {
                 return Err(Refusal::new(
-                    "expired",
+                    RefusalCode::Expired,
                     format!("certificate {} has expired", code.grouped()),
                 )
                 .into());
@@ -123,7 +128,11 @@ impl Ledger {
     pub(crate) async fn check_extras(&self, spec: &GiftSpec) -> Result<(), ServiceError> {
         for extra in &spec.extras {
             if self.resolve_content(extra).await?.is_none() {
-                return Err(Refusal::new("unknown_content", format!("no content {extra}")).into());
+                return Err(Refusal::new(
+                    RefusalCode::UnknownContent,
+                    format!("no content {extra}"),
+                )
+                .into());
             }
         }
         Ok(())
@@ -241,7 +250,7 @@ impl Ledger {
             ),
         ));
         changes.outbox.push(OutboxMessage::event(
-            Event::new("gift.sent", now)
+            Event::new(EventType::GiftSent, now)
                 .with_order(&gift.order_id)
                 .with_msisdn(&gift.giver)
                 .with_gift(&gift.id)
@@ -369,7 +378,7 @@ impl Ledger {
             notices.gift_accepted_to_giver(gift.transferee.as_str(), total),
         ));
         changes.outbox.push(OutboxMessage::event(
-            Event::new("gift.accepted", now)
+            Event::new(EventType::GiftAccepted, now)
                 .with_order(&order.order_id)
                 .with_msisdn(&gift.transferee)
                 .with_gift(&gift.id)
@@ -432,17 +441,24 @@ impl Ledger {
             .gift(gift_id)
             .await?
             .filter(|g| &g.transferee == transferee)
-            .ok_or_else(|| Refusal::new("gift_not_found", format!("no gift {gift_id} for you")))?;
+            .ok_or_else(|| {
+                Refusal::new(
+                    RefusalCode::GiftNotFound,
+                    format!("no gift {gift_id} for you"),
+                )
+            })?;
         match gift.state {
             GiftState::Sent if gift.answer_by > self.now() => Ok(gift),
             GiftState::Sent => Err(Refusal::new(
-                "gift_expired",
+                RefusalCode::GiftExpired,
                 format!("gift {gift_id} was not answered in time"),
             )
             .into()),
-            state => {
-                Err(Refusal::new("gift_not_pending", format!("gift {gift_id} is {state}")).into())
-            }
+            state => Err(Refusal::new(
+                RefusalCode::GiftNotPending,
+                format!("gift {gift_id} is {state}"),
+            )
+            .into()),
         }
     }
 
@@ -522,10 +538,10 @@ impl Ledger {
 /// The sum of the certificates' balances.
 pub(crate) fn total_balance(certificates: &[Certificate]) -> Result<Money, ServiceError> {
     let Some(first) = certificates.first() else {
-        return Err(Refusal::new("invalid_certificate_codes", "no certificates").into());
+        return Err(Refusal::new(RefusalCode::InvalidCertificateCodes, "no certificates").into());
     };
     certificates[1..].iter().try_fold(first.balance, |sum, c| {
         sum.checked_add(c.balance)
-            .map_err(|e| Refusal::new("currency_mismatch", e.to_string()).into())
+            .map_err(|e| Refusal::new(RefusalCode::CurrencyMismatch, e.to_string()).into())
     })
 }

@@ -12,8 +12,8 @@ use super::policy::Policy;
 use super::product_cache::ProductCache;
 use crate::domain::notice::CertificateLine;
 use crate::domain::{
-    Certificate, Event, Notices, OrderRecord, OrderStatus, OutboxMessage, PinCipher, Product,
-    Settlement, SmsNotice,
+    Certificate, Event, EventType, Notices, OrderRecord, OrderStatus, OutboxMessage, PinCipher,
+    Product, RefusalCode, Settlement, SmsNotice,
 };
 use crate::ports::{Changes, Clock, OrderUpdate, PaymentRail, Store, StoreError};
 
@@ -37,7 +37,7 @@ impl PaymentRails {
             Settlement::Card { .. } | Settlement::Bank { .. } => {
                 self.network.as_ref().ok_or_else(|| {
                     Refusal::new(
-                        "payment_unavailable",
+                        RefusalCode::PaymentUnavailable,
                         "this deployment has no payment network for card or bank",
                     )
                 })
@@ -130,10 +130,14 @@ impl Ledger {
                 Ok(Some(item))
             }
             Ok(None) => Ok(None),
-            Err(crate::ports::ContentSourceError::Refused(why)) => {
-                Err(Refusal::new("unsupported_content", format!("content {id}: {why}")).into())
+            Err(crate::ports::ContentSourceError::Refused(why)) => Err(Refusal::new(
+                RefusalCode::UnsupportedContent,
+                format!("content {id}: {why}"),
+            )
+            .into()),
+            Err(error) => {
+                Err(Refusal::new(RefusalCode::ContentUnavailable, error.to_string()).into())
             }
-            Err(error) => Err(Refusal::new("content_unavailable", error.to_string()).into()),
         }
     }
 
@@ -164,9 +168,9 @@ impl Ledger {
         &self,
         id: &crate::domain::ProductId,
     ) -> Result<Product, ServiceError> {
-        self.product(id)
-            .await?
-            .ok_or_else(|| Refusal::new("unknown_product", format!("no product {id}")).into())
+        self.product(id).await?.ok_or_else(|| {
+            Refusal::new(RefusalCode::UnknownProduct, format!("no product {id}")).into()
+        })
     }
 
     /// A product, possibly cached for a moment (see [`ProductCache`]).
@@ -218,7 +222,7 @@ impl Ledger {
 
     /// Adds "order completed" to a change set: the guarded order update and its event.
     pub fn complete_order(&self, changes: &mut Changes, order: &OrderRecord, outcome: Value) {
-        let event = Event::new("order.completed", self.now())
+        let event = Event::new(EventType::OrderCompleted, self.now())
             .with_order(&order.order_id)
             .with_msisdn(&order.msisdn)
             .with_outcome(outcome.clone());
@@ -234,15 +238,15 @@ impl Ledger {
 
     /// Adds "order failed" to a change set.
     pub fn fail_order(&self, changes: &mut Changes, order: &OrderRecord, refusal: &Refusal) {
-        let event = Event::new("order.failed", self.now())
+        let event = Event::new(EventType::OrderFailed, self.now())
             .with_order(&order.order_id)
             .with_msisdn(&order.msisdn)
-            .with_reason(refusal.code, &refusal.detail);
+            .with_reason(refusal.code.as_str(), &refusal.detail);
         changes.outbox.push(self.final_event(order, event));
         changes.orders.push(OrderUpdate {
             order_id: order.order_id.clone(),
             status: OrderStatus::Failed,
-            reason: Some(refusal.code.to_owned()),
+            reason: Some(refusal.code.to_string()),
             detail: Some(refusal.detail.clone()),
             outcome: None,
         });

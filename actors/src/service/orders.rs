@@ -11,7 +11,7 @@ use tracing::{Instrument, info_span};
 
 use super::error::{Refusal, ServiceError};
 use super::ledger::Ledger;
-use crate::domain::{Order, OrderKind, OrderRecord, OrderStatus};
+use crate::domain::{Order, OrderKind, OrderRecord, OrderStatus, RefusalCode};
 use crate::ports::Changes;
 
 /// Where an order came from, beyond its body: AMQP reply routing.
@@ -90,7 +90,7 @@ impl Ledger {
             match Order::from_value(&record.body, self.policy.region) {
                 Ok(order) => self.run(&order, record, false).await,
                 Err(error) => {
-                    let refusal = Refusal::new("corrupt_order", error.to_string());
+                    let refusal = Refusal::new(RefusalCode::CorruptOrder, error.to_string());
                     self.finish_refused(record, refusal, Changes::default())
                         .await
                 }
@@ -152,7 +152,7 @@ impl Ledger {
         refusal: Refusal,
         mut changes: Changes,
     ) -> Result<OrderRecord, ServiceError> {
-        tracing::info!(reason = refusal.code, detail = %refusal.detail, "order failed");
+        tracing::info!(reason = refusal.code.as_str(), detail = %refusal.detail, "order failed");
         self.fail_order(&mut changes, &record, &refusal);
         if let Err(error) = self.commit(changes).await {
             // Someone finished it first (a concurrent resume): answer what is stored.
@@ -165,7 +165,7 @@ impl Ledger {
         }
         Ok(OrderRecord {
             status: OrderStatus::Failed,
-            reason: Some(refusal.code.to_owned()),
+            reason: Some(refusal.code.to_string()),
             detail: Some(refusal.detail),
             ..record
         })

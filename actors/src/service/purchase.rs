@@ -21,8 +21,9 @@ use super::ledger::{Ledger, is_conflict};
 use super::orders::StepOutcome;
 use super::quotes::CarrierHeadroom;
 use crate::domain::{
-    Certificate, CertificateCode, CertificateStatus, Event, GiftSpec, JournalEntry, JournalKind,
-    Money, Order, OrderKind, OrderRecord, Payment, PaymentState, Pin, Product, Settlement,
+    Certificate, CertificateCode, CertificateStatus, Event, EventType, GiftSpec, JournalEntry,
+    JournalKind, Money, Order, OrderKind, OrderRecord, Payment, PaymentState, Pin, Product,
+    RefusalCode, Settlement,
 };
 use crate::ports::{Changes, PaymentError, PaymentRequest, PaymentUpdate};
 
@@ -42,18 +43,22 @@ impl Ledger {
             gift,
         } = &order.kind
         else {
-            return Err(Refusal::new("wrong_order_type", "not a purchase").into());
+            return Err(Refusal::new(RefusalCode::WrongOrderType, "not a purchase").into());
         };
         let product = self.product_or_refuse(product_id).await?;
         if let Some(spec) = gift
             && spec.to == order.msisdn
         {
-            return Err(Refusal::new("invalid_transferee", "a gift goes to another number").into());
+            return Err(Refusal::new(
+                RefusalCode::InvalidTransferee,
+                "a gift goes to another number",
+            )
+            .into());
         }
         let total = product
             .face_value
             .times(*quantity)
-            .map_err(|e| Refusal::new("invalid_amount", e.to_string()))?;
+            .map_err(|e| Refusal::new(RefusalCode::InvalidAmount, e.to_string()))?;
         let request = PaymentRequest {
             order_id: order.order_id.clone(),
             payer: order.msisdn.clone(),
@@ -180,7 +185,10 @@ impl Ledger {
                 }
                 PaymentState::Released | PaymentState::Declined | PaymentState::Refunded => {
                     return Ok(StepOutcome::Refused(
-                        Refusal::new("payment_failed", format!("payment is {}", payment.state)),
+                        Refusal::new(
+                            RefusalCode::PaymentFailed,
+                            format!("payment is {}", payment.state),
+                        ),
                         Box::default(),
                     ));
                 }
@@ -243,7 +251,7 @@ impl Ledger {
         }
         if !product.active {
             return Err(Refusal::new(
-                "product_unavailable",
+                RefusalCode::ProductUnavailable,
                 format!("{} is not on sale", product.id),
             )
             .into());
@@ -282,10 +290,10 @@ impl Ledger {
         };
         let after = billed
             .checked_add(total)
-            .map_err(|e| Refusal::new("invalid_amount", e.to_string()))?;
+            .map_err(|e| Refusal::new(RefusalCode::InvalidAmount, e.to_string()))?;
         if after.amount() > cap.amount() {
             return Err(Refusal::new(
-                "billing_limit_exceeded",
+                RefusalCode::BillingLimitExceeded,
                 format!("monthly carrier billing cap {cap} reached ({billed} billed this month)"),
             )
             .into());
@@ -451,7 +459,7 @@ impl Ledger {
                 at: now,
             });
             changes.outbox.push(crate::domain::OutboxMessage::event(
-                Event::new("certificate.issued", now)
+                Event::new(EventType::CertificateIssued, now)
                     .with_order(&order.order_id)
                     .with_msisdn(&order.msisdn)
                     .with_certificate(&certificate.code)
@@ -529,16 +537,16 @@ fn refusal_of(error: PaymentError) -> Refusal {
     match error {
         PaymentError::Declined { reason, detail } => {
             let code = match reason.as_str() {
-                "billing_declined" => "billing_declined",
-                "card_declined" => "card_declined",
-                "insufficient_funds" => "insufficient_funds",
-                "billing_limit_exceeded" => "billing_limit_exceeded",
-                _ => "payment_declined",
+                "billing_declined" => RefusalCode::BillingDeclined,
+                "card_declined" => RefusalCode::CardDeclined,
+                "insufficient_funds" => RefusalCode::InsufficientFunds,
+                "billing_limit_exceeded" => RefusalCode::BillingLimitExceeded,
+                _ => RefusalCode::PaymentDeclined,
             };
             Refusal::new(code, detail)
         }
-        PaymentError::Unavailable(detail) => Refusal::new("payment_unavailable", detail),
-        PaymentError::NotSupported(detail) => Refusal::new("payment_unavailable", detail),
-        PaymentError::Unknown(detail) => Refusal::new("payment_unknown", detail),
+        PaymentError::Unavailable(detail) => Refusal::new(RefusalCode::PaymentUnavailable, detail),
+        PaymentError::NotSupported(detail) => Refusal::new(RefusalCode::PaymentUnavailable, detail),
+        PaymentError::Unknown(detail) => Refusal::new(RefusalCode::PaymentUnknown, detail),
     }
 }

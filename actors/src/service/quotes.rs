@@ -8,7 +8,7 @@ use chrono::{Datelike, TimeZone, Utc};
 use super::error::{Refusal, ServiceError};
 use super::ledger::Ledger;
 use super::refund_rules::refuse_status;
-use crate::domain::{CertificateCode, CertificateStatus, Currency, Money, Msisdn};
+use crate::domain::{CertificateCode, CertificateStatus, Currency, Money, Msisdn, RefusalCode};
 
 /// The phone-bill cap of a month and what is billed against it so far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +35,7 @@ impl Ledger {
             || certificate.expires_at.is_some_and(|at| at <= self.now())
         {
             return Err(Refusal::new(
-                "not_refundable",
+                RefusalCode::NotRefundable,
                 format!("certificate {} is {}", code.grouped(), certificate.status),
             )
             .into());
@@ -70,7 +70,7 @@ impl Ledger {
             .carrier_billed_since(msisdn, month_start, currency.code())
             .await?;
         let billed = Money::from_minor_units(billed, currency)
-            .map_err(|e| Refusal::new("invalid_amount", e.to_string()))?;
+            .map_err(|e| Refusal::new(RefusalCode::InvalidAmount, e.to_string()))?;
         Ok(Some(CarrierHeadroom { cap, billed }))
     }
 }

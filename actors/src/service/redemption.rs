@@ -13,8 +13,8 @@ use super::certificate_keys::blocked;
 use super::error::{Refusal, ServiceError};
 use super::ledger::{Ledger, is_conflict};
 use crate::domain::{
-    Certificate, CertificateCode, CertificateStatus, Event, JournalEntry, JournalKind, Money, Pin,
-    Redemption,
+    Certificate, CertificateCode, CertificateStatus, Event, EventType, JournalEntry, JournalKind,
+    Money, Pin, Redemption, RefusalCode,
 };
 use crate::ports::Changes;
 
@@ -111,25 +111,29 @@ impl Ledger {
         if certificate.expires_at.is_some_and(|at| at <= now)
             || certificate.status == CertificateStatus::Expired
         {
-            return Err(Refusal::new("expired", "the certificate has expired").into());
+            return Err(Refusal::new(RefusalCode::Expired, "the certificate has expired").into());
         }
         match certificate.status {
             CertificateStatus::Active => {}
             CertificateStatus::Redeemed => {
-                return Err(
-                    Refusal::new("insufficient_balance", "the certificate is used up").into(),
-                );
+                return Err(Refusal::new(
+                    RefusalCode::InsufficientBalance,
+                    "the certificate is used up",
+                )
+                .into());
             }
             CertificateStatus::Blocked => return Err(blocked(&certificate.code).into()),
             other => {
-                return Err(
-                    Refusal::new("not_redeemable", format!("the certificate is {other}")).into(),
-                );
+                return Err(Refusal::new(
+                    RefusalCode::NotRedeemable,
+                    format!("the certificate is {other}"),
+                )
+                .into());
             }
         }
         if certificate.balance.currency() != request.amount.currency() {
             return Err(Refusal::new(
-                "currency_mismatch",
+                RefusalCode::CurrencyMismatch,
                 format!("the certificate is in {}", certificate.balance.currency()),
             )
             .into());
@@ -139,7 +143,7 @@ impl Ledger {
             .checked_sub(request.amount)
             .map_err(|_| {
                 Refusal::new(
-                    "insufficient_balance",
+                    RefusalCode::InsufficientBalance,
                     format!(
                         "balance {} is less than {}",
                         certificate.balance, request.amount
@@ -183,7 +187,7 @@ impl Ledger {
             ..Changes::default()
         };
         changes.outbox.push(crate::domain::OutboxMessage::event(
-            Event::new("certificate.redeemed", now)
+            Event::new(EventType::CertificateRedeemed, now)
                 .with_msisdn(&certificate.owner)
                 .with_certificate(&certificate.code)
                 .with_amount(request.amount)
@@ -227,26 +231,28 @@ impl Ledger {
                 .filter(|r| r.merchant_id == merchant_id)
                 .ok_or_else(|| {
                     Refusal::new(
-                        "not_found",
+                        RefusalCode::NotFound,
                         format!("no redemption {redemption_id} of yours"),
                     )
                 })?;
             if redemption.voided {
-                return Err(
-                    Refusal::new("already_voided", "the redemption was already voided").into(),
-                );
+                return Err(Refusal::new(
+                    RefusalCode::AlreadyVoided,
+                    "the redemption was already voided",
+                )
+                .into());
             }
             let certificate = self
                 .store
                 .certificate(&redemption.certificate_code)
                 .await?
-                .ok_or_else(|| Refusal::new("not_found", "the certificate is gone"))?;
+                .ok_or_else(|| Refusal::new(RefusalCode::NotFound, "the certificate is gone"))?;
             if !matches!(
                 certificate.status,
                 CertificateStatus::Active | CertificateStatus::Redeemed
             ) {
                 return Err(Refusal::new(
-                    "not_voidable",
+                    RefusalCode::NotVoidable,
                     format!("the certificate is {}", certificate.status),
                 )
                 .into());
@@ -254,7 +260,7 @@ impl Ledger {
             let balance = certificate
                 .balance
                 .checked_add(redemption.amount)
-                .map_err(|e| Refusal::new("currency_mismatch", e.to_string()))?;
+                .map_err(|e| Refusal::new(RefusalCode::CurrencyMismatch, e.to_string()))?;
             let now = self.now();
             let mut changes = Changes {
                 certificates: vec![Certificate {
@@ -277,7 +283,7 @@ impl Ledger {
                 ..Changes::default()
             };
             changes.outbox.push(crate::domain::OutboxMessage::event(
-                Event::new("redemption.voided", now)
+                Event::new(EventType::RedemptionVoided, now)
                     .with_msisdn(&certificate.owner)
                     .with_certificate(&certificate.code)
                     .with_amount(redemption.amount)
@@ -352,13 +358,17 @@ impl Ledger {
             .store
             .certificate(code)
             .await?
-            .ok_or_else(|| Refusal::new("not_found", "no such certificate"))?;
+            .ok_or_else(|| Refusal::new(RefusalCode::NotFound, "no such certificate"))?;
         let now = self.now();
         let locked = |until: Option<chrono::DateTime<chrono::Utc>>| until.is_some_and(|u| u > now);
         if locked(certificate.locked_until)
             || locked(self.store.merchant_pin_lock(code, merchant_id).await?)
         {
-            return Err(Refusal::new("pin_locked", "too many wrong PINs; try again later").into());
+            return Err(Refusal::new(
+                RefusalCode::PinLocked,
+                "too many wrong PINs; try again later",
+            )
+            .into());
         }
         let stored = self
             .pins
@@ -396,12 +406,12 @@ impl Ledger {
             .await?;
         if locks_everywhere || locks_merchant {
             Err(Refusal::new(
-                "pin_locked",
+                RefusalCode::PinLocked,
                 "too many wrong PINs; the certificate is locked for a while",
             )
             .into())
         } else {
-            Err(Refusal::new("invalid_pin", "the PIN is wrong").into())
+            Err(Refusal::new(RefusalCode::InvalidPin, "the PIN is wrong").into())
         }
     }
 }
@@ -412,7 +422,7 @@ fn replay(
 ) -> Result<RedemptionOutcome, ServiceError> {
     if previous.certificate_code != request.code || previous.amount != request.amount {
         return Err(Refusal::new(
-            "idempotency_key_reused",
+            RefusalCode::IdempotencyKeyReused,
             "this Idempotency-Key was used for another redemption",
         )
         .into());

@@ -22,8 +22,9 @@ use super::ledger::{Ledger, is_conflict};
 use super::orders::StepOutcome;
 use super::refund_rules::{OrderUsage, RefundBasis, RefundFallback, refuse_status};
 use crate::domain::{
-    Certificate, CertificateCode, CertificateStatus, Event, JournalEntry, JournalKind, Money,
-    Order, OrderKind, OrderRecord, OutboxMessage, Payment, PaymentState, QueuedRefund, Settlement,
+    Certificate, CertificateCode, CertificateStatus, Event, EventType, JournalEntry, JournalKind,
+    Money, Order, OrderKind, OrderRecord, OutboxMessage, Payment, PaymentState, QueuedRefund,
+    RefusalCode, Settlement,
 };
 use crate::ports::{Changes, PaymentError, PaymentRequest, PaymentUpdate};
 
@@ -34,7 +35,11 @@ impl Ledger {
             .payment(&certificate.order_id)
             .await?
             .ok_or_else(|| {
-                Refusal::new("not_refundable", "the certificate has no payment to refund").into()
+                Refusal::new(
+                    RefusalCode::NotRefundable,
+                    "the certificate has no payment to refund",
+                )
+                .into()
             })
     }
 
@@ -79,7 +84,7 @@ impl Ledger {
             }
             if certificate.status != CertificateStatus::Active {
                 return Err(Refusal::new(
-                    "not_refundable",
+                    RefusalCode::NotRefundable,
                     format!("certificate {} is {}", code.grouped(), certificate.status),
                 )
                 .into());
@@ -138,7 +143,7 @@ impl Ledger {
             && gift.transferee == order.msisdn
         {
             return Err(Refusal::new(
-                "not_refundable",
+                RefusalCode::NotRefundable,
                 format!(
                     "certificate {code}: the gift is not accepted yet; its giver holds the right to a refund"
                 ),
@@ -147,7 +152,7 @@ impl Ledger {
         }
         if certificate.purchaser == order.msisdn {
             return Err(Refusal::new(
-                "not_refundable",
+                RefusalCode::NotRefundable,
                 format!(
                     "certificate {code} was given away; its holder holds the right to a refund"
                 ),
@@ -224,7 +229,7 @@ impl Ledger {
             }
             Err(error) => Ok(restored(
                 certificate,
-                Refusal::new("refund_refused", error.to_string()),
+                Refusal::new(RefusalCode::RefundRefused, error.to_string()),
             )),
         }
     }
@@ -250,14 +255,14 @@ impl Ledger {
         }
         if certificate.status != CertificateStatus::Active || certificate.balance.is_zero() {
             return Err(Refusal::new(
-                "not_refundable",
+                RefusalCode::NotRefundable,
                 format!("certificate {} is {}", code.grouped(), certificate.status),
             )
             .into());
         }
         if payment.state != PaymentState::Charged {
             return Err(Refusal::new(
-                "not_refundable",
+                RefusalCode::NotRefundable,
                 format!("its payment is {}", payment.state),
             )
             .into());
@@ -298,7 +303,7 @@ impl Ledger {
                 .await?
                 .ok_or_else(|| {
                     Refusal::new(
-                        "certificate_not_found",
+                        RefusalCode::CertificateNotFound,
                         "certificate vanished during refund",
                     )
                 })?;
@@ -308,7 +313,7 @@ impl Ledger {
             let refunded = payment
                 .refunded
                 .checked_add(amount)
-                .map_err(|e| Refusal::new("invalid_amount", e.to_string()))?;
+                .map_err(|e| Refusal::new(RefusalCode::InvalidAmount, e.to_string()))?;
             let state = if refunded == payment.amount {
                 PaymentState::Refunded
             } else {
@@ -342,7 +347,7 @@ impl Ledger {
                 ..Changes::default()
             };
             changes.outbox.push(OutboxMessage::event(
-                Event::new("certificate.refunded", now)
+                Event::new(EventType::CertificateRefunded, now)
                     .with_order(&order.order_id)
                     .with_msisdn(&current.owner)
                     .with_certificate(&current.code)
@@ -436,7 +441,7 @@ pub(crate) fn wants_points(order: &Order) -> bool {
 /// A certificate the subscriber does not hold (or that does not exist).
 pub(crate) fn not_held(code: &CertificateCode) -> Refusal {
     Refusal::new(
-        "certificate_not_found",
+        RefusalCode::CertificateNotFound,
         format!("you hold no certificate {}", code.grouped()),
     )
 }

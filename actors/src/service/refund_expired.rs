@@ -19,8 +19,8 @@ use super::orders::StepOutcome;
 use super::refund::{Via, not_held, refund_request, wants_points};
 use super::refund_rules::{RefundFallback, refuse_status};
 use crate::domain::{
-    Certificate, CertificateStatus, Event, JournalEntry, JournalKind, Money, Msisdn, Order,
-    OrderRecord, OutboxMessage, PaymentState,
+    Certificate, CertificateStatus, Event, EventType, JournalEntry, JournalKind, Money, Msisdn,
+    Order, OrderRecord, OutboxMessage, PaymentState, RefusalCode,
 };
 use crate::ports::{Changes, PaymentError, PaymentUpdate};
 
@@ -53,10 +53,12 @@ impl Ledger {
             .store
             .payment(&certificate.order_id)
             .await?
-            .ok_or_else(|| Refusal::new("not_refundable", "the certificate has no payment"))?;
+            .ok_or_else(|| {
+                Refusal::new(RefusalCode::NotRefundable, "the certificate has no payment")
+            })?;
         if payment.state != PaymentState::Charged {
             return Err(Refusal::new(
-                "not_refundable",
+                RefusalCode::NotRefundable,
                 format!("its payment is {}", payment.state),
             )
             .into());
@@ -92,7 +94,7 @@ impl Ledger {
                     return self.queue_refund(order, record, queued).await;
                 }
                 Err(error) => {
-                    return Err(Refusal::new("refund_refused", error.to_string()).into());
+                    return Err(Refusal::new(RefusalCode::RefundRefused, error.to_string()).into());
                 }
             }
         }
@@ -116,9 +118,11 @@ impl Ledger {
                 } else {
                     "its holder holds the claim for now"
                 };
-                return Err(
-                    Refusal::new("not_refundable", format!("certificate {code}: {who}")).into(),
-                );
+                return Err(Refusal::new(
+                    RefusalCode::NotRefundable,
+                    format!("certificate {code}: {who}"),
+                )
+                .into());
             }
             return Err(not_held(&certificate.code).into());
         }
@@ -127,12 +131,12 @@ impl Ledger {
             if entry.kind == JournalKind::Expire {
                 lapsed = lapsed
                     .checked_add(entry.amount)
-                    .map_err(|e| Refusal::new("invalid_amount", e.to_string()))?;
+                    .map_err(|e| Refusal::new(RefusalCode::InvalidAmount, e.to_string()))?;
             }
         }
         if lapsed.is_zero() {
             return Err(Refusal::new(
-                "not_refundable",
+                RefusalCode::NotRefundable,
                 format!("certificate {code}: nothing was left on it when it expired"),
             )
             .into());
@@ -164,13 +168,15 @@ impl Ledger {
                 .store
                 .payment(&certificate.order_id)
                 .await?
-                .ok_or_else(|| Refusal::new("not_refundable", "the certificate has no payment"))?;
+                .ok_or_else(|| {
+                    Refusal::new(RefusalCode::NotRefundable, "the certificate has no payment")
+                })?;
             let now = self.now();
             let method = via.method(&payment);
             let refunded = payment
                 .refunded
                 .checked_add(claim.paid)
-                .map_err(|e| Refusal::new("invalid_amount", e.to_string()))?;
+                .map_err(|e| Refusal::new(RefusalCode::InvalidAmount, e.to_string()))?;
             let state = if refunded == payment.amount {
                 PaymentState::Refunded
             } else {
@@ -207,7 +213,7 @@ impl Ledger {
                 changes.journal.push(row(JournalKind::Breakage, claim.kept));
             }
             changes.outbox.push(OutboxMessage::event(
-                Event::new("certificate.refunded", now)
+                Event::new(EventType::CertificateRefunded, now)
                     .with_order(&order.order_id)
                     .with_msisdn(&claim.claimant)
                     .with_certificate(&certificate.code)

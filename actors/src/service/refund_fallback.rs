@@ -15,8 +15,8 @@ use super::refund_expired::Claim;
 use super::refund_rules::RefundBasis;
 use super::refund_rules::RefundFallback;
 use crate::domain::{
-    Certificate, CertificateCode, Event, Money, Msisdn, Order, OrderRecord, OutboxMessage,
-    QueuedRefund, QueuedRefundState, RefundAccount,
+    Certificate, CertificateCode, Event, EventType, Money, Msisdn, Order, OrderRecord,
+    OutboxMessage, QueuedRefund, QueuedRefundState, RefundAccount, RefusalCode,
 };
 use crate::ports::{Changes, PaymentError, Payout, PointsCredit};
 
@@ -78,7 +78,7 @@ impl Ledger {
             queued_refunds: vec![queued.clone()],
             outbox: vec![
                 OutboxMessage::event(
-                    Event::new("certificate.refund_queued", now)
+                    Event::new(EventType::CertificateRefundQueued, now)
                         .with_order(&order.order_id)
                         .with_msisdn(&queued.payee)
                         .with_certificate(&code)
@@ -119,7 +119,7 @@ impl Ledger {
         }
         if queued.order_id != order.order_id {
             return Err(Refusal::new(
-                "refund_pending",
+                RefusalCode::RefundPending,
                 format!(
                     "a refund of {} is already queued for the fallback rail (order {})",
                     code.grouped(),
@@ -156,7 +156,7 @@ impl Ledger {
         }
         let basis = RefundBasis::parse(&queued.basis).ok_or_else(|| {
             Refusal::new(
-                "not_refundable",
+                RefusalCode::NotRefundable,
                 format!("queued refund of {code} has an unknown basis"),
             )
         })?;
@@ -215,7 +215,7 @@ impl Ledger {
     ) -> Result<(), ServiceError> {
         let Some(points) = &self.points else {
             return Err(Refusal::new(
-                "refund_refused",
+                RefusalCode::RefundRefused,
                 "this deployment has no carrier points rail",
             )
             .into());
@@ -232,7 +232,7 @@ impl Ledger {
         match points.credit_points(&credit).await {
             Ok(()) => Ok(()),
             Err(PaymentError::Unknown(detail)) => Err(ServiceError::PaymentUnknown(detail)),
-            Err(error) => Err(Refusal::new("refund_refused", error.to_string()).into()),
+            Err(error) => Err(Refusal::new(RefusalCode::RefundRefused, error.to_string()).into()),
         }
     }
 
@@ -249,7 +249,7 @@ impl Ledger {
         ] {
             if value.trim().is_empty() || value.len() > 64 {
                 return Err(Refusal::new(
-                    "invalid_account",
+                    RefusalCode::InvalidAccount,
                     format!("{field} must be 1 to 64 characters"),
                 )
                 .into());
@@ -261,7 +261,7 @@ impl Ledger {
             .all(|c| c.is_ascii_digit() || c == '-')
         {
             return Err(Refusal::new(
-                "invalid_account",
+                RefusalCode::InvalidAccount,
                 "the account number has only digits and dashes",
             )
             .into());

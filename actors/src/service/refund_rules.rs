@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Months, Utc};
 use rust_decimal::Decimal;
 
 use super::error::Refusal;
-use crate::domain::{Certificate, CertificateStatus, Money, Msisdn};
+use crate::domain::{Certificate, CertificateStatus, Money, Msisdn, RefusalCode};
 
 /// The refund rules of one deployment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,11 +141,11 @@ pub fn refuse_status(certificate: &Certificate) -> Option<Refusal> {
     let code = certificate.code.grouped();
     match certificate.status {
         CertificateStatus::Refunded => Some(Refusal::new(
-            "already_refunded",
+            RefusalCode::AlreadyRefunded,
             format!("certificate {code} has already been refunded"),
         )),
         CertificateStatus::Redeemed => Some(Refusal::new(
-            "redeemed",
+            RefusalCode::Redeemed,
             format!("certificate {code} has been used up; nothing is left to refund"),
         )),
         CertificateStatus::Blocked => Some(super::certificate_keys::blocked(&certificate.code)),
@@ -171,7 +171,7 @@ impl RefundRules {
                 return Ok(RefundBasis::Unused);
             }
             return Err(Refusal::new(
-                "not_refundable",
+                RefusalCode::NotRefundable,
                 format!(
                     "certificate {code}: the withdrawal period of {} days after purchase has passed",
                     self.withdrawal_window.num_days()
@@ -180,7 +180,7 @@ impl RefundRules {
         }
         let Some(rule) = &self.partial else {
             return Err(Refusal::new(
-                "not_refundable",
+                RefusalCode::NotRefundable,
                 format!(
                     "certificate {code} has been used; this deployment refunds unused certificates only"
                 ),
@@ -197,7 +197,7 @@ impl RefundRules {
         }
         let used_percent = if face > 0 { used * 100 / face } else { 0 };
         Err(Refusal::new(
-            "not_refundable",
+            RefusalCode::NotRefundable,
             format!(
                 "certificate {code}: {used_percent}% of the face value bought together is used; the remaining balance is refunded once {required}% is"
             ),
@@ -247,7 +247,7 @@ impl ExpiredRefundRule {
             .unwrap_or(certificate.issued_at);
         if self.claim_years == 0 || now >= deadline {
             return Err(Refusal::new(
-                "not_refundable",
+                RefusalCode::NotRefundable,
                 format!(
                     "certificate {code} expired and the claim period of {} years from purchase has passed",
                     self.claim_years
@@ -281,9 +281,9 @@ impl ExpiredRefundRule {
         let paid_minor = lapsed_minor * i64::from(percent.min(100)) / 100;
         let currency = lapsed.currency();
         let paid = Money::from_minor_units(paid_minor, currency)
-            .map_err(|e| Refusal::new("invalid_amount", e.to_string()))?;
+            .map_err(|e| Refusal::new(RefusalCode::InvalidAmount, e.to_string()))?;
         let kept = Money::from_minor_units(lapsed_minor - paid_minor, currency)
-            .map_err(|e| Refusal::new("invalid_amount", e.to_string()))?;
+            .map_err(|e| Refusal::new(RefusalCode::InvalidAmount, e.to_string()))?;
         Ok((paid, kept))
     }
 }
@@ -349,7 +349,7 @@ mod tests {
                 .live_refund(&old, alone(&old), now())
                 .unwrap_err()
                 .code,
-            "not_refundable"
+            RefusalCode::NotRefundable
         );
     }
 
@@ -458,7 +458,7 @@ mod tests {
         expired.issued_at = now() - Duration::days(5 * 366);
         assert_eq!(
             rule.claimant(&expired, now()).unwrap_err().code,
-            "not_refundable"
+            RefusalCode::NotRefundable
         );
     }
 }

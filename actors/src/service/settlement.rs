@@ -16,8 +16,8 @@ use serde_json::json;
 use super::error::ServiceError;
 use super::reconcile::{Comparison, Mismatch, MismatchKind};
 use crate::domain::{
-    Event, Msisdn, OrderId, OutboxMessage, PaymentState, REPAIR_REFUND_KEY, Rail, Settlement,
-    SettlementRepair,
+    Event, EventType, Msisdn, OrderId, OutboxMessage, PaymentState, REPAIR_REFUND_KEY, Rail,
+    Settlement, SettlementRepair,
 };
 use crate::ports::{Changes, PaymentError, PaymentRail, PaymentRequest, Store, StoreError};
 
@@ -102,7 +102,7 @@ pub async fn repair_orphan(
         charged_at: record.at,
         repaired_at: now,
     };
-    let event = Event::new("settlement.repaired", now)
+    let event = Event::new(EventType::SettlementRepaired, now)
         .with_order(&order_id)
         .with_msisdn(&payer)
         .with_amount(record.amount)
@@ -139,7 +139,7 @@ pub async fn publish_reconciled(
     for mismatch in &comparison.mismatches {
         *by_kind.entry(mismatch.kind.as_str()).or_default() += 1;
     }
-    let event = Event::new("settlement.reconciled", now).with_outcome(json!({
+    let event = Event::new(EventType::SettlementReconciled, now).with_outcome(json!({
         "day": comparison.day.to_string(),
         "giftgate": comparison.ours,
         "rails": comparison.theirs,

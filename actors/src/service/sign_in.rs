@@ -13,13 +13,13 @@ use super::ledger::Ledger;
 use crate::domain::web_sign_in::{
     CODE_LIFETIME_SECS, CODE_TRIES, CODES_PER_CLIENT, CODES_PER_NUMBER, RATE_WINDOW_SECS,
 };
-use crate::domain::{LinkToken, Msisdn, OneTimeCode, SignIn, SiteTopic, WebSession};
+use crate::domain::{LinkToken, Msisdn, OneTimeCode, RefusalCode, SignIn, SiteTopic, WebSession};
 use crate::ports::StoreError;
 
 /// Longest text an admin may give a site topic.
 pub const SITE_TEXT_MAX_CHARS: usize = 4000;
 
-fn refused(code: &'static str, detail: &str) -> ServiceError {
+fn refused(code: RefusalCode, detail: &str) -> ServiceError {
     Refusal::new(code, detail).into()
 }
 
@@ -34,7 +34,7 @@ impl Ledger {
             metrics::counter!("giftgate_sign_in_refused_total", "reason" => "rate_limited")
                 .increment(1);
             return Err(refused(
-                "rate_limited",
+                RefusalCode::RateLimited,
                 "too many sign-in codes asked for; wait an hour",
             ));
         }
@@ -67,17 +67,20 @@ impl Ledger {
     ) -> Result<(WebSession, LinkToken), ServiceError> {
         let now = self.now();
         let Some(sign_in) = self.store.latest_sign_in(msisdn).await? else {
-            return Err(refused("no_sign_in", "ask for a sign-in code first"));
+            return Err(refused(
+                RefusalCode::NoSignIn,
+                "ask for a sign-in code first",
+            ));
         };
         if sign_in.tries >= CODE_TRIES {
             return Err(refused(
-                "sign_in_locked",
+                RefusalCode::SignInLocked,
                 "too many wrong codes; ask for a new one",
             ));
         }
         if !sign_in.is_open(now) {
             return Err(refused(
-                "code_expired",
+                RefusalCode::CodeExpired,
                 "the code has expired; ask for a new one",
             ));
         }
@@ -88,7 +91,7 @@ impl Ledger {
         else {
             tracing::warn!(sign_in = %sign_in.id, "a sign-in code does not open with the current keys");
             return Err(refused(
-                "code_expired",
+                RefusalCode::CodeExpired,
                 "the code has expired; ask for a new one",
             ));
         };
@@ -100,17 +103,18 @@ impl Ledger {
                 .increment(1);
             if sign_in.tries + 1 >= CODE_TRIES {
                 return Err(refused(
-                    "sign_in_locked",
+                    RefusalCode::SignInLocked,
                     "too many wrong codes; ask for a new one",
                 ));
             }
-            return Err(refused("wrong_code", "that code is not right"));
+            return Err(refused(RefusalCode::WrongCode, "that code is not right"));
         }
         let (session, token) = WebSession::begin(msisdn.clone(), now);
         match self.store.finish_sign_in(&sign_in.id, now, &session).await {
-            Err(StoreError::Conflict(_)) => {
-                Err(refused("code_expired", "the code was used already"))
-            }
+            Err(StoreError::Conflict(_)) => Err(refused(
+                RefusalCode::CodeExpired,
+                "the code was used already",
+            )),
             Err(error) => Err(error.into()),
             Ok(()) => Ok((session, token)),
         }
@@ -151,10 +155,16 @@ impl Ledger {
         body: &str,
     ) -> Result<(), ServiceError> {
         if !matches!(language, "ko" | "en") {
-            return Err(refused("invalid_language", "language must be ko or en"));
+            return Err(refused(
+                RefusalCode::InvalidLanguage,
+                "language must be ko or en",
+            ));
         }
         if body.trim().is_empty() || body.chars().count() > SITE_TEXT_MAX_CHARS {
-            return Err(refused("invalid_text", "text must be 1 to 4000 characters"));
+            return Err(refused(
+                RefusalCode::InvalidText,
+                "text must be 1 to 4000 characters",
+            ));
         }
         let now = self.now();
         Ok(self.store.put_site_text(topic, language, body, now).await?)

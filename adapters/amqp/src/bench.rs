@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use futures::StreamExt;
+use giftgate_actors::domain::EventType;
 use hdrhistogram::Histogram;
 use lapin::options::{
     BasicConsumeOptions, BasicPublishOptions, ConfirmSelectOptions, QueueBindOptions,
@@ -141,7 +142,7 @@ impl Outcomes {
             histogram.saturating_record(micros.max(1));
         }
         let transferee = self.gift_orders.remove(order_id);
-        if event["type"] != "order.completed" {
+        if event["type"] != EventType::OrderCompleted.as_str() {
             self.failed += 1;
             return;
         }
@@ -237,12 +238,12 @@ pub async fn run(
             FieldTable::default(),
         )
         .await?;
-    for key in ["order.completed", "order.failed"] {
+    for key in [EventType::OrderCompleted, EventType::OrderFailed] {
         listener
             .queue_bind(
                 events.name().clone(),
                 EVENTS_EXCHANGE.into(),
-                key.into(),
+                key.as_str().into(),
                 QueueBindOptions::default(),
                 FieldTable::default(),
             )

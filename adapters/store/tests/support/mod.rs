@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use giftgate_actors::domain::{
-    Certificate, CertificateCode, CertificateStatus, Currency, Event, Gift, GiftId, GiftState,
-    JournalEntry, JournalKind, Money, Msisdn, OrderId, OrderRecord, OrderStatus, OutboxMessage,
-    Payment, PaymentState, Product, ProductId, Redemption, SmsNotice,
+    Certificate, CertificateCode, CertificateStatus, Currency, Event, EventType, Gift, GiftId,
+    GiftState, JournalEntry, JournalKind, Money, Msisdn, OrderId, OrderRecord, OrderStatus,
+    OutboxMessage, Payment, PaymentState, Product, ProductId, Redemption, SmsNotice,
 };
 use giftgate_actors::ports::{Changes, Store};
 use giftgate_store::testing::TestDatabase;
@@ -241,8 +241,11 @@ pub fn gift(
     }
 }
 
+/// An event named `kind` (any name: the store keeps what it is given).
 pub fn event(kind: &str, who: &Msisdn) -> OutboxMessage {
-    OutboxMessage::event(Event::new(kind, t0()).with_msisdn(who))
+    let mut event = Event::new(EventType::OrderCompleted, t0()).with_msisdn(who);
+    event.event_type = kind.to_owned();
+    OutboxMessage::event(event)
 }
 
 pub fn sms(to: &Msisdn, text: &str) -> OutboxMessage {
