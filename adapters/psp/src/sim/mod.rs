@@ -20,7 +20,7 @@
 //! `POST /v1/payments/{id}/refunds`, and `GET /sim/payments[?date=YYYY-MM-DD]`.
 //! Writes need the `PSP-Merchant-Id` and `Idempotency-Key` headers; any API key is accepted.
 
-mod ledger;
+mod books;
 mod routes;
 mod transfers;
 mod trigger;
@@ -32,8 +32,8 @@ use std::time::Duration;
 use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpServer, web};
 
-use ledger::Ledger;
-pub use ledger::SimPayment;
+use books::Books;
+pub use books::SimPayment;
 use routes::SimState;
 
 /// How the simulator behaves beyond what the tokens choose.
@@ -83,10 +83,10 @@ impl PspSimulator {
         addr: impl ToSocketAddrs,
         config: PspSimConfig,
     ) -> Result<PspSimHandle, PspSimError> {
-        let ledger = Arc::new(Ledger::default());
+        let books = Arc::new(Books::default());
         let transfers = Arc::new(transfers::Transfers::default());
         let state = web::Data::new(SimState {
-            ledger: Arc::clone(&ledger),
+            books: Arc::clone(&books),
             config,
             transfers: Arc::clone(&transfers),
         });
@@ -112,7 +112,7 @@ impl PspSimulator {
         Ok(PspSimHandle {
             base_url: format!("http://{local_addr}/"),
             local_addr,
-            ledger,
+            books,
             transfers,
             server: server_handle,
             task,
@@ -125,15 +125,15 @@ impl PspSimulator {
 pub struct PspSimHandle {
     base_url: String,
     local_addr: SocketAddr,
-    ledger: Arc<Ledger>,
+    books: Arc<Books>,
     transfers: Arc<transfers::Transfers>,
     server: ServerHandle,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
-impl std::fmt::Debug for Ledger {
+impl std::fmt::Debug for Books {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Ledger")
+        f.write_str("Books")
     }
 }
 
@@ -150,7 +150,7 @@ impl PspSimHandle {
 
     /// Every payment the simulator recorded, oldest first.
     pub fn payments(&self) -> Vec<SimPayment> {
-        self.ledger.records()
+        self.books.records()
     }
 
     /// Every bank transfer (refund payout) the simulator made, oldest first.

@@ -1,7 +1,7 @@
 //! The simulator's HTTP face: the payment network API of [`crate::wire`] plus
 //! `GET /sim/payments`, the records a reconciliation or a test reads.
 //!
-//! Handlers parse, ask the [`Ledger`], and deliver its answer the way the payment's trigger
+//! Handlers parse, ask the [`Books`], and deliver its answer the way the payment's trigger
 //! wants (late, as a 500, as garbage, or after a second delivery). Delays are
 //! `tokio::time::sleep`, so a slow answer never blocks the worker thread.
 
@@ -14,12 +14,12 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::PspSimConfig;
-use super::ledger::{Answer, Delivery, Ledger, Write};
+use super::books::{Answer, Books, Delivery, Write};
 use crate::wire::{ErrorBody, IDEMPOTENCY_KEY_HEADER, MERCHANT_ID_HEADER};
 
 /// What every handler shares.
 pub(crate) struct SimState {
-    pub(crate) ledger: Arc<Ledger>,
+    pub(crate) books: Arc<Books>,
     pub(crate) config: PspSimConfig,
     pub(crate) transfers: Arc<super::transfers::Transfers>,
 }
@@ -41,7 +41,7 @@ fn error(status: StatusCode, code: &str, message: impl Into<String>) -> HttpResp
     HttpResponse::build(status).json(ErrorBody::new(code, message, None))
 }
 
-/// A failure to read the request, answered before the ledger is asked.
+/// A failure to read the request, answered before the books are asked.
 struct Refusal {
     status: StatusCode,
     code: &'static str,
@@ -134,10 +134,10 @@ async fn apply(
         Err(refusal) => return refusal.into_response(),
     };
     let mut answer = state
-        .ledger
+        .books
         .write(&merchant, &key, &fingerprint, write.clone());
     if answer.delivery == Delivery::Twice {
-        answer = state.ledger.write(&merchant, &key, &fingerprint, write);
+        answer = state.books.write(&merchant, &key, &fingerprint, write);
     }
     deliver(&state.config, answer).await
 }
@@ -258,7 +258,7 @@ async fn find_by_reference(
             "look-ups need ?reference=",
         );
     };
-    match state.ledger.find(&merchant, &reference) {
+    match state.books.find(&merchant, &reference) {
         (_, true) => garbage(),
         (list, false) => HttpResponse::Ok().json(list),
     }
@@ -270,7 +270,7 @@ async fn get_payment(state: web::Data<SimState>, request: HttpRequest) -> HttpRe
         Err(refusal) => return refusal.into_response(),
     };
     let id = payment_id(&request);
-    match state.ledger.get(&merchant, &id) {
+    match state.books.get(&merchant, &id) {
         None => error(
             StatusCode::NOT_FOUND,
             "payment_not_found",
@@ -306,7 +306,7 @@ async fn sim_payments(state: web::Data<SimState>, query: web::Query<RecordsQuery
         }
     };
     let data: Vec<_> = state
-        .ledger
+        .books
         .records()
         .into_iter()
         .filter(|p| date.is_none_or(|d| p.settled_on(d)))

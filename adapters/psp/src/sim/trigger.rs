@@ -17,7 +17,7 @@ pub(crate) enum Trigger {
     /// `tok_unknown_then_ok`: the first capture is applied but answered 500; a look-up (or a
     /// retry of the same key) reports captured.
     UnknownThenOk,
-    /// `tok_duplicate`: every request is delivered to the ledger twice (as a duplicating
+    /// `tok_duplicate`: every request is delivered to the books twice (as a duplicating
     /// network would); the second delivery is answered from the idempotency store, and
     /// that identical answer is what the client gets.
     Duplicate,
