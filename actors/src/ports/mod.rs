@@ -15,9 +15,9 @@ pub use payment::{PaymentError, PaymentRail, PaymentRequest, RailStatus};
 pub use payout::{Payout, PayoutRail};
 pub use points::{PointsCredit, PointsRail};
 pub use store::{
-    ApiKeyRecord, AuditFacts, AuditStore, CatalogueStore, CertificateStore, Changes, CommitStore,
-    ConfirmationStore, ContentStore, CurrencyTotals, ExpiryNoticeMark, GiftStore, GiftUpdate,
-    HealthStore, JournalStore, KeyKind, KeyStore, MessageStore, OrderStore, OrderUpdate,
-    OutboxStore, PaymentStore, PaymentUpdate, RedemptionStore, RefundStore, SealedSecret,
-    SecretKind, SecretStore, Store, StoreError,
+    ApiKeyRecord, AuditFacts, AuditStore, CatalogueStore, CertificateStore, ChangeKind, ChangePart,
+    Changes, CommitStore, ConfirmationStore, ContentStore, CurrencyTotals, ExpiryNoticeMark,
+    GiftStore, GiftUpdate, HealthStore, JournalStore, KeyKind, KeyStore, MessageStore, OrderStore,
+    OrderUpdate, OutboxStore, PaymentStore, PaymentUpdate, RedemptionStore, RefundStore,
+    SealedSecret, SecretKind, SecretStore, Store, StoreError,
 };

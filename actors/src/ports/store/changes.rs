@@ -111,24 +111,155 @@ pub struct Changes {
 impl Changes {
     /// True when there is nothing to write.
     pub fn is_empty(&self) -> bool {
-        self.subscribers.is_empty()
-            && self.orders.is_empty()
-            && self.new_payments.is_empty()
-            && self.payments.is_empty()
-            && self.new_certificates.is_empty()
-            && self.certificates.is_empty()
-            && self.new_gifts.is_empty()
-            && self.gifts.is_empty()
-            && self.new_redemptions.is_empty()
-            && self.voided_redemptions.is_empty()
-            && self.journal.is_empty()
-            && self.outbox.is_empty()
-            && self.messages.is_empty()
-            && self.settlement_repairs.is_empty()
-            && self.expiry_notices.is_empty()
-            && self.queued_refunds.is_empty()
-            && self.paid_refunds.is_empty()
-            && self.new_confirmations.is_empty()
-            && self.confirmations.is_empty()
+        self.shape().next().is_none()
+    }
+
+    /// The non-empty parts of the change set, in field order, each with its number of
+    /// entries. This is the one place that lists every field: code that judges a change
+    /// set by its shape (how an adapter commits it) matches on [`ChangeKind`], so a new
+    /// field is a compile error there rather than a part silently left out.
+    pub fn shape(&self) -> impl Iterator<Item = ChangePart> + use<> {
+        let Changes {
+            subscribers,
+            orders,
+            new_payments,
+            payments,
+            new_certificates,
+            certificates,
+            new_gifts,
+            gifts,
+            new_redemptions,
+            voided_redemptions,
+            journal,
+            outbox,
+            messages,
+            settlement_repairs,
+            expiry_notices,
+            queued_refunds,
+            paid_refunds,
+            new_confirmations,
+            confirmations,
+        } = self;
+        [
+            (ChangeKind::Subscribers, subscribers.len()),
+            (ChangeKind::Orders, orders.len()),
+            (ChangeKind::NewPayments, new_payments.len()),
+            (ChangeKind::Payments, payments.len()),
+            (ChangeKind::NewCertificates, new_certificates.len()),
+            (ChangeKind::Certificates, certificates.len()),
+            (ChangeKind::NewGifts, new_gifts.len()),
+            (ChangeKind::Gifts, gifts.len()),
+            (ChangeKind::NewRedemptions, new_redemptions.len()),
+            (ChangeKind::VoidedRedemptions, voided_redemptions.len()),
+            (ChangeKind::Journal, journal.len()),
+            (ChangeKind::Outbox, outbox.len()),
+            (ChangeKind::Messages, messages.len()),
+            (ChangeKind::SettlementRepairs, settlement_repairs.len()),
+            (ChangeKind::ExpiryNotices, expiry_notices.len()),
+            (ChangeKind::QueuedRefunds, queued_refunds.len()),
+            (ChangeKind::PaidRefunds, paid_refunds.len()),
+            (ChangeKind::NewConfirmations, new_confirmations.len()),
+            (ChangeKind::Confirmations, confirmations.len()),
+        ]
+        .into_iter()
+        .filter(|(_, entries)| *entries > 0)
+        .map(|(kind, entries)| ChangePart { kind, entries })
+    }
+}
+
+/// A part of a [`Changes`] set: one variant per field, documented as the field is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChangeKind {
+    /// Subscribers to register as members if new (first contact).
+    Subscribers,
+    /// Orders to finish.
+    Orders,
+    /// Payments to record.
+    NewPayments,
+    /// Payments to move.
+    Payments,
+    /// Certificates to issue (the code must be new).
+    NewCertificates,
+    /// Certificates to update: the full new state; `version` is the version read, and the
+    /// stored row gets `version + 1`.
+    Certificates,
+    /// Gifts to record.
+    NewGifts,
+    /// Gifts to move.
+    Gifts,
+    /// Redemptions to record (merchant + idempotency key must be new).
+    NewRedemptions,
+    /// Redemptions to mark voided (must not be voided yet).
+    VoidedRedemptions,
+    /// Journal rows to append.
+    Journal,
+    /// Outbox entries to deliver after commit, in this order.
+    Outbox,
+    /// Handset messages to record or move: inserted, or their state, detail and time
+    /// replaced; their provider ids are added to those already known.
+    Messages,
+    /// Reconciliation repairs to record (one per rail and order: a second is a conflict).
+    SettlementRepairs,
+    /// Pre-expiry notices to mark sent (a second mark of one expiry is a conflict).
+    ExpiryNotices,
+    /// Refunds to queue for the fallback rail (the certificate must have none yet).
+    QueuedRefunds,
+    /// Queued refunds (by certificate) now paid: guarded, each must still be `queued`.
+    PaidRefunds,
+    /// Requests to wait for their subscriber's `YES` (the id must be new, and the number
+    /// free among the subscriber's waiting requests: else a conflict).
+    NewConfirmations,
+    /// Waiting requests to settle: guarded, each must still be `waiting`.
+    Confirmations,
+}
+
+/// A non-empty part of a [`Changes`] set (see [`Changes::shape`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangePart {
+    /// Which part.
+    pub kind: ChangeKind,
+    /// How many entries it has (at least one).
+    pub entries: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{CertificateCode, Msisdn};
+
+    #[test]
+    fn an_empty_change_set_has_no_parts() {
+        let changes = Changes::default();
+        assert!(changes.is_empty());
+        assert_eq!(changes.shape().count(), 0);
+    }
+
+    #[test]
+    fn the_shape_names_each_non_empty_part_with_its_entries_in_field_order() {
+        let changes = Changes {
+            subscribers: vec![Msisdn::from_e164_unchecked("+821000000001")],
+            voided_redemptions: vec!["r1".to_owned(), "r2".to_owned()],
+            paid_refunds: vec![CertificateCode::from_stored("0000000000000001".to_owned())],
+            ..Changes::default()
+        };
+        let shape: Vec<ChangePart> = changes.shape().collect();
+        assert_eq!(
+            shape,
+            [
+                ChangePart {
+                    kind: ChangeKind::Subscribers,
+                    entries: 1
+                },
+                ChangePart {
+                    kind: ChangeKind::VoidedRedemptions,
+                    entries: 2
+                },
+                ChangePart {
+                    kind: ChangeKind::PaidRefunds,
+                    entries: 1
+                },
+            ]
+        );
+        assert!(!changes.is_empty());
     }
 }

@@ -35,7 +35,9 @@ mod secrets;
 pub use audit::{AuditFacts, AuditStore, CurrencyTotals};
 pub use catalogue::CatalogueStore;
 pub use certificates::CertificateStore;
-pub use changes::{Changes, ExpiryNoticeMark, GiftUpdate, OrderUpdate, PaymentUpdate};
+pub use changes::{
+    ChangeKind, ChangePart, Changes, ExpiryNoticeMark, GiftUpdate, OrderUpdate, PaymentUpdate,
+};
 pub use commit::CommitStore;
 pub use confirmations::ConfirmationStore;
 pub use contents::ContentStore;

@@ -3,7 +3,7 @@
 //! (`FUSED_COMMITS`: PostgreSQL yes, SQLite no).
 
 use giftgate_actors::domain::Certificate;
-use giftgate_actors::ports::{Changes, OrderUpdate};
+use giftgate_actors::ports::{ChangeKind, Changes, OrderUpdate};
 
 /// The one guarded update of a change set that commits as a single statement
 /// (see [`commit_fused`](postgres::commit_fused)).
@@ -22,48 +22,34 @@ pub(crate) const FUSED_ROWS: usize = 64;
 /// redemptions, journal and outbox rows: the shapes of a purchase's issue and
 /// of a redemption.
 pub(crate) fn fusable(changes: &Changes) -> Option<FusedGuard<'_>> {
-    let Changes {
-        subscribers,
-        orders,
-        new_payments,
-        payments,
-        new_certificates,
-        certificates,
-        new_gifts,
-        gifts,
-        new_redemptions,
-        voided_redemptions,
-        journal,
-        outbox,
-        messages,
-        settlement_repairs,
-        expiry_notices,
-        queued_refunds,
-        paid_refunds,
-        new_confirmations,
-        confirmations,
-    } = changes;
-    let only_inserts_besides = subscribers.is_empty()
-        && new_confirmations.is_empty()
-        && confirmations.is_empty()
-        && payments.is_empty()
-        && gifts.is_empty()
-        && voided_redemptions.is_empty()
-        && messages.is_empty()
-        && settlement_repairs.is_empty()
-        && expiry_notices.is_empty()
-        && queued_refunds.is_empty()
-        && paid_refunds.is_empty();
-    let rows = new_payments.len()
-        + new_certificates.len()
-        + new_gifts.len()
-        + new_redemptions.len()
-        + journal.len()
-        + outbox.len();
-    if !only_inserts_besides || rows > FUSED_ROWS {
+    let mut rows = 0;
+    for part in changes.shape() {
+        match part.kind {
+            // The guard: checked below.
+            ChangeKind::Orders | ChangeKind::Certificates => {}
+            ChangeKind::NewPayments
+            | ChangeKind::NewCertificates
+            | ChangeKind::NewGifts
+            | ChangeKind::NewRedemptions
+            | ChangeKind::Journal
+            | ChangeKind::Outbox => rows += part.entries,
+            ChangeKind::Subscribers
+            | ChangeKind::NewConfirmations
+            | ChangeKind::Confirmations
+            | ChangeKind::Payments
+            | ChangeKind::Gifts
+            | ChangeKind::VoidedRedemptions
+            | ChangeKind::Messages
+            | ChangeKind::SettlementRepairs
+            | ChangeKind::ExpiryNotices
+            | ChangeKind::QueuedRefunds
+            | ChangeKind::PaidRefunds => return None,
+        }
+    }
+    if rows > FUSED_ROWS {
         return None;
     }
-    match (orders.as_slice(), certificates.as_slice()) {
+    match (changes.orders.as_slice(), changes.certificates.as_slice()) {
         ([order], []) => Some(FusedGuard::Order(order)),
         ([], [certificate]) => Some(FusedGuard::Certificate(certificate)),
         _ => None,

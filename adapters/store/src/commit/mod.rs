@@ -14,65 +14,43 @@ mod inserts;
 mod records;
 mod updates;
 
-use giftgate_actors::ports::Changes;
+use giftgate_actors::ports::{ChangeKind, Changes};
 
 use crate::store::ROWS_PER_INSERT;
 
-/// True when `apply` runs exactly one SQL statement for `changes` (one guarded
-/// update or single-row insert, or one multi-row insert of payments,
-/// certificates or journal rows),
-/// so it needs no explicit transaction. Statements of several kinds, chunked
-/// inserts and message upserts (two statements each) are not.
+/// True when `apply` runs exactly one SQL statement for `changes` (one guarded update or
+/// single-row insert, or one multi-row insert of payments, certificates or journal rows),
+/// so it needs no explicit transaction. Statements of several kinds, chunked inserts and
+/// message upserts (two statements each) are not.
 pub(crate) fn is_one_statement(changes: &Changes) -> bool {
-    let Changes {
-        subscribers,
-        orders,
-        new_payments,
-        payments,
-        new_certificates,
-        certificates,
-        new_gifts,
-        gifts,
-        new_redemptions,
-        voided_redemptions,
-        journal,
-        outbox,
-        messages,
-        settlement_repairs,
-        expiry_notices,
-        queued_refunds,
-        paid_refunds,
-        new_confirmations,
-        confirmations,
-    } = changes;
-    let single_inserts = [
-        new_confirmations.len(),
-        subscribers.len(),
-        new_payments.len(),
-        new_certificates.len(),
-        new_gifts.len(),
-        new_redemptions.len(),
-        journal.len(),
-        outbox.len(),
-    ];
-    let single_updates = [
-        orders.len(),
-        payments.len(),
-        certificates.len(),
-        gifts.len(),
-        voided_redemptions.len(),
-        settlement_repairs.len(),
-        expiry_notices.len(),
-        queued_refunds.len(),
-        paid_refunds.len(),
-        confirmations.len(),
-    ];
-    let statements: usize = single_inserts
-        .iter()
-        .map(|rows| rows.div_ceil(ROWS_PER_INSERT))
-        .chain(single_updates.iter().copied())
-        .sum();
-    statements == 1 && messages.is_empty()
+    let mut statements = 0;
+    for part in changes.shape() {
+        statements += match part.kind {
+            // One multi-row INSERT per `ROWS_PER_INSERT` entries.
+            ChangeKind::NewConfirmations
+            | ChangeKind::Subscribers
+            | ChangeKind::NewPayments
+            | ChangeKind::NewCertificates
+            | ChangeKind::NewGifts
+            | ChangeKind::NewRedemptions
+            | ChangeKind::Journal
+            | ChangeKind::Outbox => part.entries.div_ceil(ROWS_PER_INSERT),
+            // One statement per entry.
+            ChangeKind::Orders
+            | ChangeKind::Payments
+            | ChangeKind::Certificates
+            | ChangeKind::Gifts
+            | ChangeKind::VoidedRedemptions
+            | ChangeKind::SettlementRepairs
+            | ChangeKind::ExpiryNotices
+            | ChangeKind::QueuedRefunds
+            | ChangeKind::PaidRefunds
+            | ChangeKind::Confirmations => part.entries,
+            // Two statements per message.
+            ChangeKind::Messages => return false,
+        };
+    }
+    statements == 1
 }
 
 /// Implements [`CommitStore`](giftgate_actors::ports::CommitStore) for `$store` on `$db`,
