@@ -17,7 +17,6 @@
 #![forbid(unsafe_code)]
 
 mod commit;
-mod confirmation_rows;
 mod connect;
 mod error;
 mod page_links;

@@ -1,6 +1,6 @@
 //! The SQL text both backends run unchanged (sqlx-sqlite accepts `$1` placeholders).
 //!
-//! Each SELECT names exactly the columns of the row struct it feeds (`rows.rs`); multi-row
+//! Each SELECT names exactly the columns of the row struct it feeds (`rows/`); multi-row
 //! inserts are built with `QueryBuilder` from the `INSERT_*` heads below. Sums are cast
 //! to BIGINT because PostgreSQL widens `SUM(bigint)` to NUMERIC.
 

@@ -31,8 +31,8 @@ macro_rules! insert_helpers {
         use sqlx::QueryBuilder;
 
         use crate::commit::inserts::outbox_payloads;
-        use crate::confirmation_rows::target_columns;
         use crate::error::db_error;
+        use crate::rows::target_columns;
         use crate::rows::{codes_text, extras_text};
         use crate::sql;
         use crate::store::ROWS_PER_INSERT;

@@ -10,8 +10,8 @@ macro_rules! impl_confirmation_store {
             use giftgate_actors::domain::{Confirmation, ConfirmationId, Msisdn};
             use giftgate_actors::ports::{ConfirmationStore, StoreError};
 
-            use crate::confirmation_rows::ConfirmationRow;
             use crate::error::db_error;
+            use crate::rows::ConfirmationRow;
             use crate::rows::convert;
             use crate::sql;
 
