@@ -101,14 +101,14 @@ macro_rules! fused_helpers {
             query.push(") AS fused_rows WHERE EXISTS (SELECT 1 FROM guard))");
         }
 
-        /// Commits a [`fusable`](crate::commit::fused::fusable) change set as one statement, one round trip with no
-        /// BEGIN/COMMIT: the guarded update runs first as a data-modifying CTE and
-        /// every insert takes its rows only if the guard updated its row, so the
-        /// statement applies all or nothing — a failed guard inserts nothing, and a
-        /// failed insert (a duplicate key) fails the whole statement. Foreign keys
-        /// between the rows (journal → certificate) are checked at the statement's
-        /// end, when all are in. A purchase's issue goes from 7 round trips to 1, a
-        /// redemption's commit from 6 to 1.
+        /// Commits a [`fusable`](crate::commit::fused::fusable) change set as one
+        /// statement, one round trip with no BEGIN/COMMIT: the guarded update runs first as
+        /// a data-modifying CTE and every insert takes its rows only if the guard updated
+        /// its row, so the statement applies all or nothing — a failed guard inserts
+        /// nothing, and a failed insert (a duplicate key) fails the whole statement.
+        /// Foreign keys between the rows (journal → certificate) are checked at the
+        /// statement's end, when all are in. A purchase's issue goes from 7 round trips to
+        /// 1, a redemption's commit from 6 to 1.
         pub(crate) async fn commit_fused(
             conn: &mut Conn,
             guard: FusedGuard<'_>,

@@ -32,8 +32,7 @@ macro_rules! insert_helpers {
 
         use crate::commit::inserts::outbox_payloads;
         use crate::error::db_error;
-        use crate::rows::target_columns;
-        use crate::rows::{codes_text, extras_text};
+        use crate::rows::{codes_text, extras_text, target_columns};
         use crate::sql;
         use crate::store::ROWS_PER_INSERT;
 

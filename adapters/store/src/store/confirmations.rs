@@ -11,8 +11,7 @@ macro_rules! impl_confirmation_store {
             use giftgate_actors::ports::{ConfirmationStore, StoreError};
 
             use crate::error::db_error;
-            use crate::rows::ConfirmationRow;
-            use crate::rows::convert;
+            use crate::rows::{ConfirmationRow, convert};
             use crate::sql;
 
             #[async_trait::async_trait]

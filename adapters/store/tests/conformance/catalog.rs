@@ -1,9 +1,8 @@
-//! The catalog and the content library, on both backends. The catalog: a category is the operator's word
-//! (`coffee`, `convenience_store`, or one of their own), stored and read as written.
+//! The catalog and the content library, on both backends. A category is the operator's
+//! word (`coffee`, `convenience_store`, or one of their own), stored and read as written.
 
 use chrono::Utc;
-use giftgate_actors::domain::{Category, ProductId};
-use giftgate_actors::domain::{ContentId, ContentItem};
+use giftgate_actors::domain::{Category, ContentId, ContentItem, ProductId};
 
 use crate::support::*;
 
