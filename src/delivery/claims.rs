@@ -1,5 +1,5 @@
 //! The outbox entries this instance has claimed and not finished. A claim is a lease
-//! (see `Store::outbox_claim`): if the instance dies, its entries come due again when
+//! (see `OutboxStore::outbox_claim`): if the instance dies, its entries come due again when
 //! the lease runs out. A graceful stop, and a handset whose earlier message failed, hand
 //! theirs back at once, so another instance (or the next try) need not wait for it.
 

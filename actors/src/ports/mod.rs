@@ -15,6 +15,9 @@ pub use payment::{PaymentError, PaymentRail, PaymentRequest, RailStatus};
 pub use payout::{Payout, PayoutRail};
 pub use points::{PointsCredit, PointsRail};
 pub use store::{
-    ApiKeyRecord, AuditFacts, Changes, CurrencyTotals, ExpiryNoticeMark, GiftUpdate, KeyKind,
-    OrderUpdate, PaymentUpdate, SealedSecret, SecretKind, Store, StoreError,
+    ApiKeyRecord, AuditFacts, AuditStore, CatalogueStore, CertificateStore, ChangeKind, ChangePart,
+    Changes, CommitStore, ConfirmationStore, ContentStore, CurrencyTotals, ExpiryNoticeMark,
+    GiftStore, GiftUpdate, HealthStore, JournalStore, KeyKind, KeyStore, MessageStore, OrderStore,
+    OrderUpdate, OutboxStore, PaymentStore, PaymentUpdate, RedemptionStore, RefundStore,
+    SealedSecret, SecretKind, SecretStore, Store, StoreError,
 };

@@ -1,15 +1,17 @@
 //! Group insert of new orders: the orders that sessions record while another insert is
 //! under way go to the store together, as one multi-row INSERT
-//! ([`Store::insert_orders`]) — one round trip and one commit for the lot instead of one
-//! each. An order recorded when nothing else is waiting goes alone and at once: nothing
-//! ever waits for company.
+//! ([`OrderStore::insert_orders`](crate::ports::OrderStore::insert_orders)) — one round
+//! trip and one commit for the lot instead of one each. An order recorded when nothing else
+//! is waiting goes alone and at once: nothing ever waits for company.
 //!
 //! There is no background task. The first caller that finds no insert running leads: it
-//! inserts everything waiting (its own order included) and then hands the lead to the
-//! first caller that queued meanwhile, who does the same. A leader that fails (the store
-//! refused the batch) or disappears (its future dropped, a panic) leaves its followers to
-//! record their orders one by one ([`Store::insert_order`]), which also answers a
-//! replayed `order_id` with its stored first order and reports a store outage as usual.
+//! inserts everything waiting (its own order included) and then hands the lead to the first
+//! caller that queued meanwhile, who does the same. A leader that fails (the store refused
+//! the batch) or disappears (its future dropped, a panic) leaves its followers to record
+//! their orders one by one
+//! ([`OrderStore::insert_order`](crate::ports::OrderStore::insert_order)), which also
+//! answers a replayed `order_id` with its stored first order and reports a store outage as
+//! usual.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -58,8 +60,9 @@ impl OrderRecorder {
         self.group_inserts.load(Ordering::Relaxed)
     }
 
-    /// Records a new `pending` order with the [`Store::insert_order`] contract: `None`
-    /// when it was inserted now, the stored order when its id was there already.
+    /// Records a new `pending` order with the
+    /// [`OrderStore::insert_order`](crate::ports::OrderStore::insert_order) contract:
+    /// `None` when it was inserted now, the stored order when its id was there already.
     pub async fn insert(
         &self,
         store: &dyn Store,

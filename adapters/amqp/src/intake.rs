@@ -13,16 +13,17 @@
 //! redelivered order is recognised by its `order_id` in the core.
 //!
 //! Delivery limit: when its turn comes, a redelivered order is counted in the store
-//! ([`Store::count_redelivery`]) before it is started again. An order started
-//! [`AmqpConfig::delivery_limit`] times without finishing — one that kept crashing or
-//! failing its consumers — is dead-lettered with `x-giftgate-error: delivery_limit: …`
-//! instead, so a poison order is never redelivered forever. Only starts count: the
-//! broker's own `x-delivery-count` also counts deliveries that were only prefetched when
-//! a connection was lost, so network trouble would have pushed good orders to the dead
-//! letters; and a first delivery (nearly every order) costs no write. Done here rather
-//! than with the queue argument `x-delivery-limit`, because changing the arguments of an
-//! existing queue fails its redeclaration (`PRECONDITION_FAILED`); a broker policy may
-//! add `delivery-limit` as a backstop (adapters/amqp/README.md).
+//! ([`OrderStore::count_redelivery`](giftgate_actors::ports::OrderStore::count_redelivery))
+//! before it is started again. An order started [`AmqpConfig::delivery_limit`] times
+//! without finishing — one that kept crashing or failing its consumers — is dead-lettered
+//! with `x-giftgate-error: delivery_limit: …` instead, so a poison order is never
+//! redelivered forever. Only starts count: the broker's own `x-delivery-count` also counts
+//! deliveries that were only prefetched when a connection was lost, so network trouble
+//! would have pushed good orders to the dead letters; and a first delivery (nearly every
+//! order) costs no write. Done here rather than with the queue argument `x-delivery-limit`,
+//! because changing the arguments of an existing queue fails its redeclaration
+//! (`PRECONDITION_FAILED`); a broker policy may add `delivery-limit` as a backstop
+//! (adapters/amqp/README.md).
 //!
 //! Ordering: deliveries are taken one at a time in delivery order; orders of different
 //! subscribers then run concurrently (bounded by the prefetch), while each subscriber's

@@ -1,7 +1,7 @@
 //! giftgate's store adapters: the core's [`Store`](giftgate_actors::ports::Store) port on
 //! PostgreSQL (production) and SQLite (the embedded default), over sqlx.
 //!
-//! Both adapters run the same SQL and row mapping (`store_impl.rs`, `sql.rs`, `rows.rs`)
+//! Both adapters run the same SQL and row mapping (`store/`, `commit/`, `sql.rs`, `rows/`)
 //! with runtime `query_as` + `FromRow`, so no offline query metadata is needed; the
 //! conformance suite in `tests/` runs unchanged against both and is what proves them.
 //! Each adapter applies its own migrations (`migrations/postgres`, `migrations/sqlite`)
@@ -16,7 +16,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
-mod confirmation_rows;
+mod commit;
 mod connect;
 mod error;
 mod page_links;
@@ -26,7 +26,7 @@ mod rows;
 mod site_access;
 mod sql;
 mod sqlite;
-mod store_impl;
+mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -23,7 +23,6 @@ use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::connect::{StoreOptions, redact_url};
 use crate::error::{db_error, other};
-use crate::store_impl::impl_store;
 
 /// Pool size when [`StoreOptions::max_connections`] is not set.
 pub const DEFAULT_PG_MAX_CONNECTIONS: u32 = 16;
@@ -70,11 +69,11 @@ impl PgStore {
     }
 
     /// A purchase's issue and a redemption commit as one statement (see
-    /// `commit_fused` in `store_impl.rs`).
-    const FUSED_COMMITS: bool = true;
+    /// `commit/fused.rs`).
+    pub(crate) const FUSED_COMMITS: bool = true;
 
     /// Concurrent outbox claims skip each other's rows instead of waiting for them.
-    const CLAIM_LOCK: &'static str = " FOR UPDATE SKIP LOCKED";
+    pub(crate) const CLAIM_LOCK: &'static str = " FOR UPDATE SKIP LOCKED";
 
     pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
         self.pool
@@ -83,12 +82,10 @@ impl PgStore {
             .map_err(db_error)
     }
 
-    async fn begin_read(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
+    pub(crate) async fn begin_read(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
         self.pool
             .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             .await
             .map_err(db_error)
     }
 }
-
-impl_store!(PgStore, Postgres);

@@ -1,6 +1,6 @@
 //! The SQL text both backends run unchanged (sqlx-sqlite accepts `$1` placeholders).
 //!
-//! Each SELECT names exactly the columns of the row struct it feeds (`rows.rs`); multi-row
+//! Each SELECT names exactly the columns of the row struct it feeds (`rows/`); multi-row
 //! inserts are built with `QueryBuilder` from the `INSERT_*` heads below. Sums are cast
 //! to BIGINT because PostgreSQL widens `SUM(bigint)` to NUMERIC.
 
@@ -64,7 +64,7 @@ pub(crate) const INSERT_CERTIFICATES: &str = "INSERT INTO certificates (code, pr
      order_id, purchaser, owner, face_minor, balance_minor, currency, status, expires_at, \
      pin_sealed, pin_failures, locked_until, gift_id, issued_at, version) ";
 
-// The guarded updates of orders and certificates are composed in `store_impl.rs`
+// The guarded updates of orders and certificates are composed in `commit/updates.rs`
 // (`push_update_order`, `push_update_certificate`): they run alone or as the guard of a
 // fused commit.
 

@@ -16,7 +16,6 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::connect::{StoreOptions, redact_url};
 use crate::error::{db_error, other};
-use crate::store_impl::impl_store;
 
 /// Pool size when [`StoreOptions::max_connections`] is not set.
 pub const DEFAULT_SQLITE_MAX_CONNECTIONS: u32 = 8;
@@ -71,10 +70,10 @@ impl SqliteStore {
     }
 
     /// SQLite has no data-modifying CTEs: every change set runs in a transaction.
-    const FUSED_COMMITS: bool = false;
+    pub(crate) const FUSED_COMMITS: bool = false;
 
     /// SQLite runs one writer at a time: an outbox claim needs no row lock.
-    const CLAIM_LOCK: &'static str = "";
+    pub(crate) const CLAIM_LOCK: &'static str = "";
 
     pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         self.pool
@@ -83,12 +82,10 @@ impl SqliteStore {
             .map_err(db_error)
     }
 
-    async fn begin_read(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+    pub(crate) async fn begin_read(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         self.pool
             .begin_with("BEGIN DEFERRED")
             .await
             .map_err(db_error)
     }
 }
-
-impl_store!(SqliteStore, Sqlite);

@@ -2,17 +2,13 @@
 //! their deadline and number, listed, settled once, due at their deadline, and
 //! committed all or nothing with the gift they belong to.
 
-#![allow(clippy::unwrap_used)]
-
-mod support;
-
+use crate::support::*;
 use chrono::Duration;
 use giftgate_actors::domain::{
     Confirmation, ConfirmationId, ConfirmationState, ConfirmationUpdate, GiftState, Msisdn,
     PendingAction, ProductId,
 };
 use giftgate_actors::ports::{Changes, StoreError};
-use support::*;
 
 conformance!(
     a_request_is_stored_and_read_back_with_its_number_and_deadline,

@@ -68,7 +68,8 @@ where
     }
 }
 
-/// Generates `pg::<name>` and `sqlite::<name>` tests from async fns `name(Ctx)`.
+/// Generates `pg::<name>` and `sqlite::<name>` tests from async fns `name(Ctx)`, once per
+/// topic module (a module invokes it once, with all its names).
 #[macro_export]
 macro_rules! conformance {
     ($($name:ident),+ $(,)?) => {

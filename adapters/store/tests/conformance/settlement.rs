@@ -1,16 +1,12 @@
 //! The store's side of reconciliation, on both backends: the day's charges and refunds
 //! as settlement records, and reconciliation repairs recorded once.
 
-#![allow(clippy::unwrap_used)]
-
-mod support;
-
+use crate::support::*;
 use chrono::Duration;
 use giftgate_actors::domain::{
     JournalKind, Payment, PaymentState, Rail, SettlementKind, SettlementRecord, SettlementRepair,
 };
 use giftgate_actors::ports::{Changes, StoreError};
-use support::*;
 
 conformance!(
     the_days_charges_and_refunds_are_its_settlement,

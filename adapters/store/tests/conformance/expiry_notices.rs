@@ -1,13 +1,9 @@
 //! Pre-expiry notices in the store, on both backends: which certificates are due a
 //! notice, and the guarded mark that makes each expiry date announced once.
 
-#![allow(clippy::unwrap_used)]
-
-mod support;
-
+use crate::support::*;
 use chrono::Duration;
 use giftgate_actors::ports::{Changes, ExpiryNoticeMark, StoreError};
-use support::*;
 
 conformance!(an_expiry_is_announced_once_and_an_extension_is_announced_again);
 
