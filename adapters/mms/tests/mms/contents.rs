@@ -1,5 +1,4 @@
 //! Upload checks of contents and the generated sample set.
-#![allow(clippy::unwrap_used, missing_docs)]
 
 use giftgate_mms::content::DEFAULT_MAX_CONTENT_BYTES;
 use giftgate_mms::{ContentError, ContentKind, code128_png, sample_contents, validate_content};

@@ -1,13 +1,10 @@
 //! Interoperability: the giftgate SMSC simulator against Python's `smpplib` 2.2.4 (an
 //! independent ESME), run by `interop/smpplib_esme.py`.
-#![allow(clippy::unwrap_used, missing_docs)]
-
-mod common;
 
 use std::time::Duration;
 
-use common::peers::{ensure_smpplib, interop_dir};
-use common::simulator;
+use crate::common::peers::{ensure_smpplib, interop_dir};
+use crate::common::simulator;
 use giftgate_smpp::FaultConfig;
 use serde_json::Value;
 use tokio::process::Command;

@@ -1,12 +1,9 @@
 //! The client against the SMSC simulator over real sockets on 127.0.0.1.
-#![allow(clippy::unwrap_used, missing_docs)]
-
-mod common;
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use giftgate_smpp::{
     CodingOptions, FaultConfig, SmppClientConfig, SmppEvent, SmscSimConfig, SmscSimulator,
     SubmitError,

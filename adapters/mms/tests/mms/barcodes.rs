@@ -1,7 +1,6 @@
 //! The rendered barcodes decode back to the code: Code 128 by reading the bar and space
 //! widths off the PNG and looking them up in the Code 128 table (written out here,
 //! independently of the encoder), QR with the `rqrr` decoder.
-#![allow(clippy::unwrap_used, missing_docs)]
 
 use giftgate_mms::{code128_png, code128_svg, qr_png, qr_svg};
 

@@ -1,13 +1,10 @@
 //! End to end over real HTTP on loopback: the MM7 client against the MMSC simulator.
-#![allow(clippy::unwrap_used, missing_docs)]
-
-mod common;
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::common::{TRANSFEREE, client_config, gift_package, submit_request};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
-use common::{TRANSFEREE, client_config, gift_package, submit_request};
 use giftgate_mms::{
     DEFAULT_MAX_MESSAGE_BYTES, DeliveryReport, Mm7Client, Mm7Error, Mm7Version, MmsDeliveryStatus,
     MmscSimConfig, MmscSimulator, delivery_report_response, parse_delivery_report,

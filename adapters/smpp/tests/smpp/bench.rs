@@ -1,6 +1,5 @@
 //! The benchmark entry points run and report sensible figures (the release-mode targets
 //! are measured with `examples/bench.rs`, not here).
-#![allow(clippy::unwrap_used, missing_docs)]
 
 use std::time::Duration;
 

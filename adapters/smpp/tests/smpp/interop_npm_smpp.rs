@@ -1,15 +1,12 @@
 //! Interoperability: the giftgate client against an SMSC built on the npm package `smpp`
 //! 0.5.1 (an independent implementation), run by `interop/npm_smsc.js`.
-#![allow(clippy::unwrap_used, missing_docs)]
-
-mod common;
 
 use std::collections::HashSet;
 use std::process::Stdio;
 use std::time::Duration;
 
-use common::peers::{ensure_npm_smpp, interop_dir};
-use common::{client_config, next_event, sms, start_client};
+use crate::common::peers::{ensure_npm_smpp, interop_dir};
+use crate::common::{client_config, next_event, sms, start_client};
 use giftgate_smpp::SmppEvent;
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader, Lines};

@@ -1,14 +1,11 @@
 //! A raw TCP fake SMSC that misbehaves on purpose: garbage PDUs (answered with
 //! generic_nack or a clean reconnect, never a panic), submits never answered and
 //! enquire_links never answered (the client reconnects and resubmits).
-#![allow(clippy::unwrap_used, missing_docs)]
-
-mod common;
 
 use std::time::Duration;
 
+use crate::common::{client_config, start_client};
 use bytes::{BufMut, BytesMut};
-use common::{client_config, start_client};
 use futures::{SinkExt, StreamExt};
 use giftgate_smpp::frame::{Frame, FrameCodec};
 use giftgate_smpp::pdu;
@@ -129,7 +126,7 @@ async fn malformed_pdus_get_generic_nack_and_a_bad_length_a_clean_reconnect() {
     let mut again = tokio::time::timeout(Duration::from_secs(5), accept_bound(&listener))
         .await
         .unwrap();
-    common::eventually("rebound", || client.bound_count() == 1).await;
+    crate::common::eventually("rebound", || client.bound_count() == 1).await;
 
     // Unbind on shutdown; the fake answers and closes, which is a normal end.
     let shutdown = {
@@ -169,7 +166,7 @@ async fn a_submit_whose_response_never_comes_is_resubmitted_after_the_rebind() {
         let client = client.clone();
         tokio::spawn(async move {
             client
-                .submit(common::sms("m-1", "+821012345678", "once more"))
+                .submit(crate::common::sms("m-1", "+821012345678", "once more"))
                 .await
         })
     };
@@ -219,5 +216,5 @@ async fn an_unanswered_enquire_link_leads_to_a_reconnect() {
     let _second = tokio::time::timeout(Duration::from_secs(5), accept_bound(&listener))
         .await
         .unwrap();
-    common::eventually("rebound", || client.bound_count() == 1).await;
+    crate::common::eventually("rebound", || client.bound_count() == 1).await;
 }
