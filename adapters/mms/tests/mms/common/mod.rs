@@ -1,6 +1,6 @@
 //! Shared helpers of the integration tests: a gift package with every kind of extra, a
 //! client configuration pointing at a simulator, and a receiver of delivery reports.
-#![allow(dead_code, clippy::unwrap_used, missing_docs)]
+#![allow(clippy::unwrap_used, missing_docs)]
 
 use std::time::Duration;
 

@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests: a simulator, a client wired to it, and waits.
-#![allow(dead_code, clippy::unwrap_used, missing_docs)]
+#![allow(clippy::unwrap_used, missing_docs)]
 
 pub mod peers;
 
