@@ -78,6 +78,7 @@ pub mod intake;
 pub mod membership;
 pub mod publisher;
 pub mod retry;
+#[cfg(feature = "testing")]
 pub mod testing;
 pub mod topology;
 
