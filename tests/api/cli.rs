@@ -1,6 +1,5 @@
 //! The binary's subcommands, run as a carrier's operator would: `migrate`, `audit`,
 //! `demo`, and each `sim` on its own.
-#![allow(clippy::unwrap_used, missing_docs)]
 
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
