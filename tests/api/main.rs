@@ -1,6 +1,6 @@
-//! End-to-end tests of the running gateway over its HTTP API (and of its binary's commands,
-//! in `cli`), against real PostgreSQL and SQLite databases and the billing and payment simulators on loopback. Every test
-//! ends with `giftgate audit` on its database.
+//! End-to-end tests of the running gateway over its HTTP API (and of its binary's
+//! commands, in `cli`), against real PostgreSQL and SQLite databases and the billing and
+//! payment simulators on loopback. Every test ends with `giftgate audit` on its database.
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod amqp;
