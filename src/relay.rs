@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use giftgate_actors::actors::periodic::{PeriodicJob, Round, TickContext};
-use giftgate_actors::domain::OutboxMessage;
+use giftgate_actors::domain::{OutboxChannel, OutboxMessage};
 use giftgate_actors::ports::Store;
 
 /// Logs committed events in commit order.
@@ -34,7 +34,10 @@ impl PeriodicJob for EventLogRelay {
         let store = Arc::clone(&self.store);
         Box::pin(async move {
             while !tick.stopping.is_set() {
-                let batch = match store.outbox_due("event", chrono::Utc::now(), 500).await {
+                let batch = match store
+                    .outbox_due(OutboxChannel::Event, chrono::Utc::now(), 500)
+                    .await
+                {
                     Ok(batch) => batch,
                     Err(error) => {
                         tracing::warn!(%error, "reading the event outbox failed");

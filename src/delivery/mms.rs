@@ -11,8 +11,8 @@ use std::time::Duration;
 use chrono::Utc;
 use giftgate_actors::actors::periodic::{PeriodicJob, Round, TickContext};
 use giftgate_actors::domain::{
-    ContentId, Event, EventType, MessageRecord, MessageState, MmsNotice, Msisdn, OutboxMessage,
-    OutboxRecord, Region, SmsNotice,
+    ContentId, Event, EventType, MessageRecord, MessageState, MmsNotice, Msisdn, OutboxChannel,
+    OutboxMessage, OutboxRecord, Region, SmsNotice,
 };
 use giftgate_actors::ports::{Changes, Store};
 use giftgate_mms::{MediaPart, Mm7Client, Mm7Error, PackageInput, SubmitRequest};
@@ -70,7 +70,12 @@ impl PeriodicJob for MmsDispatcher {
             // Claimed for a lease, so another instance never sends the same MMS.
             let now = Utc::now();
             let due = match store
-                .outbox_claim("mms", now, 50, now + chrono::Duration::minutes(5))
+                .outbox_claim(
+                    OutboxChannel::Mms,
+                    now,
+                    50,
+                    now + chrono::Duration::minutes(5),
+                )
                 .await
             {
                 Ok(due) => due,

@@ -13,7 +13,8 @@ use chrono::Utc;
 use futures::future::join_all;
 use giftgate_actors::actors::periodic::{PeriodicJob, Round, TickContext};
 use giftgate_actors::domain::{
-    Event, EventType, MessageRecord, MessageState, OutboxMessage, OutboxRecord, SmsNotice,
+    Event, EventType, MessageRecord, MessageState, OutboxChannel, OutboxMessage, OutboxRecord,
+    SmsNotice,
 };
 use giftgate_actors::ports::{Changes, Store};
 use giftgate_smpp::{OutboundSms, SmppClient, SubmitError};
@@ -76,7 +77,7 @@ impl PeriodicJob for SmsDispatcher {
             while !tick.stopping.is_set() {
                 let now = Utc::now();
                 let due = match store
-                    .outbox_claim("sms", now, batch, now + claim_lease())
+                    .outbox_claim(OutboxChannel::Sms, now, batch, now + claim_lease())
                     .await
                 {
                     Ok(due) => due,

@@ -172,13 +172,34 @@ pub enum OutboxMessage {
     Mms(MmsNotice),
 }
 
+/// Which worker delivers an outbox entry (stored as `event`, `sms` or `mms`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::EnumString, strum::Display,
+)]
+#[strum(serialize_all = "lowercase")]
+pub enum OutboxChannel {
+    /// Events for `giftgate.events` (or the log relay without a broker).
+    Event,
+    /// Text messages, over SMPP.
+    Sms,
+    /// Gift MMS, over MM7.
+    Mms,
+}
+
+impl OutboxChannel {
+    /// The name stored in the outbox's `channel` column.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
 impl OutboxMessage {
-    /// `event`, `sms` or `mms`: the delivery channel.
-    pub fn channel(&self) -> &'static str {
+    /// The worker that delivers it.
+    pub fn channel(&self) -> OutboxChannel {
         match self {
-            OutboxMessage::Event { .. } => "event",
-            OutboxMessage::Sms(_) => "sms",
-            OutboxMessage::Mms(_) => "mms",
+            OutboxMessage::Event { .. } => OutboxChannel::Event,
+            OutboxMessage::Sms(_) => OutboxChannel::Sms,
+            OutboxMessage::Mms(_) => OutboxChannel::Mms,
         }
     }
 

@@ -24,7 +24,7 @@ pub use certificate_code::CertificateCode;
 pub use confirmation::{
     Confirmation, ConfirmationKind, ConfirmationState, ConfirmationUpdate, PendingAction,
 };
-pub use event::{Event, MmsNotice, OutboxMessage, OutboxRecord, SmsNotice};
+pub use event::{Event, MmsNotice, OutboxChannel, OutboxMessage, OutboxRecord, SmsNotice};
 pub use event_type::EventType;
 pub use format::Format;
 pub use ids::{ConfirmationId, ContentId, GiftId, OrderId, ProductId};

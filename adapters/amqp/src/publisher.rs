@@ -21,7 +21,7 @@ use std::sync::atomic::Ordering;
 
 use actix::prelude::*;
 use chrono::Utc;
-use giftgate_actors::domain::{OutboxMessage, OutboxRecord};
+use giftgate_actors::domain::{OutboxChannel, OutboxMessage, OutboxRecord};
 use giftgate_actors::ports::Store;
 use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
 use lapin::types::ShortString;
@@ -203,7 +203,7 @@ impl Relay {
     async fn round(&mut self, channel: &Channel) -> Result<Round, RoundError> {
         let due = self
             .store
-            .outbox_due("event", Utc::now(), self.config.publish_batch)
+            .outbox_due(OutboxChannel::Event, Utc::now(), self.config.publish_batch)
             .await?;
         let mut in_flight = Vec::with_capacity(due.len());
         for record in due {

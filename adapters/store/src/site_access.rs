@@ -90,7 +90,7 @@ macro_rules! impl_site_access {
                     .await
                     .map_err(db_error)?;
                 sqlx::query(INSERT_CODE_SMS)
-                    .bind(sms.channel())
+                    .bind(sms.channel().as_str())
                     .bind(sms.partition_key())
                     .bind(payload)
                     .bind(sign_in.created_at)

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::StoreError;
-use crate::domain::OutboxRecord;
+use crate::domain::{OutboxChannel, OutboxRecord};
 
 /// The outbox: what commits queued for delivery, claimed and settled by dispatchers.
 #[async_trait]
@@ -14,7 +14,7 @@ pub trait OutboxStore: Send + Sync + 'static {
     /// in commit order.
     async fn outbox_due(
         &self,
-        channel: &str,
+        channel: OutboxChannel,
         now: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<OutboxRecord>, StoreError>;
@@ -25,7 +25,7 @@ pub trait OutboxStore: Send + Sync + 'static {
     /// leased or waiting for a retry. Two instances never hold the same entry at once.
     async fn outbox_claim(
         &self,
-        channel: &str,
+        channel: OutboxChannel,
         now: DateTime<Utc>,
         limit: u32,
         lease_until: DateTime<Utc>,

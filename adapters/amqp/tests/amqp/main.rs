@@ -14,7 +14,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use giftgate_actors::actors::registry::ActiveSessions;
 use giftgate_actors::domain::records::OrderStatus;
-use giftgate_actors::domain::{OrderId, OutboxRecord};
+use giftgate_actors::domain::{OrderId, OutboxChannel, OutboxRecord};
 use giftgate_amqp::AmqpConfig;
 use helpers::{EventTap, Publisher, World, purchase, queue_depth, subscriber};
 use lapin::options::{BasicConsumeOptions, BasicGetOptions, QueueDeclareOptions};
@@ -92,7 +92,7 @@ async fn undelivered_events(world: &World) -> Vec<OutboxRecord> {
         .await
         .expect("store")
         .into_iter()
-        .filter(|entry| entry.message.channel() == "event")
+        .filter(|entry| entry.message.channel() == OutboxChannel::Event)
         .collect()
 }
 

@@ -220,7 +220,7 @@ macro_rules! insert_helpers {
             now: DateTime<Utc>,
         ) {
             query.push_values(rows, |mut row, (message, payload)| {
-                row.push_bind(message.channel())
+                row.push_bind(message.channel().as_str())
                     .push_bind(message.partition_key())
                     .push_bind(payload.clone())
                     .push_bind(now)

@@ -9,7 +9,7 @@ macro_rules! impl_outbox_store {
     ($store:ty, $db:ty) => {
         const _: () = {
             use chrono::{DateTime, Utc};
-            use giftgate_actors::domain::OutboxRecord;
+            use giftgate_actors::domain::{OutboxChannel, OutboxRecord};
             use giftgate_actors::ports::{OutboxStore, StoreError};
             use sqlx::QueryBuilder;
 
@@ -22,12 +22,12 @@ macro_rules! impl_outbox_store {
             impl OutboxStore for $store {
                 async fn outbox_due(
                     &self,
-                    channel: &str,
+                    channel: OutboxChannel,
                     now: DateTime<Utc>,
                     limit: u32,
                 ) -> Result<Vec<OutboxRecord>, StoreError> {
                     let rows = sqlx::query_as::<$db, OutboxRow>(sql::OUTBOX_DUE)
-                        .bind(channel.to_owned())
+                        .bind(channel.as_str())
                         .bind(now)
                         .bind(i64::from(limit))
                         .fetch_all(&self.pool)
@@ -55,14 +55,14 @@ macro_rules! impl_outbox_store {
 
                 async fn outbox_claim(
                     &self,
-                    channel: &str,
+                    channel: OutboxChannel,
                     now: DateTime<Utc>,
                     limit: u32,
                     lease_until: DateTime<Utc>,
                 ) -> Result<Vec<OutboxRecord>, StoreError> {
                     let query = sql::outbox_claim(<$store>::CLAIM_LOCK);
                     let mut rows = sqlx::query_as::<$db, OutboxRow>(sqlx::AssertSqlSafe(query))
-                        .bind(channel.to_owned())
+                        .bind(channel.as_str())
                         .bind(now)
                         .bind(lease_until)
                         .bind(i64::from(limit))

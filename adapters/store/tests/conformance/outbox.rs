@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use futures::future::join_all;
+use giftgate_actors::domain::OutboxChannel;
 use giftgate_actors::ports::Changes;
 
 use crate::is_not_found;
@@ -35,7 +36,11 @@ async fn outbox_delivers_in_commit_order_with_retry_and_park(ctx: Ctx) {
         .unwrap();
 
     let now = Utc::now();
-    let events = ctx.store.outbox_due("event", now, 10).await.unwrap();
+    let events = ctx
+        .store
+        .outbox_due(OutboxChannel::Event, now, 10)
+        .await
+        .unwrap();
     let types: Vec<String> = events
         .iter()
         .map(|r| match &r.message {
@@ -46,16 +51,24 @@ async fn outbox_delivers_in_commit_order_with_retry_and_park(ctx: Ctx) {
     assert_eq!(types, ["e.1", "e.2", "e.3"]);
     assert!(events.windows(2).all(|w| w[0].id < w[1].id));
     assert_eq!(events[0].message.partition_key(), a.to_string());
-    let texts = ctx.store.outbox_due("sms", now, 10).await.unwrap();
+    let texts = ctx
+        .store
+        .outbox_due(OutboxChannel::Sms, now, 10)
+        .await
+        .unwrap();
     assert_eq!(texts.len(), 2);
     assert_eq!(
-        ctx.store.outbox_due("event", now, 2).await.unwrap().len(),
+        ctx.store
+            .outbox_due(OutboxChannel::Event, now, 2)
+            .await
+            .unwrap()
+            .len(),
         2,
         "limit"
     );
     assert!(
         ctx.store
-            .outbox_due("mms", now, 10)
+            .outbox_due(OutboxChannel::Mms, now, 10)
             .await
             .unwrap()
             .is_empty()
@@ -72,12 +85,16 @@ async fn outbox_delivers_in_commit_order_with_retry_and_park(ctx: Ctx) {
     ctx.store.outbox_park(events[2].id, "poison").await.unwrap();
     assert!(
         ctx.store
-            .outbox_due("event", now, 10)
+            .outbox_due(OutboxChannel::Event, now, 10)
             .await
             .unwrap()
             .is_empty()
     );
-    let retried = ctx.store.outbox_due("event", later, 10).await.unwrap();
+    let retried = ctx
+        .store
+        .outbox_due(OutboxChannel::Event, later, 10)
+        .await
+        .unwrap();
     assert_eq!(retried.len(), 1);
     assert_eq!((retried[0].id, retried[0].attempts), (events[1].id, 1));
 
@@ -106,16 +123,24 @@ async fn an_outbox_claim_is_held_by_one_dispatcher_and_keeps_each_handsets_order
         .unwrap();
     let now = Utc::now();
     let lease = now + chrono::Duration::seconds(60);
-    let first = ctx.store.outbox_claim("sms", now, 2, lease).await.unwrap();
+    let first = ctx
+        .store
+        .outbox_claim(OutboxChannel::Sms, now, 2, lease)
+        .await
+        .unwrap();
     assert_eq!(first.len(), 2, "the limit");
     assert!(first[0].id < first[1].id, "commit order");
     // Another dispatcher gets what is left, never the first's; a3 waits behind a1 and a2.
-    let second = ctx.store.outbox_claim("sms", now, 10, lease).await.unwrap();
+    let second = ctx
+        .store
+        .outbox_claim(OutboxChannel::Sms, now, 10, lease)
+        .await
+        .unwrap();
     let keys: Vec<String> = second.iter().map(|r| r.message.partition_key()).collect();
     assert_eq!(keys, [b.to_string()], "a3 waits while a1 and a2 are out");
     assert!(
         ctx.store
-            .outbox_claim("sms", now, 10, lease)
+            .outbox_claim(OutboxChannel::Sms, now, 10, lease)
             .await
             .unwrap()
             .is_empty()
@@ -131,7 +156,7 @@ async fn an_outbox_claim_is_held_by_one_dispatcher_and_keeps_each_handsets_order
     let after_lease = lease + chrono::Duration::seconds(1);
     let again = ctx
         .store
-        .outbox_claim("sms", retry, 10, after_lease)
+        .outbox_claim(OutboxChannel::Sms, retry, 10, after_lease)
         .await
         .unwrap();
     let texts: Vec<i64> = again.iter().map(|r| r.id).collect();
@@ -142,7 +167,7 @@ async fn an_outbox_claim_is_held_by_one_dispatcher_and_keeps_each_handsets_order
     let rest = ctx
         .store
         .outbox_claim(
-            "sms",
+            OutboxChannel::Sms,
             after_lease,
             10,
             after_lease + chrono::Duration::seconds(60),
@@ -170,7 +195,12 @@ async fn concurrent_outbox_claims_never_share_an_entry(ctx: Ctx) {
     let lease = now + chrono::Duration::seconds(60);
     let claims = join_all((0..4).map(|_| {
         let store = Arc::clone(&ctx.store);
-        async move { store.outbox_claim("sms", now, 15, lease).await.unwrap() }
+        async move {
+            store
+                .outbox_claim(OutboxChannel::Sms, now, 15, lease)
+                .await
+                .unwrap()
+        }
     }))
     .await;
     let mut ids: Vec<i64> = claims.iter().flatten().map(|r| r.id).collect();
@@ -203,10 +233,17 @@ async fn an_unreadable_outbox_entry_is_parked_not_blocking(ctx: Ctx) {
         })
         .await
         .unwrap();
-    let due = ctx.store.outbox_due("event", Utc::now(), 10).await.unwrap();
+    let due = ctx
+        .store
+        .outbox_due(OutboxChannel::Event, Utc::now(), 10)
+        .await
+        .unwrap();
     assert_eq!(due.len(), 2);
     assert_eq!(
-        ctx.store.outbox_due("event", Utc::now(), 10).await.unwrap(),
+        ctx.store
+            .outbox_due(OutboxChannel::Event, Utc::now(), 10)
+            .await
+            .unwrap(),
         due
     );
 }
