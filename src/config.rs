@@ -205,7 +205,7 @@ impl Default for Settings {
             expiry_interval_secs: 3600,
             expiry_notice_days: 30,
             confirm_secs: 300,
-            mo_in_flight: crate::delivery::mo_intake::DEFAULT_MO_IN_FLIGHT,
+            mo_in_flight: giftgate_delivery::mo_intake::DEFAULT_MO_IN_FLIGHT,
             amqp_prefetch: 64,
             amqp_partitions: 0,
             amqp_instance_id: None,

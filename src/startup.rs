@@ -26,14 +26,14 @@ use giftgate_smpp::{SmppClient, SmppClientConfig, SmscSimConfig, SmscSimHandle, 
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
 use crate::config::Settings;
-use crate::delivery::claims::ClaimBook;
-use crate::delivery::mms::MmsDispatcher;
-use crate::delivery::smpp_events::SmppEventsTask;
-use crate::delivery::sms::SmsDispatcher;
 use crate::http::keys::KeyRing;
 use crate::http::{AppState, ReadinessProbe};
-use crate::relay::EventLogRelay;
 use crate::secret_key::pin_cipher;
+use giftgate_delivery::claims::ClaimBook;
+use giftgate_delivery::mms::MmsDispatcher;
+use giftgate_delivery::relay::EventLogRelay;
+use giftgate_delivery::smpp_events::SmppEventsTask;
+use giftgate_delivery::sms::SmsDispatcher;
 
 /// A running gateway.
 pub struct Gateway {
@@ -218,7 +218,7 @@ impl Gateway {
             .with_payout(psp)
             .with_points(billing);
         if let Some(template) = &settings.content_provider_url {
-            let source = crate::content_provider::HttpContentSource::new(
+            let source = giftgate_delivery::content_provider::HttpContentSource::new(
                 template,
                 settings.content_max_bytes,
             )

@@ -16,11 +16,13 @@ use giftgate_actors::service::reconcile::{MismatchKind, compare};
 use giftgate_actors::service::settlement::{RepairOutcome, publish_reconciled, repair_orphan};
 use giftgate_billing::{BillingConfig, OneApiBilling};
 use giftgate_psp::{PspClient, PspConfig};
+use giftgate_settlement::{Source, day_bounds, rail_records};
 
+use self::report::Report;
 use crate::cli::ReconcileArgs;
 use crate::config::Settings;
-use crate::settlement::report::Report;
-use crate::settlement::{Source, day_bounds, rail_records};
+
+pub mod report;
 
 /// Runs the reconciliation of one day, prints its report, exits 1 while mismatches
 /// remain.
