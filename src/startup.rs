@@ -15,7 +15,7 @@ use giftgate_actors::actors::periodic::PeriodicJob;
 use giftgate_actors::actors::{
     CertificateExpiry, ConfirmationExpiry, GiftExpiry, Recovery, RegistryConfig, SessionRegistry,
 };
-use giftgate_actors::domain::{Currency, Language, Money, Region};
+use giftgate_actors::domain::{Currency, Money, Region};
 use giftgate_actors::ports::{Clock, PaymentRail, Store, SystemClock};
 use giftgate_actors::service::catalog::seed_sample_catalog;
 use giftgate_actors::service::{Ledger, PaymentRails, Policy};
@@ -79,18 +79,13 @@ pub fn metrics_handle() -> PrometheusHandle {
 /// The deployment policy from settings.
 pub fn policy(settings: &Settings) -> anyhow::Result<Policy> {
     let region = Region::parse(&settings.country).context("GIFTGATE_COUNTRY")?;
-    let language = match settings.language.as_str() {
-        "en" => Language::En,
-        "ko" => Language::Ko,
-        other => anyhow::bail!("GIFTGATE_LANGUAGE must be ko or en, not {other:?}"),
-    };
     let monthly_carrier_cap = (settings.monthly_carrier_cap > 0)
         .then(|| Money::from_minor_units(settings.monthly_carrier_cap, Currency::KRW))
         .transpose()
         .context("GIFTGATE_MONTHLY_CARRIER_CAP")?;
     Ok(Policy {
         region,
-        language,
+        language: settings.language,
         monthly_carrier_cap,
         gift_answer_window: chrono::Duration::days(settings.gift_answer_days.max(1)),
         max_extension_months: settings.max_extension_months,
@@ -468,10 +463,7 @@ async fn start_mms(
         vasp_id: settings.mm7_vasp_id.clone(),
         vas_id: settings.mm7_vas_id.clone(),
         sender_address: settings.short_code.clone(),
-        version: settings
-            .mm7_version
-            .parse()
-            .map_err(|_| anyhow::anyhow!("GIFTGATE_MM7_VERSION must be 5.3.0 or 6.8.0"))?,
+        version: settings.mm7_version,
         ..Mm7Config::default()
     })
     .context("MM7 client")?;
@@ -532,7 +524,7 @@ async fn start_sms(
     config.source_addr = settings.short_code.clone();
     config.coding.gsm_packed = settings.smsc_gsm_packed;
     config.coding.ksc5601 = settings.smsc_ksc5601;
-    config.message_ids = message_id_formats(&settings.smsc_message_ids)?;
+    config.message_ids = settings.smsc_message_ids;
     let (events_tx, events_rx) = tokio::sync::mpsc::channel(1024);
     let client = SmppClient::start(config, events_tx);
     let events = SmppEventsTask::spawn(
@@ -587,23 +579,6 @@ impl ReadinessProbe for BrokerConnected {
     async fn check(&self) -> Result<(), String> {
         self.0.check()
     }
-}
-
-/// Reads `GIFTGATE_SMSC_MESSAGE_IDS`: `opaque`, `hex`, `decimal`, or `submit,receipt`.
-fn message_id_formats(text: &str) -> anyhow::Result<giftgate_smpp::IdNormalization> {
-    let format = |name: &str| match name.trim() {
-        "opaque" => Ok(giftgate_smpp::IdFormat::Opaque),
-        "hex" => Ok(giftgate_smpp::IdFormat::Hex),
-        "decimal" => Ok(giftgate_smpp::IdFormat::Decimal),
-        other => Err(anyhow::anyhow!(
-            "GIFTGATE_SMSC_MESSAGE_IDS: {other:?} is not opaque, hex or decimal"
-        )),
-    };
-    let (submit, receipt) = text.split_once(',').unwrap_or((text, text));
-    Ok(giftgate_smpp::IdNormalization {
-        submit_resp: format(submit)?,
-        receipt: format(receipt)?,
-    })
 }
 
 /// Sets `giftgate_simulated_rail{rail=…}` to 1 for each rail served by a built-in
