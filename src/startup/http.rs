@@ -21,7 +21,7 @@ use crate::http::{AppState, ReadinessProbe};
 
 /// Binds `GIFTGATE_HTTP_ADDR` (also `…:0`); with no `GIFTGATE_PUBLIC_URL` the public URL
 /// becomes `http://` + the address bound.
-pub(super) fn bind(settings: &mut Settings) -> anyhow::Result<(TcpListener, SocketAddr)> {
+pub(super) fn bind(settings: &mut Settings) -> anyhow::Result<TcpListener> {
     let listener = TcpListener::bind(settings.http_socket_addr().context("GIFTGATE_HTTP_ADDR")?)
         .with_context(|| format!("binding {}", settings.http_addr))?;
     let bound = listener
@@ -34,7 +34,7 @@ pub(super) fn bind(settings: &mut Settings) -> anyhow::Result<(TcpListener, Sock
     {
         settings.public_url = Some(format!("http://{bound}"));
     }
-    Ok((listener, bound))
+    Ok(listener)
 }
 
 /// What the handlers share.

@@ -72,7 +72,7 @@ impl Gateway {
     /// Starts everything; answers once the HTTP API listens.
     pub async fn start(mut settings: Settings) -> anyhow::Result<Gateway> {
         let metrics = metrics_handle();
-        let (listener, _) = http::bind(&mut settings)?;
+        let listener = http::bind(&mut settings)?;
         let store = open_store(&settings).await?;
         let pins = ledger::pins(&settings)?;
         let rails = rails::start(&settings).await?;
