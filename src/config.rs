@@ -8,9 +8,17 @@ use std::path::Path;
 
 use figment::Figment;
 use figment::providers::Serialized;
+use giftgate_actors::domain::Language;
+use giftgate_actors::service::refund_rules::RefundFallback;
+use giftgate_mms::Mm7Version;
+use giftgate_smpp::IdNormalization;
+use serde::{Deserialize, Serialize};
 
 use crate::config_sources;
-use serde::{Deserialize, Serialize};
+
+pub mod choices;
+
+use choices::as_text;
 
 /// The gateway's settings. `Debug` redacts secrets.
 #[derive(Clone, Serialize, Deserialize)]
@@ -59,7 +67,8 @@ pub struct Settings {
     /// `text` or `json` log lines.
     pub log_format: String,
     /// Language of handset texts: `ko` or `en` (extension).
-    pub language: String,
+    #[serde(with = "as_text")]
+    pub language: Language,
     /// Monthly carrier-billing cap per subscriber in KRW; 0 = none (extension).
     pub monthly_carrier_cap: i64,
     /// Days a transferee has to answer a gift (extension).
@@ -114,13 +123,15 @@ pub struct Settings {
     pub smsc_ksc5601: bool,
     /// How this SMSC writes message ids in `submit_sm_resp` and receipts: `opaque`,
     /// `hex` or `decimal`, as `submit,receipt` or one value for both (extension).
-    pub smsc_message_ids: String,
+    #[serde(with = "as_text")]
+    pub smsc_message_ids: IdNormalization,
     /// Largest content item accepted, bytes (extension).
     pub content_max_bytes: usize,
     /// Largest multimedia message, bytes; bigger gifts drop their largest extras (extension).
     pub mms_max_bytes: usize,
     /// MM7 version spoken to the MMSC: `5.3.0` (REL-5-MM7-1-2) or `6.8.0` (REL-6-MM7-1-4) (extension).
-    pub mm7_version: String,
+    #[serde(with = "as_text")]
+    pub mm7_version: Mm7Version,
     /// MM7 basic-auth user (extension).
     pub mm7_username: Option<String>,
     /// MM7 basic-auth password (extension).
@@ -162,7 +173,8 @@ pub struct Settings {
     /// Where refunds go that the carrier refuses: `bank` (transfer to the account the
     /// subscriber gives; queued until then), `points` (carrier points) or `none`
     /// (refused) (extension).
-    pub refund_fallback: String,
+    #[serde(with = "as_text")]
+    pub refund_fallback: RefundFallback,
     /// Base of the subscriber pages and of the links in messages (`GIFTGATE_PUBLIC_URL`);
     /// unset = `http://` + the HTTP listen address.
     pub public_url: Option<String>,
@@ -191,7 +203,7 @@ impl Default for Settings {
             secret_key: None,
             country: "KR".to_owned(),
             log_format: "text".to_owned(),
-            language: "ko".to_owned(),
+            language: Language::Ko,
             monthly_carrier_cap: 500_000,
             gift_answer_days: 7,
             session_idle_secs: 60,
@@ -205,7 +217,7 @@ impl Default for Settings {
             expiry_interval_secs: 3600,
             expiry_notice_days: 30,
             confirm_secs: 300,
-            mo_in_flight: crate::delivery::mo_intake::DEFAULT_MO_IN_FLIGHT,
+            mo_in_flight: giftgate_delivery::mo_intake::DEFAULT_MO_IN_FLIGHT,
             amqp_prefetch: 64,
             amqp_partitions: 0,
             amqp_instance_id: None,
@@ -215,10 +227,10 @@ impl Default for Settings {
             content_provider_url: None,
             smsc_gsm_packed: false,
             smsc_ksc5601: false,
-            smsc_message_ids: "opaque".to_owned(),
+            smsc_message_ids: IdNormalization::default(),
             content_max_bytes: 300 * 1024,
             mms_max_bytes: 300 * 1024,
-            mm7_version: "5.3.0".to_owned(),
+            mm7_version: Mm7Version::Rel5,
             mm7_username: None,
             mm7_password: None,
             mm7_vasp_id: "giftgate".to_owned(),
@@ -235,7 +247,7 @@ impl Default for Settings {
             expired_refund_points_percent: 100,
             expired_refund_years: 5,
             expired_holder_days: 180,
-            refund_fallback: "bank".to_owned(),
+            refund_fallback: RefundFallback::Bank,
             public_url: None,
         }
     }
@@ -317,7 +329,7 @@ impl fmt::Debug for Settings {
             .field("smsc_tps", &self.smsc_tps)
             .field("short_code", &self.short_code)
             .field("mm7_url", &self.mm7_url)
-            .field("mm7_version", &self.mm7_version)
+            .field("mm7_version", &self.mm7_version.version_string())
             .field("mm7_password", &redacted(&self.mm7_password))
             .field("simulators", &self.simulators)
             .field("billing_url", &self.billing_url)
@@ -359,5 +371,47 @@ mod tests {
         assert_eq!(settings.http_addr, "127.0.0.1:8080");
         assert_eq!(settings.smsc_window, 64);
         assert_eq!(settings.short_code, "1555");
+        assert_eq!(settings.language, Language::Ko);
+        assert_eq!(settings.refund_fallback, RefundFallback::Bank);
+        assert_eq!(settings.mm7_version, Mm7Version::Rel5);
+        assert_eq!(settings.smsc_message_ids, IdNormalization::default());
+    }
+
+    #[test]
+    fn choices_are_parsed_when_loaded() {
+        let vars = [
+            ("GIFTGATE_LANGUAGE", "en"),
+            ("GIFTGATE_REFUND_FALLBACK", "none"),
+            ("GIFTGATE_MM7_VERSION", "6.8.0"),
+            ("GIFTGATE_SMSC_MESSAGE_IDS", "hex,decimal"),
+        ]
+        .map(|(name, value)| (name.to_owned(), value.to_owned()));
+        let settings = Settings::load_from(None, vars).unwrap();
+        assert_eq!(settings.language, Language::En);
+        assert_eq!(settings.refund_fallback, RefundFallback::Off);
+        assert_eq!(settings.mm7_version, Mm7Version::Rel6);
+        assert_eq!(
+            settings.smsc_message_ids,
+            IdNormalization {
+                submit_resp: giftgate_smpp::IdFormat::Hex,
+                receipt: giftgate_smpp::IdFormat::Decimal,
+            }
+        );
+    }
+
+    #[test]
+    fn a_bad_choice_fails_the_load_naming_its_variable() {
+        for (name, value) in [
+            ("GIFTGATE_LANGUAGE", "fr"),
+            ("GIFTGATE_REFUND_FALLBACK", "moon"),
+            ("GIFTGATE_MM7_VERSION", "7.0.0"),
+            ("GIFTGATE_SMSC_MESSAGE_IDS", "octal"),
+        ] {
+            let error = Settings::load_from(None, [(name.to_owned(), value.to_owned())])
+                .map(|_| ())
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains(name), "{name}={value}: {error}");
+        }
     }
 }

@@ -3,9 +3,7 @@
 
 use anyhow::ensure;
 use chrono::Duration;
-use giftgate_actors::service::refund_rules::{
-    ExpiredRefundRule, PartialRefundRule, RefundFallback, RefundRules,
-};
+use giftgate_actors::service::refund_rules::{ExpiredRefundRule, PartialRefundRule, RefundRules};
 use rust_decimal::Decimal;
 
 use crate::config::Settings;
@@ -36,16 +34,8 @@ pub fn refund_rules(settings: &Settings) -> anyhow::Result<RefundRules> {
     ] {
         ensure!(percent <= 100, "{name} must be at most 100, not {percent}");
     }
-    let fallback = match settings.refund_fallback.as_str() {
-        "bank" => RefundFallback::Bank,
-        "points" => RefundFallback::Points,
-        "none" => RefundFallback::Off,
-        other => {
-            anyhow::bail!("GIFTGATE_REFUND_FALLBACK must be bank, points or none, not {other:?}")
-        }
-    };
     Ok(RefundRules {
-        fallback,
+        fallback: settings.refund_fallback,
         withdrawal_window: Duration::days(i64::from(settings.withdrawal_days)),
         unused_after_withdrawal: settings.refund_unused_after_withdrawal,
         partial: settings.partial_refund.then(|| PartialRefundRule {
@@ -67,6 +57,8 @@ pub fn refund_rules(settings: &Settings) -> anyhow::Result<RefundRules> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    use giftgate_actors::service::refund_rules::RefundFallback;
+
     use super::*;
 
     #[test]
@@ -87,23 +79,19 @@ mod tests {
 
     #[test]
     fn the_fallback_is_bank_points_or_none() {
-        let none = Settings {
-            refund_fallback: "none".into(),
-            ..Settings::default()
+        let load = |value: &str| {
+            Settings::load_from(
+                None,
+                [("GIFTGATE_REFUND_FALLBACK".to_owned(), value.to_owned())],
+            )
         };
+        let none = load("none").unwrap();
         assert_eq!(refund_rules(&none).unwrap().fallback, RefundFallback::Off);
-        let points = Settings {
-            refund_fallback: "points".into(),
-            ..Settings::default()
-        };
+        let points = load("points").unwrap();
         assert_eq!(
             refund_rules(&points).unwrap().fallback,
             RefundFallback::Points
         );
-        let moon = Settings {
-            refund_fallback: "moon".into(),
-            ..Settings::default()
-        };
-        assert!(refund_rules(&moon).is_err());
+        assert!(load("moon").is_err());
     }
 }

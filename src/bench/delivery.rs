@@ -67,7 +67,10 @@ pub async fn run(mut settings: Settings, args: &BenchArgs) -> anyhow::Result<()>
     }
     settings.smsc_url = Some(format!("smpp://127.0.0.1:{port}"));
     settings.http_addr = "127.0.0.1:0".to_owned();
-    settings.smsc_message_ids = "hex".to_owned();
+    settings.smsc_message_ids = giftgate_smpp::IdNormalization {
+        submit_resp: giftgate_smpp::IdFormat::Hex,
+        receipt: giftgate_smpp::IdFormat::Hex,
+    };
     let gateway = Gateway::start(settings).await?;
     let result = measure(&gateway, &receipts, args.messages.min(50_000)).await;
     gateway.stop().await;

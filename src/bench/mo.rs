@@ -53,7 +53,7 @@ pub async fn run(mut settings: Settings, args: &BenchArgs) -> anyhow::Result<()>
     settings.smsc_url = None;
     settings.smsc_binds = 1;
     settings.monthly_carrier_cap = 0;
-    settings.language = "en".to_owned();
+    settings.language = giftgate_actors::domain::Language::En;
     settings.delivery = !args.api_only;
     let database = giftgate_store::redact_url(&settings.database_url);
     let gateway = Gateway::start(settings).await?;

@@ -20,7 +20,7 @@ use giftgate_actors::domain::{Currency, Money, Rail, SettlementKind, SettlementR
 
 use crate::cli::ReconcileArgs;
 use crate::config::Settings;
-use crate::settlement::{csv_file, day_bounds};
+use giftgate_settlement::{csv_file, day_bounds};
 use giftgate_store::pgbench::{run, with_database};
 
 /// Seconds of the day the generated charges are spread over (refunds follow a minute

@@ -14,13 +14,16 @@ use giftgate_actors::ports::PaymentRail;
 use giftgate_actors::service::ServiceError;
 use giftgate_actors::service::reconcile::{MismatchKind, compare};
 use giftgate_actors::service::settlement::{RepairOutcome, publish_reconciled, repair_orphan};
-use giftgate_billing::{BillingConfig, OneApiBilling};
-use giftgate_psp::{PspClient, PspConfig};
+use giftgate_billing::OneApiBilling;
+use giftgate_psp::PspClient;
+use giftgate_settlement::{Source, day_bounds, rail_records};
 
+use self::report::Report;
 use crate::cli::ReconcileArgs;
 use crate::config::Settings;
-use crate::settlement::report::Report;
-use crate::settlement::{Source, day_bounds, rail_records};
+use crate::startup::{billing_config, psp_config};
+
+pub mod report;
 
 /// Runs the reconciliation of one day, prints its report, exits 1 while mismatches
 /// remain.
@@ -147,10 +150,7 @@ impl RepairRails {
         let carrier = match &settings.billing_url {
             None => None,
             Some(url) => {
-                let config = BillingConfig {
-                    request_timeout: Duration::from_millis(settings.billing_timeout_ms.max(100)),
-                    ..BillingConfig::new(url.clone())
-                };
+                let config = billing_config(settings, url.clone());
                 let client: Arc<dyn PaymentRail> =
                     Arc::new(OneApiBilling::new(config).context("billing client")?);
                 Some(client)
@@ -160,11 +160,8 @@ impl RepairRails {
             None => None,
             Some(url) => {
                 let client: Arc<dyn PaymentRail> = Arc::new(
-                    PspClient::new(PspConfig {
-                        request_timeout: Duration::from_millis(settings.psp_timeout_ms.max(100)),
-                        ..PspConfig::new(url.clone(), "giftgate")
-                    })
-                    .context("payment network client")?,
+                    PspClient::new(psp_config(settings, url.clone()))
+                        .context("payment network client")?,
                 );
                 Some(client)
             }

@@ -8,6 +8,7 @@ pub mod contents;
 pub mod error;
 pub mod health;
 pub mod keys;
+pub mod mm7;
 pub mod openapi;
 pub mod orders;
 pub mod redemptions;
@@ -33,7 +34,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .app_data(contents::multipart_config())
         .route(
             "/mm7/delivery-reports",
-            web::post().to(crate::delivery::reports::delivery_report),
+            web::post().to(mm7::delivery_report),
         )
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))

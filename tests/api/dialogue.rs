@@ -3,6 +3,7 @@
 //! instance; they lapse at `GIFTGATE_CONFIRM_SECS`; several wait side by side under
 //! numbers; a gift's giver may cancel it through the channel.
 
+use giftgate_actors::domain::Language;
 use serde_json::json;
 
 use crate::handset::{ask, inbox_has, mo, nth_text, smsc, texts};
@@ -10,7 +11,7 @@ use crate::helpers::{Backend, TestApp, eventually};
 
 async fn english(backend: Backend) -> TestApp {
     TestApp::spawn_with(backend, |s| {
-        s.language = "en".into();
+        s.language = Language::En;
         s.session_idle_secs = 1;
     })
     .await
@@ -104,7 +105,7 @@ async fn a_gift_waiting_for_its_check_is_sent_by_a_yes_after_a_restart() {
 #[actix_web::test]
 async fn unconfirmed_requests_lapse_and_the_subscriber_is_told() {
     let app = TestApp::spawn_with(Backend::Sqlite, |s| {
-        s.language = "en".into();
+        s.language = Language::En;
         s.confirm_secs = 1;
     })
     .await;
@@ -259,7 +260,7 @@ async fn a_slow_charge_never_holds_back_another_subscribers_answer() {
             .unwrap();
     let url = billing.base_url();
     let app = TestApp::spawn_with(Backend::Sqlite, |s| {
-        s.language = "en".into();
+        s.language = Language::En;
         s.billing_url = Some(url);
         s.billing_timeout_ms = 10_000;
     })
@@ -286,7 +287,7 @@ async fn a_slow_charge_never_holds_back_another_subscribers_answer() {
 #[actix_web::test]
 async fn at_the_bound_mo_waits_and_none_is_lost() {
     let app = TestApp::spawn_with(Backend::Postgres, |s| {
-        s.language = "en".into();
+        s.language = Language::En;
         s.mo_in_flight = 2;
     })
     .await;

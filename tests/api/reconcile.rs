@@ -5,11 +5,11 @@
 
 use std::process::Output;
 
-use giftgate::settlement::{csv_file, simulators};
 use giftgate_actors::domain::{Currency, Money, Msisdn, OrderId, Settlement, SettlementKind};
 use giftgate_actors::ports::{PaymentRail, PaymentRequest};
 use giftgate_billing::{BillingConfig, OneApiBilling};
 use giftgate_psp::{PspClient, PspConfig};
+use giftgate_settlement::{csv_file, simulators};
 use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestApp};

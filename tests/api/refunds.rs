@@ -4,8 +4,9 @@
 //! on a balance that lapsed at expiry (share paid back, rest booked as breakage).
 
 use chrono::Utc;
-use giftgate_actors::domain::{Certificate, CertificateCode};
+use giftgate_actors::domain::{Certificate, CertificateCode, Language};
 use giftgate_actors::ports::Changes;
+use giftgate_actors::service::refund_rules::RefundFallback;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
@@ -333,7 +334,7 @@ async fn the_holder_claims_an_expired_balance_at_90_percent_and_the_rest_is_brea
 async fn after_the_holders_period_the_purchaser_claims_by_sms_and_large_faces_get_95_percent() {
     let app = TestApp::spawn_with(Backend::Sqlite, |s| {
         s.expired_holder_days = 0;
-        s.language = "en".to_owned();
+        s.language = Language::En;
     })
     .await;
     let (buyer, holder) = ("01067671001", "01067671002");
@@ -370,7 +371,8 @@ async fn after_the_holders_period_the_purchaser_claims_by_sms_and_large_faces_ge
 
 #[actix_web::test]
 async fn without_a_fallback_a_carrier_refusal_leaves_the_certificate_and_its_claim_intact() {
-    let app = TestApp::spawn_with(Backend::Sqlite, |s| s.refund_fallback = "none".to_owned()).await;
+    let app =
+        TestApp::spawn_with(Backend::Sqlite, |s| s.refund_fallback = RefundFallback::Off).await;
     // The billing simulator refuses every refund of numbers ending 0004 (month closed).
     let buyer = "01068680004";
     let codes = app.buy("c-buy", buyer, "culture-10000", 2).await;
@@ -606,7 +608,7 @@ async fn a_refund_the_carrier_refuses_is_queued_and_paid_by_bank_transfer_once_a
 #[actix_web::test]
 async fn an_expired_balance_taken_as_carrier_points_is_paid_in_full() {
     let app = TestApp::spawn_with(Backend::Postgres, |s| {
-        s.refund_fallback = "points".to_owned()
+        s.refund_fallback = RefundFallback::Points
     })
     .await;
     let buyer = "01060601234";

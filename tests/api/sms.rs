@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use giftgate_actors::domain::MessageState;
+use giftgate_actors::domain::{Language, MessageState};
 use giftgate_smpp::FaultConfig;
 
 use crate::helpers::{Backend, TestApp, eventually};
@@ -81,7 +81,7 @@ async fn a_throttling_smsc_still_gets_every_message_once() {
 
 #[actix_web::test]
 async fn buy_by_sms_asks_for_confirmation_then_charges_once() {
-    let app = TestApp::spawn_with(Backend::Postgres, |s| s.language = "en".into()).await;
+    let app = TestApp::spawn_with(Backend::Postgres, |s| s.language = Language::En).await;
     let phone = "821014140000";
     mo(&app, phone, "BUY book-10000 2").await;
     inbox_has(&app, phone, "YES").await;
@@ -115,7 +115,7 @@ async fn buy_by_sms_asks_for_confirmation_then_charges_once() {
 
 #[actix_web::test]
 async fn gift_by_sms_waits_for_yes_and_the_transferee_accepts_by_sms() {
-    let app = TestApp::spawn_with(Backend::Sqlite, |s| s.language = "en".into()).await;
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| s.language = Language::En).await;
     let code = app
         .buy("sms-gift-buy", "01015150000", "book-10000", 1)
         .await
@@ -156,7 +156,7 @@ async fn gift_by_sms_waits_for_yes_and_the_transferee_accepts_by_sms() {
 
 #[actix_web::test]
 async fn anything_else_gets_help_and_invalid_numbers_get_nothing() {
-    let app = TestApp::spawn_with(Backend::Sqlite, |s| s.language = "en".into()).await;
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| s.language = Language::En).await;
     mo(&app, "01016160000", "hello there").await;
     inbox_has(&app, "+821016160000", "Commands:").await;
     mo(&app, "01016160000", "REFUND 1234").await;
@@ -213,7 +213,7 @@ async fn queued_notifications_survive_a_gateway_restart() {
 #[actix_web::test]
 async fn extend_by_sms_and_channel_within_the_deployments_limit() {
     let app = TestApp::spawn_with(Backend::Sqlite, |s| {
-        s.language = "en".into();
+        s.language = Language::En;
         s.max_extension_months = 6;
     })
     .await;

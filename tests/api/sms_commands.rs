@@ -1,6 +1,8 @@
 //! Every MO command and every Korean alias end to end through the SMSC simulator
 //! (CONTRACT.md §5), each answered in words: refusals never show their code.
 
+use giftgate_actors::domain::Language;
+
 use crate::handset::{ask, assert_no_codes, inbox_has, mo};
 use crate::helpers::{Backend, TestApp, eventually};
 
@@ -114,7 +116,7 @@ async fn every_korean_alias_is_answered_in_korean_words() {
 #[actix_web::test]
 async fn every_english_command_is_answered_in_english_words() {
     let app = TestApp::spawn_with(Backend::Postgres, |s| {
-        s.language = "en".into();
+        s.language = Language::En;
         s.max_extension_months = 6;
     })
     .await;

@@ -1,8 +1,9 @@
 //! The rails' side of a reconciliation: where each rail's settlement of a day comes from
-//! (its settlement file, or its simulator over HTTP), and the report of a run.
+//! (its settlement file, or its simulator over HTTP). What `giftgate reconcile` prints of
+//! a run is the composition root's (`giftgate::commands::reconcile::report`).
+#![forbid(unsafe_code)]
 
 pub mod csv_file;
-pub mod report;
 pub mod simulators;
 
 use std::path::PathBuf;

@@ -1,31 +1,33 @@
 //! Delivery reports from the MMSC (MM7 `DeliveryReportReq`), posted to
 //! `POST /mm7/delivery-reports`: the message's state moves and `message.delivered` /
-//! `message.failed` is published; the MMSC gets its `DeliveryReportRsp`.
+//! `message.failed` is published; the MMSC gets its `DeliveryReportRsp`. The HTTP route
+//! is the composition root's (`giftgate::http::mm7`); what a report does is here.
 
-use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use giftgate_actors::domain::{Event, EventType, MessageRecord, MessageState, OutboxMessage};
-use giftgate_actors::ports::Changes;
+use giftgate_actors::ports::{Changes, Store, StoreError};
 use giftgate_mms::{MmsDeliveryStatus, delivery_report_response, parse_delivery_report};
 
-use crate::http::AppState;
-use crate::http::error::ApiError;
+/// Why a delivery report was not applied. Exhaustive: the HTTP route answers each.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The body is not an MM7 `DeliveryReportReq` (answered 400
+    /// `malformed_delivery_report`).
+    #[error(transparent)]
+    Malformed(giftgate_mms::Mm7Error),
+    /// The store failed reading or settling the message.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
 
-/// Accepts one delivery report.
-pub async fn delivery_report(
-    request: HttpRequest,
-    body: web::Bytes,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let content_type = request
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("text/xml")
-        .to_owned();
-    let report = parse_delivery_report(&body, &content_type)
-        .map_err(|e| ApiError::bad_request("malformed_delivery_report", e.to_string()))?;
-    let store = &state.ledger.store;
+/// Applies one delivery report (the body as posted, with its `Content-Type`) and answers
+/// the `DeliveryReportRsp` XML for the MMSC.
+pub async fn apply_delivery_report(
+    store: &dyn Store,
+    body: &[u8],
+    content_type: &str,
+) -> Result<String, ReportError> {
+    let report = parse_delivery_report(body, content_type).map_err(ReportError::Malformed)?;
     let message = store
         .message_by_provider_id("mms", &report.message_id)
         .await?;
@@ -62,10 +64,8 @@ pub async fn delivery_report(
     } else {
         tracing::info!(mmsc_message_id = %report.message_id, "delivery report for an unknown or settled message");
     }
-    Ok(HttpResponse::Ok()
-        .content_type("text/xml; charset=utf-8")
-        .body(delivery_report_response(
-            &report.transaction_id,
-            report.version,
-        )))
+    Ok(delivery_report_response(
+        &report.transaction_id,
+        report.version,
+    ))
 }

@@ -1,10 +1,18 @@
 //! Delivery of committed outbox entries to handsets: MMS over MM7 (with SMS fallback),
 //! and the delivery reports that come back. Entries are delivered at least once; the
 //! message id of each entry is the deduplication key downstream.
+//!
+//! Also here, as the other adapters the core's outbox and contents need: the intake of
+//! MO commands and receipts from the SMPP binds ([`smpp_events`], [`mo_intake`]), the
+//! event log relay used without a broker ([`relay`]), and the external content provider
+//! ([`content_provider`]).
+#![forbid(unsafe_code)]
 
 pub mod claims;
+pub mod content_provider;
 pub mod mms;
 pub mod mo_intake;
+pub mod relay;
 pub mod reports;
 pub mod retry;
 pub mod smpp_events;
