@@ -4,7 +4,7 @@
 //! Each adapter keeps its own numbers (its config constants) and its own judgement of which
 //! failures are worth another attempt ([`Attempt::Retry`]) and which are final
 //! ([`Attempt::Stop`]); this module only spaces the attempts. It is the project's only user
-//! of the `backoff` crate (unmaintained upstream, see DEPENDENCIES.md), so swapping it for
+//! of the `backoff` crate (unmaintained upstream, RUSTSEC-2025-0012), so swapping it for
 //! `backon` touches this file alone.
 //!
 //! Time is read from tokio's clock, the one the waits sleep on: a paused test clock
