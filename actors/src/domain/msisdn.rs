@@ -107,15 +107,9 @@ impl Msisdn {
     }
 }
 
-/// Hides the last four characters of a phone number (any text) for logs.
-pub fn mask(number: &str) -> String {
-    let keep = number.chars().count().saturating_sub(4);
-    number
-        .chars()
-        .enumerate()
-        .map(|(i, c)| if i < keep { c } else { '*' })
-        .collect()
-}
+/// Masks a phone number (any text, valid or not) for logs: the project's one rule,
+/// [`giftgate_edge::mask`].
+pub use giftgate_edge::mask_msisdn as mask;
 
 impl fmt::Display for Msisdn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

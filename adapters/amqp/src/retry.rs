@@ -3,41 +3,31 @@
 //! The adapter retries in three situations: reconnecting to the broker after the
 //! connection is lost, handing an order to its session again after a transient failure
 //! (store down, payment outcome unknown), and publishing an outbox entry again after the
-//! broker refused or returned it. All three are built on `backoff` here, so swapping the
-//! crate (backon is its maintained successor) touches only this file.
+//! broker refused or returned it. The first two are schedules of the shared
+//! [`giftgate_edge::retry`]; the outbox keeps its own delay per attempt count, since the
+//! attempt count is what the outbox row stores.
 
 use std::time::Duration;
 
-use backoff::ExponentialBackoff;
-use backoff::backoff::Backoff;
+use giftgate_edge::retry::BackoffConfig;
 
 /// A sequence of growing, jittered delays; `None` once the policy gives up.
-#[derive(Debug)]
-pub struct RetrySchedule {
-    backoff: ExponentialBackoff,
-}
+pub use giftgate_edge::retry::Schedule as RetrySchedule;
 
-impl RetrySchedule {
-    /// The delay before the next attempt, or `None` when the policy gives up.
-    pub fn next_delay(&mut self) -> Option<Duration> {
-        self.backoff.next_backoff()
-    }
-
-    /// Starts the schedule over (after a success).
-    pub fn reset(&mut self) {
-        self.backoff.reset();
-    }
-}
+/// Growth of every AMQP retry delay per failure.
+const MULTIPLIER: f64 = 2.0;
+/// Jitter of every AMQP retry delay (±30 %).
+const JITTER: f64 = 0.3;
 
 fn schedule(initial: Duration, max: Duration, give_up_after: Option<Duration>) -> RetrySchedule {
-    let backoff = backoff::ExponentialBackoffBuilder::new()
-        .with_initial_interval(initial)
-        .with_max_interval(max)
-        .with_multiplier(2.0)
-        .with_randomization_factor(0.3)
-        .with_max_elapsed_time(give_up_after)
-        .build();
-    RetrySchedule { backoff }
+    BackoffConfig {
+        initial,
+        max_interval: max,
+        multiplier: MULTIPLIER,
+        jitter: JITTER,
+        give_up_after,
+    }
+    .schedule()
 }
 
 /// Reconnecting to the broker: from 100 ms up to 5 s between attempts, forever (a

@@ -11,8 +11,8 @@
 //! - [`client`] is [`OneApiBilling`], the adapter: it sends a call, reads a decline as a
 //!   decline, and settles any unknown outcome (timeout, 5xx, unreadable answer) by looking
 //!   the correlator up before it answers;
-//! - [`retry`] holds every retry and backoff policy the client uses (the `backoff` crate
-//!   lives only there);
+//! - [`retry`] holds every retry and backoff policy the client uses (on the shared loop of
+//!   `giftgate_edge::retry`);
 //! - [`sim`] is [`BillingSimulator`], an actix-web server speaking the same API with the
 //!   test triggers of CONTRACT.md §7.
 //!

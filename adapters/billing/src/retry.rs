@@ -1,6 +1,5 @@
-//! Every retry and backoff policy of the billing client, and the only user of the `backoff`
-//! crate (unmaintained upstream, see DEPENDENCIES.md): swapping it for `backon` touches this
-//! file alone.
+//! Every retry and backoff policy of the billing client, on the shared
+//! [`giftgate_edge::retry`] loop.
 //!
 //! Two policies come from [`crate::BillingConfig`]:
 //! - [`RetryPolicy::connect`]: re-sending a request that never reached the carrier
@@ -8,16 +7,23 @@
 //! - [`RetryPolicy::lookup`]: settling an unknown outcome by status look-ups; bounded by
 //!   `max_lookups` attempts and by `lookup_max_elapsed`, whichever ends first.
 //!
-//! Both wait exponentially longer between attempts, with jitter, from
+//! Both wait exponentially longer between attempts (×1.5, ±50 % jitter), from
 //! `retry_initial_interval` up to `retry_max_interval`.
 
 use std::fmt::Display;
 use std::future::Future;
 use std::time::Duration;
 
-use backoff::exponential::ExponentialBackoffBuilder;
+use giftgate_edge::retry::{BackoffConfig, retry};
 
 use crate::BillingConfig;
+
+pub use giftgate_edge::retry::Attempt;
+
+/// Growth of the wait per failed attempt.
+const MULTIPLIER: f64 = 1.5;
+/// Jitter of every wait (±50 %).
+const JITTER: f64 = 0.5;
 
 /// How often and how long to try.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,15 +36,6 @@ pub struct RetryPolicy {
     pub initial_interval: Duration,
     /// Longest wait.
     pub max_interval: Duration,
-}
-
-/// What one attempt came to, when it did not succeed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Attempt<E> {
-    /// Worth trying again (after a wait), if the policy allows.
-    Retry(E),
-    /// Final: answer this error now.
-    Stop(E),
 }
 
 impl RetryPolicy {
@@ -68,54 +65,25 @@ impl RetryPolicy {
     /// [`Attempt::Stop`], or the policy runs out; then answers the last error.
     ///
     /// The first attempt runs at once; each later one after a growing, jittered wait.
-    pub async fn run<T, E, F, Fut>(&self, what: &str, mut attempt: F) -> Result<T, E>
+    pub async fn run<T, E, F, Fut>(&self, what: &str, attempt: F) -> Result<T, E>
     where
         E: Display,
         F: FnMut(u32) -> Fut,
         Fut: Future<Output = Result<T, Attempt<E>>>,
     {
-        let schedule = ExponentialBackoffBuilder::<TokioClock>::new()
-            .with_initial_interval(self.initial_interval)
-            .with_max_interval(self.max_interval)
-            .with_max_elapsed_time(Some(self.max_elapsed))
-            .build();
-        let max_attempts = self.max_attempts.max(1);
-        let mut number = 0;
-        backoff::future::retry_notify(
-            schedule,
-            || {
-                number += 1;
-                let this_attempt = number;
-                let outcome = attempt(this_attempt);
-                async move {
-                    match outcome.await {
-                        Ok(value) => Ok(value),
-                        Err(Attempt::Retry(error)) if this_attempt < max_attempts => {
-                            Err(backoff::Error::transient(error))
-                        }
-                        Err(Attempt::Retry(error) | Attempt::Stop(error)) => {
-                            Err(backoff::Error::permanent(error))
-                        }
-                    }
-                }
-            },
-            |error: E, wait: Duration| {
-                tracing::debug!(%error, ?wait, "{what}: trying again");
-            },
-        )
+        let schedule = BackoffConfig {
+            initial: self.initial_interval,
+            max_interval: self.max_interval,
+            multiplier: MULTIPLIER,
+            jitter: JITTER,
+            give_up_after: Some(self.max_elapsed),
+        }
+        .schedule()
+        .with_max_attempts(self.max_attempts);
+        retry(schedule, attempt, |error: &E, wait: Duration| {
+            tracing::debug!(%error, ?wait, "{what}: trying again");
+        })
         .await
-    }
-}
-
-/// Measures the elapsed-time bound on tokio's clock, the one the waits sleep on, so a
-/// paused test clock (`tokio::time::pause`) drives both alike; in production it is the
-/// system's monotonic clock.
-#[derive(Debug, Default, Clone, Copy)]
-struct TokioClock;
-
-impl backoff::Clock for TokioClock {
-    fn now(&self) -> std::time::Instant {
-        tokio::time::Instant::now().into_std()
     }
 }
 

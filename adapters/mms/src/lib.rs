@@ -18,7 +18,6 @@
 pub mod barcode;
 pub mod bench;
 pub mod content;
-mod mask;
 pub mod mm7;
 pub mod package;
 mod raster;
@@ -29,7 +28,6 @@ pub use barcode::{BarcodeError, code128_png, code128_svg, qr_png, qr_svg};
 pub use content::{
     ContentError, ContentKind, SampleContent, sample_contents, sniff_media_type, validate_content,
 };
-pub use mask::mask_msisdn;
 pub use mm7::{
     DeliveryReport, Mm7Client, Mm7Config, Mm7Error, Mm7Version, MmsDeliveryStatus, SubmitAccepted,
     SubmitRequest, delivery_report_request, delivery_report_response, parse_delivery_report,

@@ -1,6 +1,5 @@
-//! All retry and backoff policy of the payment client, in one place (DEPENDENCIES.md:
-//! `backoff` 0.4 is unmaintained upstream, so swapping it for `backon` must touch only this
-//! file).
+//! All retry and backoff policy of the payment client, in one place, on the shared
+//! [`giftgate_edge::retry`] loop.
 //!
 //! The client never re-sends a write to find out what happened to it: a provider may refuse
 //! a retried idempotency key without replaying the first answer. It looks the payment up
@@ -10,8 +9,12 @@
 use std::future::Future;
 use std::time::Duration;
 
-use backoff::ExponentialBackoff;
-use backoff::backoff::Backoff;
+use giftgate_edge::retry::{Attempt, BackoffConfig, Schedule, retry};
+
+/// Growth of the pause between look-ups.
+const MULTIPLIER: f64 = 2.0;
+/// Jitter of every pause (±20 %).
+const JITTER: f64 = 0.2;
 
 /// When to look a payment up after an unknown outcome: the first look-up at once, then
 /// exponentially spaced ones (doubling from `initial_interval` up to `max_interval`, with
@@ -27,44 +30,17 @@ pub struct LookupSchedule {
 }
 
 impl LookupSchedule {
-    /// The backoff policy that spaces the look-ups of this schedule.
-    fn policy(&self) -> LimitedBackoff {
-        let inner = ExponentialBackoff {
-            initial_interval: self.initial_interval,
-            current_interval: self.initial_interval,
+    /// The pauses between the look-ups of this schedule.
+    fn policy(&self) -> Schedule {
+        BackoffConfig {
+            initial: self.initial_interval,
             max_interval: self.max_interval.max(self.initial_interval),
-            multiplier: 2.0,
-            randomization_factor: 0.2,
-            max_elapsed_time: None,
-            ..ExponentialBackoff::default()
-        };
-        LimitedBackoff {
-            inner,
-            pauses_left: self.max_lookups.saturating_sub(1),
-            max_pauses: self.max_lookups.saturating_sub(1),
+            multiplier: MULTIPLIER,
+            jitter: JITTER,
+            give_up_after: None,
         }
-    }
-}
-
-/// An exponential backoff that stops after a number of pauses.
-struct LimitedBackoff {
-    inner: ExponentialBackoff,
-    pauses_left: u32,
-    max_pauses: u32,
-}
-
-impl Backoff for LimitedBackoff {
-    fn reset(&mut self) {
-        self.inner.reset();
-        self.pauses_left = self.max_pauses;
-    }
-
-    fn next_backoff(&mut self) -> Option<Duration> {
-        if self.pauses_left == 0 {
-            return None;
-        }
-        self.pauses_left -= 1;
-        self.inner.next_backoff()
+        .schedule()
+        .with_max_attempts(self.max_lookups)
     }
 }
 
@@ -87,20 +63,18 @@ where
     F: FnMut(u32) -> Fut,
     Fut: Future<Output = Lookup<T>>,
 {
-    let mut attempt = 0u32;
-    backoff::future::retry_notify(
+    retry(
         schedule.policy(),
-        || {
-            attempt += 1;
+        |attempt| {
             let look = lookup(attempt);
             async move {
                 match look.await {
                     Lookup::Settled(value) => Ok(value),
-                    Lookup::Unsettled(why) => Err(backoff::Error::transient(why)),
+                    Lookup::Unsettled(why) => Err(Attempt::Retry(why)),
                 }
             }
         },
-        |why: String, pause: Duration| {
+        |why: &String, pause: Duration| {
             tracing::debug!(%why, pause_ms = pause.as_millis() as u64, "payment outcome not settled yet; looking up again");
         },
     )
@@ -123,12 +97,12 @@ mod tests {
     #[test]
     fn the_policy_pauses_once_less_than_it_looks_up_and_grows_to_the_cap() {
         let mut policy = schedule(5).policy();
-        let pauses: Vec<Duration> = std::iter::from_fn(|| policy.next_backoff()).collect();
+        let pauses: Vec<Duration> = std::iter::from_fn(|| policy.next_delay()).collect();
         assert_eq!(pauses.len(), 4);
         assert!(pauses[0] <= Duration::from_millis(12));
         assert!(pauses[3] >= Duration::from_millis(32) && pauses[3] <= Duration::from_millis(48));
         policy.reset();
-        assert!(policy.next_backoff().is_some());
+        assert!(policy.next_delay().is_some());
     }
 
     #[tokio::test(start_paused = true)]

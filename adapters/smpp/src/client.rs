@@ -13,11 +13,11 @@ use crate::concat::encode_message;
 use crate::config::SmppClientConfig;
 use crate::encoding::Alphabet;
 use crate::error::SubmitError;
-use crate::mask::mask_msisdn;
 use crate::mo::MoAssembler;
 use crate::pdu::{PartSpec, submit_sm};
 use crate::throttle::RateLimiter;
 use crate::{OutboundSms, SmppEvent, SubmitAccepted};
+use giftgate_edge::mask_msisdn;
 
 /// Longest destination address SMPP carries (`destination_addr` is a C-string of 21).
 const MAX_ADDRESS_DIGITS: usize = 20;

@@ -20,7 +20,6 @@ mod config;
 pub mod encoding;
 mod error;
 pub mod frame;
-pub mod mask;
 pub mod message_id;
 pub mod mo;
 pub mod pdu;

@@ -1,12 +1,9 @@
-//! Every retry and pause policy of the crate, in one place, on top of the `backoff` crate.
-//!
-//! `backoff` 0.4 is unmaintained upstream (RUSTSEC-2025-0012); keeping its use behind
-//! [`RetryPolicy`] and [`Backoff`] means swapping it (for `backon`) touches this file only.
+//! Every retry and pause policy of the crate, in one place, on the shared schedules of
+//! [`giftgate_edge::retry`].
 
 use std::time::Duration;
 
-use backoff::backoff::Backoff as _;
-use backoff::{ExponentialBackoff, ExponentialBackoffBuilder};
+use giftgate_edge::retry::{BackoffConfig, Schedule};
 
 /// Delays used when reconnecting, after throttling and after temporary errors.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -49,19 +46,20 @@ const MULTIPLIER: f64 = 2.0;
 /// A jittered, capped exponential backoff that never gives up on its own.
 #[derive(Debug)]
 pub struct Backoff {
-    inner: ExponentialBackoff,
+    inner: Schedule,
 }
 
 impl Backoff {
     fn new(initial: Duration, max: Duration) -> Self {
+        let config = BackoffConfig {
+            initial,
+            max_interval: max,
+            multiplier: MULTIPLIER,
+            jitter: JITTER,
+            give_up_after: None,
+        };
         Self {
-            inner: ExponentialBackoffBuilder::new()
-                .with_initial_interval(initial)
-                .with_max_interval(max)
-                .with_multiplier(MULTIPLIER)
-                .with_randomization_factor(JITTER)
-                .with_max_elapsed_time(None)
-                .build(),
+            inner: config.schedule(),
         }
     }
 
@@ -82,7 +80,9 @@ impl Backoff {
 
     /// The next delay (never more than 1.5 × the cap, jitter included).
     pub fn next_delay(&mut self) -> Duration {
-        self.inner.next_backoff().unwrap_or(self.inner.max_interval)
+        self.inner
+            .next_delay()
+            .unwrap_or_else(|| self.inner.max_interval())
     }
 
     /// Back to the initial delay (after a success).

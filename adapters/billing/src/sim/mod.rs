@@ -2,7 +2,7 @@
 //! carrier, for tests, `giftgate demo` (started in-process when `GIFTGATE_BILLING_URL` is
 //! unset) and carriers' integration teams (`giftgate sim billing`, [`run_standalone`]).
 //!
-//! It keeps its transactions in memory ([`ledger`]), is idempotent by `clientCorrelator`,
+//! It keeps its transactions in memory ([`books`]), is idempotent by `clientCorrelator`,
 //! injects the faults of CONTRACT.md §7 chosen by the subscriber number ([`trigger`]), and
 //! shows what it recorded over HTTP (`GET /sim/transactions`, [`routes`]) and in-process
 //! ([`BillingSimHandle::transactions`]).
@@ -18,7 +18,7 @@
 //! # Ok(()) }
 //! ```
 
-pub mod ledger;
+pub mod books;
 pub mod points;
 pub mod routes;
 pub mod trigger;
@@ -31,8 +31,8 @@ use std::time::Duration;
 use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpServer, web};
 
-use ledger::Ledger;
-pub use ledger::SimTransaction;
+use books::Books;
+pub use books::SimTransaction;
 use routes::{API_PREFIX, SimState};
 
 /// Why the simulator could not run.
@@ -94,10 +94,10 @@ impl BillingSimulator {
         };
         let listener = TcpListener::bind(self.addr).map_err(bind_error)?;
         let local_addr = listener.local_addr().map_err(bind_error)?;
-        let ledger = Arc::new(Ledger::default());
-        let points = Arc::new(points::PointsLedger::default());
+        let books = Arc::new(Books::default());
+        let points = Arc::new(points::PointsBook::default());
         let state = web::Data::new(SimState {
-            ledger: Arc::clone(&ledger),
+            books: Arc::clone(&books),
             slow_answer: self.slow_answer,
             points: Arc::clone(&points),
         });
@@ -117,7 +117,7 @@ impl BillingSimulator {
         tracing::info!(%local_addr, "billing simulator listening");
         Ok(BillingSimHandle {
             local_addr,
-            ledger,
+            books,
             points,
             server: server_handle,
             task,
@@ -128,8 +128,8 @@ impl BillingSimulator {
 /// A running simulator.
 pub struct BillingSimHandle {
     local_addr: SocketAddr,
-    ledger: Arc<Ledger>,
-    points: Arc<points::PointsLedger>,
+    books: Arc<Books>,
+    points: Arc<points::PointsBook>,
     server: ServerHandle,
     task: tokio::task::JoinHandle<io::Result<()>>,
 }
@@ -147,7 +147,7 @@ impl BillingSimHandle {
 
     /// Everything recorded so far, oldest first (the same as `GET /sim/transactions`).
     pub fn transactions(&self) -> Vec<SimTransaction> {
-        self.ledger.all()
+        self.books.all()
     }
 
     /// Every carrier-points credit made so far, oldest first.

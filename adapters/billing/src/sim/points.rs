@@ -12,11 +12,11 @@ use crate::points::{PointsCreditList, PointsCreditWire};
 
 /// Every points credit made, oldest first.
 #[derive(Debug, Default)]
-pub struct PointsLedger {
+pub struct PointsBook {
     credits: Mutex<Vec<PointsCreditWire>>,
 }
 
-impl PointsLedger {
+impl PointsBook {
     fn lock(&self) -> MutexGuard<'_, Vec<PointsCreditWire>> {
         self.credits
             .lock()

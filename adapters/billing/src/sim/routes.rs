@@ -14,7 +14,7 @@
 //! for another request 409 `SVC0005`; a refund the carrier will not make 403 `POL0254`.
 //! The triggers of [`Trigger`] apply to charges (declines to reservations, the refusal to
 //! refunds). Handlers never block: the slow answer is a tokio sleep, and
-//! the ledger's mutex is never held across an await.
+//! the books' mutex is never held across an await.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,7 +26,7 @@ use giftgate_actors::domain::msisdn::mask;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::ledger::{Ledger, Recorded, Refusal, SimTransaction};
+use super::books::{Books, Recorded, Refusal, SimTransaction};
 use super::trigger::Trigger;
 use crate::wire::{
     AmountEnvelope, RequestError, RequestErrorEnvelope, ReservationEnvelope, TransactionList,
@@ -40,11 +40,11 @@ pub const API_PREFIX: &str = "/payment/v3";
 #[derive(Debug, Clone)]
 pub struct SimState {
     /// The records.
-    pub ledger: Arc<Ledger>,
+    pub books: Arc<Books>,
     /// How long the first answer of a `…0002` charge is held back.
     pub slow_answer: Duration,
     /// Carrier points credited.
-    pub points: Arc<super::points::PointsLedger>,
+    pub points: Arc<super::points::PointsBook>,
 }
 
 /// Registers the routes.
@@ -79,7 +79,7 @@ async fn reserve(
         Err(why) => return invalid_body(why),
     };
     let decline = Trigger::for_end_user(&end_user) == Some(Trigger::Decline);
-    let recorded = state.ledger.reserve(&request, decline);
+    let recorded = state.books.reserve(&request, decline);
     log_outcome("reserve", &end_user, &request.client_correlator, &recorded);
     match recorded {
         Ok(recorded) => {
@@ -107,7 +107,7 @@ async fn settle(
         Ok(envelope) => envelope.transaction,
         Err(why) => return invalid_body(why),
     };
-    let recorded = state.ledger.settle(&reference, &request);
+    let recorded = state.books.settle(&reference, &request);
     log_outcome("settle", &end_user, &request.client_correlator, &recorded);
     let recorded = match recorded {
         Ok(recorded) => recorded,
@@ -155,7 +155,7 @@ async fn refund(
             ),
         );
     }
-    let recorded = state.ledger.refund(&request);
+    let recorded = state.books.refund(&request);
     log_outcome("refund", &end_user, &request.client_correlator, &recorded);
     match recorded {
         Ok(recorded) => {
@@ -186,7 +186,7 @@ async fn look_up(
     end_user: web::Path<String>,
     filter: web::Query<LookUp>,
 ) -> HttpResponse {
-    let found = state.ledger.find(
+    let found = state.books.find(
         &end_user,
         filter.client_correlator.as_deref(),
         filter.reference_code.as_deref(),
@@ -229,7 +229,7 @@ async fn all_transactions(state: web::Data<SimState>, filter: web::Query<Day>) -
         }
     };
     let records: Vec<SimTransaction> = state
-        .ledger
+        .books
         .all()
         .into_iter()
         .filter(|t| day.is_none_or(|d| t.created_at.date_naive() == d))

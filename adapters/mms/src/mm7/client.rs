@@ -11,7 +11,7 @@ use super::response::{SubmitAnswer, parse_submit_answer};
 use super::retry::{AttemptError, RetryPolicy, with_retries};
 use super::status::StatusClass;
 use super::{Mm7Error, Mm7Version, SubmitAccepted, SubmitRequest, encode_submit};
-use crate::mask_msisdn;
+use giftgate_edge::mask_msisdn;
 
 /// How to reach one MMSC.
 #[derive(Clone)]

@@ -1,14 +1,18 @@
-//! The retry policy of MM7 submissions, kept in this one module so the retry crate
-//! (`backoff`, unmaintained upstream) can be swapped for its successor without touching
-//! callers: exponential backoff with jitter, bounded by a number of attempts.
+//! The retry policy of MM7 submissions, on the shared [`giftgate_edge::retry`] loop:
+//! exponential backoff with jitter, bounded by a number of attempts. This module keeps
+//! MM7's own numbers and says which failures are worth another attempt.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use backoff::ExponentialBackoff;
+use giftgate_edge::retry::{Attempt, BackoffConfig, retry};
 
 use super::Mm7Error;
+
+/// Growth of the delay per failed attempt.
+const MULTIPLIER: f64 = 2.0;
+/// Jitter of every delay (±20 %).
+const JITTER: f64 = 0.2;
 
 /// Outcome of one failed attempt.
 pub(crate) enum AttemptError {
@@ -44,42 +48,33 @@ where
     F: FnMut(u32) -> Fut,
     Fut: Future<Output = Result<T, AttemptError>>,
 {
-    let schedule = ExponentialBackoff {
-        initial_interval: policy.base_delay,
-        current_interval: policy.base_delay,
-        randomization_factor: 0.2,
-        multiplier: 2.0,
+    let schedule = BackoffConfig {
+        initial: policy.base_delay,
         max_interval: policy.max_delay,
-        max_elapsed_time: None,
-        ..ExponentialBackoff::default()
-    };
-    let attempts = AtomicU32::new(0);
-    let max_attempts = policy.max_attempts.max(1);
-    backoff::future::retry_notify(
+        multiplier: MULTIPLIER,
+        jitter: JITTER,
+        give_up_after: None,
+    }
+    .schedule()
+    .with_max_attempts(policy.max_attempts);
+    retry(
         schedule,
-        || {
-            let number = attempts.fetch_add(1, Ordering::Relaxed) + 1;
+        |number| {
             let fut = attempt(number);
             async move {
-                match fut.await {
-                    Ok(value) => Ok(value),
-                    Err(AttemptError::Fatal(e)) => Err(backoff::Error::permanent(e)),
-                    Err(AttemptError::Retryable { status_code, text }) => {
-                        let e = Mm7Error::Temporary {
+                fut.await.map_err(|failure| match failure {
+                    AttemptError::Fatal(e) => Attempt::Stop(e),
+                    AttemptError::Retryable { status_code, text } => {
+                        Attempt::Retry(Mm7Error::Temporary {
                             status_code,
                             text,
                             attempts: number,
-                        };
-                        if number >= max_attempts {
-                            Err(backoff::Error::permanent(e))
-                        } else {
-                            Err(backoff::Error::transient(e))
-                        }
+                        })
                     }
-                }
+                })
             }
         },
-        |e: Mm7Error, wait: Duration| {
+        |e: &Mm7Error, wait: Duration| {
             tracing::warn!(error = %e, retry_in_ms = wait.as_millis() as u64, "MM7 attempt failed, retrying");
         },
     )
@@ -90,6 +85,7 @@ where
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
 
     fn fast(max_attempts: u32) -> RetryPolicy {
         RetryPolicy {

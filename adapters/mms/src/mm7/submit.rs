@@ -117,7 +117,7 @@ fn check_request(req: &SubmitRequest) -> Result<(), Mm7Error> {
     if let Some(bad) = req.recipients.iter().find(|r| !is_e164(r)) {
         return Err(Mm7Error::Invalid(format!(
             "recipient {} is not an E.164 number",
-            crate::mask_msisdn(bad)
+            giftgate_edge::mask_msisdn(bad)
         )));
     }
     if req.package.parts.is_empty() {

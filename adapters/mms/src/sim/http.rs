@@ -14,8 +14,8 @@ use super::reports::ReportSender;
 use super::state::SimState;
 use super::validate::{Refusal, validate_submit};
 use super::{MmscSimConfig, ReceivedMms};
-use crate::mask_msisdn;
 use crate::mm7::status::{SERVER_ERROR, StatusClass};
+use giftgate_edge::mask_msisdn;
 
 /// Everything a request handler needs.
 pub(crate) struct AppContext {

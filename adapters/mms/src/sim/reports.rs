@@ -7,8 +7,8 @@ use std::time::Duration;
 use chrono::Utc;
 
 use super::state::SimState;
-use crate::mask_msisdn;
 use crate::mm7::{DeliveryReport, Mm7Version, MmsDeliveryStatus, delivery_report_request};
+use giftgate_edge::mask_msisdn;
 
 /// Where and how to send reports.
 #[derive(Clone)]

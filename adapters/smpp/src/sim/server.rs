@@ -23,10 +23,10 @@ use super::SimState;
 use super::faults::SubmitDecision;
 use super::inbox::ReceivedPart;
 use crate::frame::{Frame, FrameCodec, generic_nack, nack_status_for};
-use crate::mask::mask_msisdn;
 use crate::mo::part_units;
 use crate::pdu::{self, PartSpec};
 use crate::receipt::{ReceiptState, format_date};
+use giftgate_edge::mask_msisdn;
 
 /// Outgoing PDUs a session queues for its writer.
 #[derive(Debug)]

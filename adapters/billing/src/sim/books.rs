@@ -1,4 +1,4 @@
-//! The simulator's memory: every transaction it accepted or declined, one record per
+//! The simulator's books: every transaction it accepted or declined, one record per
 //! `clientCorrelator`, behind one mutex so that checking a request and recording it are a
 //! single step (two racing requests with one correlator record one transaction).
 //!
@@ -69,7 +69,7 @@ impl SimTransaction {
     }
 }
 
-/// What the ledger did with a request it accepted.
+/// What the books did with a request it accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recorded {
     /// A new transaction.
@@ -87,7 +87,7 @@ impl Recorded {
     }
 }
 
-/// Why the ledger refused a request; nothing was recorded unless said.
+/// Why the books refused a request; nothing was recorded unless said.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     /// The carrier declined the payment (recorded as `Denied`).
@@ -109,7 +109,7 @@ pub enum Refusal {
 
 /// The recorded transactions.
 #[derive(Debug, Default)]
-pub struct Ledger {
+pub struct Books {
     state: Mutex<State>,
 }
 
@@ -123,7 +123,7 @@ struct State {
     by_reference: HashMap<String, Vec<usize>>,
 }
 
-impl Ledger {
+impl Books {
     /// Records a reservation, or a decline when `decline` is set.
     pub fn reserve(&self, request: &AmountTransaction, decline: bool) -> Result<Recorded, Refusal> {
         let mut state = self.lock();
@@ -435,13 +435,13 @@ mod tests {
         }
     }
 
-    fn reserved(ledger: &Ledger) -> String {
+    fn reserved(books: &Books) -> String {
         let reserve = request(
             "ord-1:reserve",
             TransactionOperationStatus::Reserved,
             dec!(50000),
         );
-        ledger
+        books
             .reserve(&reserve, false)
             .unwrap()
             .transaction()
@@ -451,15 +451,15 @@ mod tests {
 
     #[test]
     fn a_repeated_correlator_replays_and_a_changed_one_is_refused() {
-        let ledger = Ledger::default();
+        let books = Books::default();
         let reserve = request(
             "ord-1:reserve",
             TransactionOperationStatus::Reserved,
             dec!(50000),
         );
-        let first = ledger.reserve(&reserve, false).unwrap();
+        let first = books.reserve(&reserve, false).unwrap();
         assert!(matches!(first, Recorded::New(_)));
-        let again = ledger.reserve(&reserve, false).unwrap();
+        let again = books.reserve(&reserve, false).unwrap();
         assert_eq!(again, Recorded::Replayed(first.transaction().clone()));
         let changed = request(
             "ord-1:reserve",
@@ -467,33 +467,33 @@ mod tests {
             dec!(1),
         );
         assert!(matches!(
-            ledger.reserve(&changed, false),
+            books.reserve(&changed, false),
             Err(Refusal::DuplicateCorrelator(_))
         ));
-        assert_eq!(ledger.all().len(), 1);
+        assert_eq!(books.all().len(), 1);
     }
 
     #[test]
     fn a_reservation_is_charged_or_released_once() {
-        let ledger = Ledger::default();
-        let reference = reserved(&ledger);
+        let books = Books::default();
+        let reference = reserved(&books);
         let charge = request(
             "ord-1:charge",
             TransactionOperationStatus::Charged,
             dec!(50000),
         );
-        ledger.settle(&reference, &charge).unwrap();
+        books.settle(&reference, &charge).unwrap();
         let release = request(
             "ord-1:release",
             TransactionOperationStatus::Released,
             dec!(50000),
         );
         assert!(matches!(
-            ledger.settle(&reference, &release),
+            books.settle(&reference, &release),
             Err(Refusal::InvalidState(_))
         ));
         assert!(matches!(
-            ledger.settle(
+            books.settle(
                 "sim-nope",
                 &request("ord-1:x", TransactionOperationStatus::Charged, dec!(1))
             ),
@@ -504,38 +504,35 @@ mod tests {
             TransactionOperationStatus::Charged,
             dec!(50001),
         );
-        assert!(ledger.settle(&reference, &over).is_err());
-        assert_eq!(ledger.all().len(), 2);
+        assert!(books.settle(&reference, &over).is_err());
+        assert_eq!(books.all().len(), 2);
     }
 
     #[test]
     fn refunds_never_exceed_the_charge() {
-        let ledger = Ledger::default();
-        let reference = reserved(&ledger);
+        let books = Books::default();
+        let reference = reserved(&books);
         let mut refund = request(
             "ord-1:refund:a",
             TransactionOperationStatus::Refunded,
             dec!(20000),
         );
         refund.original_server_reference_code = Some(reference.clone());
-        assert!(matches!(ledger.refund(&refund), Err(Refusal::NotFound(_))));
+        assert!(matches!(books.refund(&refund), Err(Refusal::NotFound(_))));
         let charge = request(
             "ord-1:charge",
             TransactionOperationStatus::Charged,
             dec!(50000),
         );
-        ledger.settle(&reference, &charge).unwrap();
-        ledger.refund(&refund).unwrap();
+        books.settle(&reference, &charge).unwrap();
+        books.refund(&refund).unwrap();
         let mut rest = refund.clone();
         rest.client_correlator = "ord-1:refund:b".to_owned();
         rest.payment_amount.charging_information.amount = dec!(30001);
-        assert!(matches!(
-            ledger.refund(&rest),
-            Err(Refusal::InvalidState(_))
-        ));
+        assert!(matches!(books.refund(&rest), Err(Refusal::InvalidState(_))));
         rest.payment_amount.charging_information.amount = dec!(30000);
-        ledger.refund(&rest).unwrap();
-        let refunds = ledger.find(USER, None, Some("ord-1"));
+        books.refund(&rest).unwrap();
+        let refunds = books.find(USER, None, Some("ord-1"));
         assert_eq!(
             refunds
                 .iter()
@@ -548,33 +545,33 @@ mod tests {
 
     #[test]
     fn a_decline_is_recorded_and_replayed_as_a_decline() {
-        let ledger = Ledger::default();
+        let books = Books::default();
         let reserve = request(
             "ord-1:reserve",
             TransactionOperationStatus::Reserved,
             dec!(50000),
         );
-        assert_eq!(ledger.reserve(&reserve, true), Err(Refusal::Declined));
-        assert_eq!(ledger.reserve(&reserve, true), Err(Refusal::Declined));
-        let all = ledger.all();
+        assert_eq!(books.reserve(&reserve, true), Err(Refusal::Declined));
+        assert_eq!(books.reserve(&reserve, true), Err(Refusal::Declined));
+        let all = books.all();
         assert_eq!(all.len(), 1);
         assert_eq!(all[0].status, TransactionOperationStatus::Denied);
     }
 
     #[test]
     fn zero_amounts_and_bad_currencies_are_invalid() {
-        let ledger = Ledger::default();
+        let books = Books::default();
         let zero = request("z:reserve", TransactionOperationStatus::Reserved, dec!(0));
         assert!(matches!(
-            ledger.reserve(&zero, false),
+            books.reserve(&zero, false),
             Err(Refusal::InvalidInput(_))
         ));
         let mut won = request("w:reserve", TransactionOperationStatus::Reserved, dec!(1));
         won.payment_amount.charging_information.currency = "won".to_owned();
         assert!(matches!(
-            ledger.reserve(&won, false),
+            books.reserve(&won, false),
             Err(Refusal::InvalidInput(_))
         ));
-        assert!(ledger.all().is_empty());
+        assert!(books.all().is_empty());
     }
 }
