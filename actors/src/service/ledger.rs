@@ -49,15 +49,19 @@ impl PaymentRails {
 /// The core's services: everything a step needs.
 #[derive(Clone)]
 pub struct Ledger {
-    /// Persistence.
+    /// Persistence. Callers outside the core use [`Ledger::store`] or a named read
+    /// method; the field stays `pub` only until `src/startup.rs` and `src/delivery/`
+    /// (being moved elsewhere) read it through the accessor too.
     pub store: Arc<dyn Store>,
     /// Payment rails.
-    pub rails: PaymentRails,
+    pub(crate) rails: PaymentRails,
     /// Time.
     pub clock: Arc<dyn Clock>,
     /// PIN encryption.
-    pub pins: PinCipher,
-    /// Deployment rules.
+    pub(crate) pins: PinCipher,
+    /// Deployment rules. Callers outside the core use the named reads ([`Ledger::region`]
+    /// and the like); the field stays `pub` only until `src/startup.rs` (being split
+    /// elsewhere) reads the region through [`Ledger::region`].
     pub policy: Policy,
     /// An external content provider for extras the contents database lacks.
     pub content_source: Option<Arc<dyn crate::ports::ContentSource>>,

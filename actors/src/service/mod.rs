@@ -25,6 +25,7 @@ pub mod policy;
 pub mod product_cache;
 pub mod purchase;
 pub mod quotes;
+mod reads;
 pub mod reconcile;
 pub mod redemption;
 pub mod refund;
