@@ -47,6 +47,7 @@ async fn certificates_expire_once_with_their_balance_booked() {
     let first = store.certificate(&codes[0]).await.unwrap().unwrap();
     let pin = ledger.certificate_pin(&first).unwrap();
     ledger
+        .redemptions()
         .redeem(&RedeemRequest {
             merchant_id: "m_1".into(),
             merchant_name: "Book & Life".into(),
