@@ -90,7 +90,7 @@ async fn measure(
     receipts: &AtomicUsize,
     count: usize,
 ) -> anyhow::Result<(usize, Duration)> {
-    let store = &gateway.ledger.store;
+    let store = gateway.ledger.store();
     let started = Instant::now();
     for batch in (0..count).collect::<Vec<_>>().chunks(500) {
         let outbox = batch

@@ -286,8 +286,7 @@ async fn wait_committed(
         let limit = u32::try_from(expected + 1).unwrap_or(u32::MAX);
         let committed = gateway
             .ledger
-            .store
-            .outbox_pending(limit)
+            .pending_outbox(limit)
             .await?
             .iter()
             .filter(|r| matches!(r.message, giftgate_actors::domain::OutboxMessage::Sms(_)))

@@ -261,7 +261,7 @@ async fn story(gateway: &Gateway, admin_token: &str) -> anyhow::Result<ExitCode>
     print_handsets(gateway).await?;
 
     println!("\n== final ledger");
-    let report = giftgate_actors::service::audit(gateway.ledger.store.as_ref()).await?;
+    let report = gateway.ledger.audit().await?;
     print!("{report}");
     Ok(if report.is_clean() {
         ExitCode::SUCCESS
@@ -276,7 +276,7 @@ async fn story(gateway: &Gateway, admin_token: &str) -> anyhow::Result<ExitCode>
 async fn print_handsets(gateway: &Gateway) -> anyhow::Result<()> {
     // Let the dispatchers hand everything committed to the SMSC and MMSC.
     for _ in 0..50 {
-        let queued = gateway.ledger.store.outbox_pending(10_000).await?;
+        let queued = gateway.ledger.pending_outbox(10_000).await?;
         if queued
             .iter()
             .all(|r| matches!(r.message, OutboxMessage::Event { .. }))
@@ -322,7 +322,7 @@ async fn print_handsets(gateway: &Gateway) -> anyhow::Result<()> {
             }
         }
     }
-    for record in gateway.ledger.store.outbox_pending(10_000).await? {
+    for record in gateway.ledger.pending_outbox(10_000).await? {
         let (to, text) = match record.message {
             OutboxMessage::Sms(sms) => (sms.to, format!("SMS (still queued): {}", sms.text)),
             OutboxMessage::Mms(mms) => (mms.to, format!("MMS (still queued): {}", mms.text)),

@@ -160,11 +160,10 @@ pub async fn put_handset(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     state.keys.admin(&request)?;
-    let msisdn = giftgate_actors::domain::Msisdn::parse(&path, state.ledger.policy.region)
+    let msisdn = giftgate_actors::domain::Msisdn::parse(&path, state.ledger.region())
         .map_err(|e| ApiError::bad_request("invalid_msisdn", e.to_string()))?;
     state
         .ledger
-        .store
         .set_mms_capable(&msisdn, body.mms_capable)
         .await?;
     Ok(HttpResponse::Ok()

@@ -79,7 +79,7 @@ pub async fn products(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let query = filter.query()?;
-    let products = query.select(state.ledger.store.products().await?);
+    let products = query.select(state.ledger.catalog_products().await?);
     Ok(HttpResponse::Ok().json(json!({
         "products": products.iter().map(product_view).collect::<Vec<_>>()
     })))

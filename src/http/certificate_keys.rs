@@ -46,7 +46,7 @@ pub async fn renew_pin(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     state.keys.channel(&request, Scope::Pins).await?;
-    let holder = Msisdn::parse(&body.msisdn, state.ledger.policy.region)
+    let holder = Msisdn::parse(&body.msisdn, state.ledger.region())
         .map_err(|e| ApiError::bad_request("invalid_msisdn", e.to_string()))?;
     let code = code_of(&path)?;
     state.ledger.renew_pin(&holder, &code).await?;

@@ -31,7 +31,7 @@ pub struct ContentUpload {
 /// Every content item (without bytes).
 #[utoipa::path(get, path = "/v1/contents", tag = "catalog", responses((status = 200, description = "{contents: […]}")))]
 pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let items = state.ledger.store.contents().await?;
+    let items = state.ledger.contents().await?;
     let contents: Vec<_> = items
         .iter()
         .map(|(item, size)| {
@@ -100,7 +100,7 @@ pub async fn upload(
         bytes,
         created_at: chrono::Utc::now(),
     };
-    state.ledger.store.upsert_content(&item).await?;
+    state.ledger.save_content(&item).await?;
     Ok(HttpResponse::Created()
         .json(json!({ "content_id": id.as_str(), "mime": mime, "size": item.bytes.len() })))
 }
@@ -156,8 +156,7 @@ async fn owned_code(
         .map_err(|e| ApiError::bad_request("invalid_certificate_code", e.to_string()))?;
     state
         .ledger
-        .store
-        .certificate(&code)
+        .find_certificate(&code)
         .await?
         .ok_or_else(|| ApiError::not_found("no such certificate"))?;
     Ok(code)

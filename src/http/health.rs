@@ -17,7 +17,7 @@ pub async fn healthz() -> HttpResponse {
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let mut checks = serde_json::Map::new();
     let mut ready = true;
-    match state.ledger.store.ping().await {
+    match state.ledger.ping_store().await {
         Ok(()) => {
             checks.insert("database".into(), json!("ok"));
         }

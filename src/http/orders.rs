@@ -43,7 +43,7 @@ pub async fn submit_order(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     state.keys.channel(&request, Scope::Orders).await?;
-    let order = Order::from_json(&body, state.ledger.policy.region)?;
+    let order = Order::from_json(&body, state.ledger.region())?;
     // Bad input changes nothing: a purchase of an unknown product, or extras that are not
     // in the contents database, are refused here, before anything is recorded.
     check_references(&state, &order).await?;
@@ -115,8 +115,7 @@ pub async fn get_order(
         .map_err(|e| ApiError::bad_request("invalid_order_id", e.to_string()))?;
     let record = state
         .ledger
-        .store
-        .order(&order_id)
+        .find_order(&order_id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no order {order_id}")))?;
     Ok(HttpResponse::Ok().json(order_view(&record)))

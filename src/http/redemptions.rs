@@ -65,6 +65,7 @@ pub async fn redeem(
     let started = std::time::Instant::now();
     let outcome = state
         .ledger
+        .redemptions()
         .redeem(&RedeemRequest {
             merchant_id: merchant.id.clone(),
             merchant_name: merchant.name.clone(),
@@ -99,6 +100,7 @@ pub async fn void(
     let merchant = state.keys.merchant(&request).await?;
     let outcome = state
         .ledger
+        .redemptions()
         .void_redemption(&merchant.id, &merchant.name, &path)
         .await?;
     Ok(HttpResponse::Ok().json(json!({
@@ -135,6 +137,7 @@ pub async fn balance(
         Pin::parse(pin).map_err(|e| ApiError::bad_request("invalid_pin_format", e.to_string()))?;
     let view = state
         .ledger
+        .redemptions()
         .check_balance(&code, &pin, &merchant.id)
         .await?;
     Ok(HttpResponse::Ok().json(json!({

@@ -35,7 +35,7 @@ pub async fn put_refund_account(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     state.keys.channel(&request, Scope::Orders).await?;
-    let subscriber = Msisdn::parse(&path, state.ledger.policy.region)
+    let subscriber = Msisdn::parse(&path, state.ledger.region())
         .map_err(|e| ApiError::bad_request("invalid_msisdn", e.to_string()))?;
     let body = body.into_inner();
     let account = RefundAccount {
@@ -46,7 +46,7 @@ pub async fn put_refund_account(
     };
     let queued = state.ledger.set_refund_account(&account).await?;
     for refund in &queued {
-        let Some(record) = state.ledger.store.order(&refund.order_id).await? else {
+        let Some(record) = state.ledger.find_order(&refund.order_id).await? else {
             continue;
         };
         let registry = state.registry.clone();

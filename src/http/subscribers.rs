@@ -13,7 +13,7 @@ use super::scopes::Scope;
 use super::state::AppState;
 
 fn msisdn(state: &AppState, text: &str) -> Result<Msisdn, ApiError> {
-    Msisdn::parse(text, state.ledger.policy.region)
+    Msisdn::parse(text, state.ledger.region())
         .map_err(|e| ApiError::bad_request("invalid_msisdn", e.to_string()))
 }
 
@@ -149,8 +149,7 @@ fn gift_id(text: &str) -> Result<GiftId, ApiError> {
 async fn stored_gift(state: &AppState, id: &GiftId) -> Result<Gift, ApiError> {
     state
         .ledger
-        .store
-        .gift(id)
+        .find_gift(id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no gift {id}")))
 }
@@ -169,7 +168,7 @@ pub async fn gift(
     let gift = stored_gift(&state, &id).await?;
     let mut certificates = Vec::new();
     for code in &gift.certificate_codes {
-        if let Some(certificate) = state.ledger.store.certificate(code).await? {
+        if let Some(certificate) = state.ledger.find_certificate(code).await? {
             certificates.push(json!({
                 "code": certificate.code.as_str(),
                 "product_id": certificate.product_id.as_str(),

@@ -196,27 +196,24 @@ async fn accepted_page(
     let texts = context.texts;
     let format = Format::new(context.language);
     let ledger = &state.ledger;
-    let Some(gift) = ledger.store.gift(gift_id).await? else {
+    let Some(gift) = ledger.find_gift(gift_id).await? else {
         return Ok(not_found(context));
     };
-    let base = ledger.policy.public_url.clone().unwrap_or_default();
+    let base = ledger.public_url().unwrap_or_default().to_owned();
     let mut cards = Vec::new();
     for code in &gift.certificate_codes {
-        let Some(certificate) = ledger.store.certificate(code).await? else {
+        let Some(certificate) = ledger
+            .certificate_for_holder(code, &gift.transferee)
+            .await?
+        else {
             continue;
         };
-        if certificate.owner != gift.transferee {
-            continue;
-        }
         let generation = ledger.pin_generation(code).await?;
         let path = ledger
             .voucher_link(&certificate, &gift.transferee, generation)
             .await?
             .map(|url| url.strip_prefix(&base).unwrap_or(&url).to_owned());
-        let pin = ledger
-            .pins
-            .open(&certificate.pin_sealed, certificate.code.as_str())
-            .ok();
+        let pin = ledger.certificate_pin(&certificate).ok();
         cards.push((certificate, pin, path));
     }
     let certificates: Vec<Certificate> = cards.iter().map(|(c, _, _)| c.clone()).collect();

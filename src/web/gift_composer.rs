@@ -69,7 +69,7 @@ async fn composer(
             p.notice role="status" { (t.nothing_to_gift) " " a href="/catalog" { (t.catalog) } }
         });
     }
-    let contents = state.ledger.store.contents().await?;
+    let contents = state.ledger.contents().await?;
     Ok(html! {
         @if let Some(error) = error { p.notice role="alert" id="gift-error" { (error) } }
         form.stack method="post" action="/gift" {
@@ -171,7 +171,7 @@ pub async fn place_gift(
     if let Some(message) = field("message") {
         order["message"] = json!(message);
     }
-    let parsed = Order::from_json(order.to_string().as_bytes(), state.ledger.policy.region);
+    let parsed = Order::from_json(order.to_string().as_bytes(), state.ledger.region());
     let order = match parsed {
         Ok(order) if order.msisdn != recipient(&order) => order,
         _ => {
@@ -221,8 +221,7 @@ async fn givers_gift(
     };
     Ok(state
         .ledger
-        .store
-        .gift(&id)
+        .find_gift(&id)
         .await?
         .filter(|g| g.giver == visitor.msisdn))
 }
@@ -240,13 +239,13 @@ pub async fn check(
     let format = visitor.format();
     let mut certificates: Vec<(Certificate, String)> = Vec::new();
     for code in &gift.certificate_codes {
-        if let Some(certificate) = state.ledger.store.certificate(code).await? {
+        if let Some(certificate) = state.ledger.find_certificate(code).await? {
             let name = product_name(&state, &certificate).await?;
             certificates.push((certificate, name));
         }
     }
     let size = state.ledger.gift_package_size(&gift).await?;
-    let contents = state.ledger.store.contents().await?;
+    let contents = state.ledger.contents().await?;
     let extras: Vec<&ContentItem> = contents
         .iter()
         .map(|(item, _)| item)

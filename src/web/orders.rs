@@ -41,7 +41,7 @@ pub async fn show(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let record = match OrderId::parse(&path) {
-        Ok(id) => state.ledger.store.order(&id).await?,
+        Ok(id) => state.ledger.find_order(&id).await?,
         Err(_) => None,
     };
     match record.filter(|r| r.msisdn == visitor.msisdn) {

@@ -55,8 +55,7 @@ pub async fn catalog(
     let t = shell.texts();
     let all: Vec<Product> = state
         .ledger
-        .store
-        .products()
+        .catalog_products()
         .await?
         .into_iter()
         .filter(|p| p.active)
@@ -225,8 +224,7 @@ fn purchase_order(
         "quantity": quantity,
         "settlement": settlement,
     });
-    Order::from_json(order.to_string().as_bytes(), state.ledger.policy.region)
-        .map_err(|e| e.to_string())
+    Order::from_json(order.to_string().as_bytes(), state.ledger.region()).map_err(|e| e.to_string())
 }
 
 /// `POST /purchase/review`: the confirm step.

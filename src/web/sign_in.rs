@@ -251,7 +251,7 @@ fn parse_number(state: &AppState, typed: &str) -> Option<Msisdn> {
     if typed.len() > 32 {
         return None;
     }
-    Msisdn::parse(typed, state.ledger.policy.region).ok()
+    Msisdn::parse(typed, state.ledger.region()).ok()
 }
 
 fn client_address(request: &HttpRequest) -> String {

@@ -32,9 +32,7 @@ impl VoucherQuery {
 pub fn secure(state: &AppState) -> bool {
     state
         .ledger
-        .policy
-        .public_url
-        .as_deref()
+        .public_url()
         .is_some_and(|url| url.starts_with("https://"))
 }
 
@@ -57,11 +55,7 @@ pub async fn show(
         .unwrap_or_else(|| (certificate.product_id.as_str().to_owned(), String::new()));
     let local = Format::new(context.language);
     let site = SiteTexts::of(context.language);
-    let uses = state
-        .ledger
-        .store
-        .certificate_journal(&certificate.code)
-        .await?;
+    let uses = state.ledger.certificate_journal(&certificate.code).await?;
     let qr = query.qr();
     let digits = certificate.code.as_str().to_owned();
     let grouped = certificate.code.grouped();

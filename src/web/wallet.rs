@@ -93,17 +93,14 @@ async fn held(
     let Ok(code) = CertificateCode::parse(code) else {
         return Ok(None);
     };
-    let Some(certificate) = state.ledger.store.certificate(&code).await? else {
+    let Some(certificate) = state
+        .ledger
+        .certificate_for_holder(&code, &visitor.msisdn)
+        .await?
+    else {
         return Ok(None);
     };
-    if certificate.owner != visitor.msisdn {
-        return Ok(None);
-    }
-    let pin = state
-        .ledger
-        .pins
-        .open(&certificate.pin_sealed, certificate.code.as_str())
-        .ok();
+    let pin = state.ledger.certificate_pin(&certificate).ok();
     Ok(Some((certificate, pin)))
 }
 
@@ -117,11 +114,7 @@ pub async fn show(
         return Ok(not_found(visitor.context));
     };
     let name = product_name(&state, &certificate).await?;
-    let uses = state
-        .ledger
-        .store
-        .certificate_journal(&certificate.code)
-        .await?;
+    let uses = state.ledger.certificate_journal(&certificate.code).await?;
     let body = html! {
         (certificate_card(&visitor, &certificate, pin.as_ref()))
         (uses_table(visitor.texts(), &visitor.format(), &uses))
@@ -317,8 +310,7 @@ pub async fn refund(
         "msisdn": visitor.msisdn.as_str(),
         "certificate_code": certificate.code.as_str(),
     });
-    let Ok(order) = Order::from_json(order.to_string().as_bytes(), state.ledger.policy.region)
-    else {
+    let Ok(order) = Order::from_json(order.to_string().as_bytes(), state.ledger.region()) else {
         return Ok(not_found(visitor.context));
     };
     let record = place(&state, order).await;

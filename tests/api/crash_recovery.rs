@@ -61,7 +61,7 @@ pub async fn crash_at(app: &TestApp, point: CrashPoint, order_id: &str, msisdn: 
     )
     .unwrap();
     ledger
-        .store
+        .store()
         .insert_order(&ledger.pending_record(&order, &OrderMeta::default()))
         .await
         .unwrap();
@@ -86,7 +86,7 @@ pub async fn crash_at(app: &TestApp, point: CrashPoint, order_id: &str, msisdn: 
     if stored {
         let new_payments = vec![payment.clone()];
         ledger
-            .store
+            .store()
             .commit(Changes {
                 new_payments,
                 ..Changes::default()
@@ -101,7 +101,7 @@ pub async fn crash_at(app: &TestApp, point: CrashPoint, order_id: &str, msisdn: 
         amount,
         description: "crash test".into(),
     };
-    let reference = ledger.rails.carrier.reserve(&request).await.unwrap();
+    let reference = ledger.carrier_rail().reserve(&request).await.unwrap();
     if matches!(
         point,
         CrashPoint::Reserved | CrashPoint::ReservedStoredInitiated
@@ -117,7 +117,7 @@ pub async fn crash_at(app: &TestApp, point: CrashPoint, order_id: &str, msisdn: 
             refunded: payment.refunded,
         };
         ledger
-            .store
+            .store()
             .commit(Changes {
                 payments: vec![update],
                 ..Changes::default()
@@ -126,8 +126,7 @@ pub async fn crash_at(app: &TestApp, point: CrashPoint, order_id: &str, msisdn: 
             .unwrap();
     }
     ledger
-        .rails
-        .carrier
+        .carrier_rail()
         .charge(&request, &reference)
         .await
         .unwrap();

@@ -45,11 +45,9 @@ async fn certificates_expire_once_with_their_balance_booked() {
         .collect();
     // One is partly used, the other is out as a gift when its time runs out.
     let first = store.certificate(&codes[0]).await.unwrap().unwrap();
-    let pin = ledger
-        .pins
-        .open(&first.pin_sealed, codes[0].as_str())
-        .unwrap();
+    let pin = ledger.certificate_pin(&first).unwrap();
     ledger
+        .redemptions()
         .redeem(&RedeemRequest {
             merchant_id: "m_1".into(),
             merchant_name: "Book & Life".into(),

@@ -44,20 +44,42 @@ async fn owners_are_told_once_before_expiry(database: TestDatabase) {
     let expires_at = certificate.expires_at.unwrap();
     let owner = certificate.owner.as_str().to_owned();
 
-    assert_eq!(ledger.send_expiry_notices(100).await.unwrap(), 0);
+    assert_eq!(
+        ledger
+            .expiry_notices()
+            .send_expiry_notices(100)
+            .await
+            .unwrap(),
+        0
+    );
     set(
         &clock,
         expires_at - Duration::days(30) - Duration::seconds(1),
     );
     assert_eq!(
-        ledger.send_expiry_notices(100).await.unwrap(),
+        ledger
+            .expiry_notices()
+            .send_expiry_notices(100)
+            .await
+            .unwrap(),
         0,
         "one second before the window"
     );
     set(&clock, expires_at - Duration::days(30));
-    assert_eq!(ledger.send_expiry_notices(100).await.unwrap(), 1);
     assert_eq!(
-        ledger.send_expiry_notices(100).await.unwrap(),
+        ledger
+            .expiry_notices()
+            .send_expiry_notices(100)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        ledger
+            .expiry_notices()
+            .send_expiry_notices(100)
+            .await
+            .unwrap(),
         0,
         "exactly once"
     );
@@ -88,10 +110,31 @@ async fn owners_are_told_once_before_expiry(database: TestDatabase) {
         .unwrap();
     let new_expiry = extended.expires_at.unwrap();
     assert!(new_expiry > expires_at);
-    assert_eq!(ledger.send_expiry_notices(100).await.unwrap(), 0);
+    assert_eq!(
+        ledger
+            .expiry_notices()
+            .send_expiry_notices(100)
+            .await
+            .unwrap(),
+        0
+    );
     set(&clock, new_expiry - Duration::days(29));
-    assert_eq!(ledger.send_expiry_notices(100).await.unwrap(), 1);
-    assert_eq!(ledger.send_expiry_notices(100).await.unwrap(), 0);
+    assert_eq!(
+        ledger
+            .expiry_notices()
+            .send_expiry_notices(100)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        ledger
+            .expiry_notices()
+            .send_expiry_notices(100)
+            .await
+            .unwrap(),
+        0
+    );
     let (texts, events) = notices(store.as_ref(), &owner).await;
     assert_eq!((texts.len(), events), (2, 2));
     assert!(texts[1].contains(&english.date(new_expiry)));

@@ -71,7 +71,7 @@ async fn a_gift_with_every_kind_of_extra_reaches_the_handset_as_one_mms() {
     );
 
     // The MMSC's delivery report moves the message to delivered.
-    let store = std::sync::Arc::clone(&app.gateway().ledger.store);
+    let store = std::sync::Arc::clone(app.gateway().ledger.store());
     let message_id = inbox[0].transaction_id.clone();
     eventually("the delivery report", || {
         let store = std::sync::Arc::clone(&store);

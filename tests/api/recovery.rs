@@ -37,7 +37,7 @@ async fn crash_between_charge_and_issue(payment_stored: bool) {
         // Taken off sale meanwhile: the charged order is still finished, not refused.
         let ledger = &first.gateway().ledger;
         let id = giftgate_actors::domain::ProductId::parse("dept-50000").unwrap();
-        let mut product = ledger.store.product(&id).await.unwrap().unwrap();
+        let mut product = ledger.store().product(&id).await.unwrap().unwrap();
         product.active = false;
         ledger.save_product(&product).await.unwrap();
     }

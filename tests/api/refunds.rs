@@ -69,9 +69,9 @@ async fn expire_now(app: &TestApp, code: &str) {
 async fn backdate_expiry(app: &TestApp, code: &str) {
     let ledger = &app.gateway().ledger;
     let code = CertificateCode::parse(code).unwrap();
-    let certificate = ledger.store.certificate(&code).await.unwrap().unwrap();
+    let certificate = ledger.store().certificate(&code).await.unwrap().unwrap();
     ledger
-        .store
+        .store()
         .commit(Changes {
             certificates: vec![Certificate {
                 expires_at: Some(Utc::now() - chrono::Duration::seconds(1)),
@@ -313,7 +313,7 @@ async fn the_holder_claims_an_expired_balance_at_90_percent_and_the_rest_is_brea
         history_kinds(&app, holder, "usage").await,
         vec!["breakage", "expire", "redeem"]
     );
-    let facts = app.gateway().ledger.store.audit_facts().await.unwrap();
+    let facts = app.gateway().ledger.store().audit_facts().await.unwrap();
     let krw = &facts.totals[0];
     assert_eq!(
         (
@@ -391,7 +391,7 @@ async fn without_a_fallback_a_carrier_refusal_leaves_the_certificate_and_its_cla
     let second = wallet.iter().find(|c| c["code"] == codes[1]).unwrap();
     assert_eq!(second["status"], "expired", "still claimable: {second}");
     assert!(carrier_refunds(&app, "1068680004").is_empty());
-    let facts = app.gateway().ledger.store.audit_facts().await.unwrap();
+    let facts = app.gateway().ledger.store().audit_facts().await.unwrap();
     assert_eq!(facts.totals[0].expired_unclaimed, 10_000);
     app.finish().await;
 }
@@ -479,7 +479,7 @@ async fn a_refund_the_carrier_refuses_is_queued_and_paid_by_bank_transfer_once_a
     let queued = first
         .gateway()
         .ledger
-        .store
+        .store()
         .queued_refund(&CertificateCode::parse(&codes[0]).unwrap())
         .await
         .unwrap()

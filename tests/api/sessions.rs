@@ -56,7 +56,7 @@ async fn one_subscribers_orders_apply_in_arrival_order_and_idle_sessions_stop() 
     let journal = app
         .gateway()
         .ledger
-        .store
+        .store()
         .journal_of(
             &Msisdn::parse("01033330000", Region::KR).unwrap(),
             &[JournalKind::Issue],

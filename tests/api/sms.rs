@@ -32,7 +32,7 @@ async fn notifications_arrive_once_and_receipts_are_recorded() {
     let app = TestApp::spawn(Backend::Postgres).await;
     app.buy("sms-1", "01012120000", "book-10000", 1).await;
     inbox_has(&app, "+821012120000", "PIN").await;
-    let store = Arc::clone(&app.gateway().ledger.store);
+    let store = Arc::clone(app.gateway().ledger.store());
     let raw_id = smsc(&app).inbox("+821012120000")[0].message_ids[0].clone();
     let smsc_id =
         giftgate_smpp::SmscMessageId::new(&raw_id, giftgate_smpp::IdFormat::Opaque).normalized;

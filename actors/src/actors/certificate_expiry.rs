@@ -49,7 +49,7 @@ impl PeriodicJob for CertificateExpiry {
                 }
             }
             loop {
-                match ledger.send_expiry_notices(500).await {
+                match ledger.expiry_notices().send_expiry_notices(500).await {
                     Ok(0) => return,
                     Ok(count) => tracing::info!(count, "pre-expiry notices sent"),
                     Err(error) => {

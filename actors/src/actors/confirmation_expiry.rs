@@ -54,7 +54,7 @@ impl PeriodicJob for ConfirmationExpiry {
         let ledger = Arc::clone(&self.ledger);
         let registry = self.registry.clone();
         let work = async move {
-            let due = match ledger.store.confirmations_due(ledger.now(), 500).await {
+            let due = match ledger.lapsed_confirmations(500).await {
                 Ok(due) => due,
                 Err(error) => {
                     tracing::warn!(%error, "could not read lapsed requests");

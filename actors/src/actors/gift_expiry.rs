@@ -42,7 +42,7 @@ impl PeriodicJob for GiftExpiry {
         let ledger = Arc::clone(&self.ledger);
         let registry = self.registry.clone();
         let work = async move {
-            let due = match ledger.store.gifts_due(ledger.now(), 500).await {
+            let due = match ledger.gifts_due(500).await {
                 Ok(due) => due,
                 Err(error) => {
                     tracing::warn!(%error, "could not read due gifts");

@@ -60,7 +60,7 @@ impl PeriodicJob for Recovery {
             ledger.now() - self.grace
         };
         let work = async move {
-            let pending = match ledger.store.pending_orders(before, 200).await {
+            let pending = match ledger.pending_orders(before, 200).await {
                 Ok(pending) => pending,
                 Err(error) => {
                     tracing::warn!(%error, "could not read pending orders");

@@ -177,11 +177,7 @@ async fn run(
         SessionCommand::Resume(record) => {
             // Recovery read the record before this session's earlier work ran: read it
             // again here, where no other work of this subscriber can interleave.
-            let current = ledger
-                .store
-                .order(&record.order_id)
-                .await?
-                .unwrap_or(record);
+            let current = ledger.find_order(&record.order_id).await?.unwrap_or(record);
             ledger
                 .resume_order(current)
                 .await
@@ -192,8 +188,7 @@ async fn run(
         }
         SessionCommand::ConfirmGift(gift_id) => {
             let giver = ledger
-                .store
-                .gift(&gift_id)
+                .find_gift(&gift_id)
                 .await?
                 .map(|g| g.giver)
                 .ok_or_else(|| {

@@ -21,7 +21,7 @@ pub(super) async fn page(
         active_only: true,
         ..CatalogQuery::default()
     };
-    let products = query.select(ledger.store.products().await?);
+    let products = query.select(ledger.catalog_products().await?);
     let pages = products.len().div_ceil(PRODUCTS_PER_PAGE).max(1);
     let index = usize::try_from(page.saturating_sub(1)).unwrap_or(usize::MAX);
     let lines: Vec<String> = products

@@ -37,7 +37,7 @@ pub(super) async fn ask_purchase(
     let Ok(total) = product.face_value.times(quantity) else {
         return answer(ledger, msisdn, replies.failed(RefusalCode::InvalidAmount)).await;
     };
-    let minutes = ledger.policy.confirm_window.num_minutes().max(1);
+    let minutes = ledger.confirm_window().num_minutes().max(1);
     for _ in 0..crate::service::MAX_CONFLICT_RETRIES {
         let action = PendingAction::Purchase {
             product_id: product.id.clone(),
@@ -79,7 +79,7 @@ async fn product_typed(
     if let Some(product) = ledger.product(typed).await? {
         return Ok(Some(product));
     }
-    let catalog = ledger.store.products().await?;
+    let catalog = ledger.catalog_products().await?;
     Ok(find_ignoring_case(&catalog, typed.as_str()).cloned())
 }
 
@@ -170,7 +170,7 @@ async fn describe(
                 ),
                 None => format!("{}) {product_id}", request.number),
             },
-            PendingAction::Gift { gift_id } => match ledger.store.gift(gift_id).await? {
+            PendingAction::Gift { gift_id } => match ledger.find_gift(gift_id).await? {
                 Some(gift) => replies.waiting_gift(request.number, gift.transferee.as_str()),
                 None => format!("{}) {gift_id}", request.number),
             },

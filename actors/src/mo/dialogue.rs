@@ -23,7 +23,7 @@ pub async fn handle_mo(
     msisdn: &Msisdn,
     command: MoCommand,
 ) -> Result<(), ServiceError> {
-    let replies = Replies::new(ledger.policy.language);
+    let replies = Replies::new(ledger.language());
     match command {
         MoCommand::Buy {
             product_id,
@@ -151,7 +151,7 @@ async fn run_order(
     body: serde_json::Value,
     replies: &Replies,
 ) -> Result<Option<serde_json::Value>, ServiceError> {
-    let order = Order::from_value(&body, ledger.policy.region).map_err(|e| {
+    let order = Order::from_value(&body, ledger.region()).map_err(|e| {
         ServiceError::Refused(Refusal::new(RefusalCode::InvalidCommand, e.to_string()))
     })?;
     let record = ledger.place_order(&order, &OrderMeta::default()).await?;

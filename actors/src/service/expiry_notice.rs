@@ -7,14 +7,34 @@
 //! raced to the same certificate loses the guard and sends nothing. An extension moves
 //! the expiry, and the new date is announced in its turn.
 
+use std::sync::Arc;
+
 use chrono::Duration;
 
 use super::error::ServiceError;
-use super::ledger::{Ledger, is_conflict};
-use crate::domain::{Certificate, Event, EventType, OutboxMessage};
-use crate::ports::{Changes, ExpiryNoticeMark};
+use super::ledger::{is_conflict, sms_to};
+use super::policy::Policy;
+use crate::domain::{Certificate, Event, EventType, Notices, OutboxMessage};
+use crate::ports::{Changes, Clock, ExpiryNoticeMark, Store};
 
-impl Ledger {
+/// Telling owners ahead of their certificates' expiry. Handed out by
+/// [`Ledger::expiry_notices`](super::Ledger::expiry_notices).
+#[derive(Clone)]
+pub struct ExpiryNotices {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    policy: Arc<Policy>,
+}
+
+impl ExpiryNotices {
+    pub(crate) fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, policy: Arc<Policy>) -> Self {
+        ExpiryNotices {
+            store,
+            clock,
+            policy,
+        }
+    }
+
     /// Tells the owners of certificates expiring within the notice window (up to
     /// `limit`); answers how many were told.
     pub async fn send_expiry_notices(&self, limit: u32) -> Result<usize, ServiceError> {
@@ -22,7 +42,7 @@ impl Ledger {
         if days == 0 {
             return Ok(0);
         }
-        let now = self.now();
+        let now = self.clock.now();
         let due = self
             .store
             .certificates_to_notify(now, now + Duration::days(i64::from(days)), limit)
@@ -32,7 +52,7 @@ impl Ledger {
             let Some(changes) = self.expiry_notice(certificate) else {
                 continue;
             };
-            match self.commit(changes).await {
+            match self.store.commit(changes).await.map_err(ServiceError::from) {
                 Ok(()) => sent += 1,
                 Err(error) if is_conflict(&error) => {}
                 Err(error) => return Err(error),
@@ -42,7 +62,7 @@ impl Ledger {
     }
 
     fn expiry_notice(&self, certificate: &Certificate) -> Option<Changes> {
-        let now = self.now();
+        let now = self.clock.now();
         let expires_at = certificate.expires_at?;
         let extendable = self.policy.max_extension_months > 0;
         let claim = &self.policy.refunds.after_expiry;
@@ -51,7 +71,10 @@ impl Ledger {
             .and_then(Result::ok)
             .map(|(paid, _kept)| paid)
             .filter(|paid| !paid.is_zero());
-        let text = self.notices().expiring(
+        let notices = Notices {
+            language: self.policy.language,
+        };
+        let text = notices.expiring(
             &certificate.code,
             certificate.balance,
             expires_at,
@@ -71,7 +94,7 @@ impl Ledger {
                         .with_amount(certificate.balance)
                         .with_reason("expires_at", &expires_at.to_rfc3339()),
                 ),
-                self.sms(certificate.owner.as_str(), text),
+                sms_to(certificate.owner.as_str(), text),
             ],
             ..Changes::default()
         })

@@ -7,9 +7,11 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::error::{Refusal, ServiceError};
+use super::expiry_notice::ExpiryNotices;
 use super::order_recorder::OrderRecorder;
 use super::policy::Policy;
 use super::product_cache::ProductCache;
+use super::redemption::Redemptions;
 use crate::domain::notice::CertificateLine;
 use crate::domain::{
     Certificate, Event, EventType, Notices, OrderRecord, OrderStatus, OutboxMessage, PinCipher,
@@ -49,15 +51,19 @@ impl PaymentRails {
 /// The core's services: everything a step needs.
 #[derive(Clone)]
 pub struct Ledger {
-    /// Persistence.
+    /// Persistence. Callers outside the core use [`Ledger::store`] or a named read
+    /// method; the field stays `pub` only until `src/startup.rs` and `src/delivery/`
+    /// (being moved elsewhere) read it through the accessor too.
     pub store: Arc<dyn Store>,
     /// Payment rails.
-    pub rails: PaymentRails,
+    pub(crate) rails: PaymentRails,
     /// Time.
     pub clock: Arc<dyn Clock>,
     /// PIN encryption.
-    pub pins: PinCipher,
-    /// Deployment rules.
+    pub(crate) pins: PinCipher,
+    /// Deployment rules. Callers outside the core use the named reads ([`Ledger::region`]
+    /// and the like); the field stays `pub` only until `src/startup.rs` (being split
+    /// elsewhere) reads the region through [`Ledger::region`].
     pub policy: Policy,
     /// An external content provider for extras the contents database lacks.
     pub content_source: Option<Arc<dyn crate::ports::ContentSource>>,
@@ -69,6 +75,10 @@ pub struct Ledger {
     pub payout: Option<Arc<dyn crate::ports::PayoutRail>>,
     /// The carrier's points, for refunds taken as points.
     pub points: Option<Arc<dyn crate::ports::PointsRail>>,
+    /// Merchants redeeming (see [`Redemptions`]).
+    redemptions: Redemptions,
+    /// Pre-expiry notices (see [`ExpiryNotices`]).
+    expiry_notices: ExpiryNotices,
 }
 
 impl Ledger {
@@ -80,12 +90,23 @@ impl Ledger {
         pins: PinCipher,
         policy: Policy,
     ) -> Self {
+        let shared_policy = Arc::new(policy.clone());
+        let redemptions = Redemptions::new(
+            Arc::clone(&store),
+            Arc::clone(&clock),
+            pins.clone(),
+            Arc::clone(&shared_policy),
+        );
+        let expiry_notices =
+            ExpiryNotices::new(Arc::clone(&store), Arc::clone(&clock), shared_policy);
         Ledger {
             store,
             rails,
             clock,
             pins,
             policy,
+            redemptions,
+            expiry_notices,
             content_source: None,
             products: ProductCache::default(),
             recorder: Arc::default(),
@@ -155,11 +176,17 @@ impl Ledger {
 
     /// A text message to a handset, with a fresh message id.
     pub fn sms(&self, to: &str, text: String) -> OutboxMessage {
-        OutboxMessage::Sms(SmsNotice {
-            message_id: uuid::Uuid::now_v7().to_string(),
-            to: to.to_owned(),
-            text,
-        })
+        sms_to(to, text)
+    }
+
+    /// Merchants redeeming, voiding and checking balances.
+    pub fn redemptions(&self) -> &Redemptions {
+        &self.redemptions
+    }
+
+    /// Telling owners ahead of their certificates' expiry.
+    pub fn expiry_notices(&self) -> &ExpiryNotices {
+        &self.expiry_notices
     }
 
     /// A product (possibly cached for a moment, see [`ProductCache`]), or the refusal
@@ -256,6 +283,15 @@ impl Ledger {
     pub async fn commit(&self, changes: Changes) -> Result<(), ServiceError> {
         self.store.commit(changes).await.map_err(ServiceError::from)
     }
+}
+
+/// A text message to a handset, with a fresh message id.
+pub(crate) fn sms_to(to: &str, text: String) -> OutboxMessage {
+    OutboxMessage::Sms(SmsNotice {
+        message_id: uuid::Uuid::now_v7().to_string(),
+        to: to.to_owned(),
+        text,
+    })
 }
 
 /// True when an error is a lost race worth re-reading for.

@@ -25,6 +25,7 @@ pub mod policy;
 pub mod product_cache;
 pub mod purchase;
 pub mod quotes;
+mod reads;
 pub mod reconcile;
 pub mod redemption;
 pub mod refund;
@@ -39,9 +40,10 @@ pub mod wallet;
 
 pub use audit::{AuditReport, audit};
 pub use error::{Refusal, ServiceError};
+pub use expiry_notice::ExpiryNotices;
 pub use ledger::{Ledger, PaymentRails};
 pub use policy::Policy;
-pub use redemption::{BalanceView, RedeemRequest, RedemptionOutcome};
+pub use redemption::{BalanceView, RedeemRequest, RedemptionOutcome, Redemptions};
 
 /// How often a step re-reads and retries after losing a race.
 pub const MAX_CONFLICT_RETRIES: usize = 16;

@@ -7,16 +7,29 @@
 //! certificate's version guard is what keeps racing redemptions, gifts and refunds from
 //! overspending it.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 use super::certificate_keys::blocked;
 use super::error::{Refusal, ServiceError};
-use super::ledger::{Ledger, is_conflict};
+use super::ledger::{is_conflict, sms_to};
+use super::policy::Policy;
 use crate::domain::{
     Certificate, CertificateCode, CertificateStatus, Event, EventType, JournalEntry, JournalKind,
-    Money, Pin, Redemption, RefusalCode,
+    Money, Notices, OutboxMessage, Pin, PinCipher, Redemption, RefusalCode,
 };
-use crate::ports::Changes;
+use crate::ports::{Changes, Clock, Store};
+
+/// Merchants redeeming, voiding and checking balances. Handed out by
+/// [`Ledger::redemptions`](super::Ledger::redemptions).
+#[derive(Clone)]
+pub struct Redemptions {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    pins: PinCipher,
+    policy: Arc<Policy>,
+}
 
 /// A merchant's request to redeem.
 #[derive(Debug, Clone)]
@@ -65,7 +78,21 @@ pub struct BalanceView {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-impl Ledger {
+impl Redemptions {
+    pub(crate) fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        pins: PinCipher,
+        policy: Arc<Policy>,
+    ) -> Self {
+        Redemptions {
+            store,
+            clock,
+            pins,
+            policy,
+        }
+    }
+
     /// Redeems value from a certificate for a merchant.
     pub async fn redeem(&self, request: &RedeemRequest) -> Result<RedemptionOutcome, ServiceError> {
         // The happy path does not read the idempotency key first: the unique index on
@@ -413,6 +440,26 @@ impl Ledger {
         } else {
             Err(Refusal::new(RefusalCode::InvalidPin, "the PIN is wrong").into())
         }
+    }
+}
+
+impl Redemptions {
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    fn notices(&self) -> Notices {
+        Notices {
+            language: self.policy.language,
+        }
+    }
+
+    fn sms(&self, to: &str, text: String) -> OutboxMessage {
+        sms_to(to, text)
+    }
+
+    async fn commit(&self, changes: Changes) -> Result<(), ServiceError> {
+        self.store.commit(changes).await.map_err(ServiceError::from)
     }
 }
 

@@ -353,15 +353,15 @@ pub async fn start(
     let intake = OrderIntake::new(
         Arc::clone(&config),
         registry,
-        Arc::clone(&ledger.store),
-        ledger.policy.region,
+        Arc::clone(ledger.store()),
+        ledger.region(),
         Arc::clone(&links),
         membership,
     )
     .start();
     let publisher = OutboxPublisher::new(
         Arc::clone(&config),
-        Arc::clone(&ledger.store),
+        Arc::clone(ledger.store()),
         Arc::clone(&links),
     )
     .start();
