@@ -18,7 +18,7 @@ pub async fn delivery_report(
         .get(actix_web::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("text/xml");
-    let response = apply_delivery_report(state.ledger.store.as_ref(), &body, content_type)
+    let response = apply_delivery_report(state.ledger.store().as_ref(), &body, content_type)
         .await
         .map_err(|error| match error {
             ReportError::Malformed(e) => {

@@ -48,7 +48,7 @@ pub(super) fn app_state(
     AppState {
         ledger: Arc::clone(ledger),
         registry: registry.clone(),
-        keys: KeyRing::new(Arc::clone(&ledger.store), settings.admin_token.clone()),
+        keys: KeyRing::new(Arc::clone(ledger.store()), settings.admin_token.clone()),
         metrics,
         probes,
         order_wait: Duration::from_secs(10),

@@ -90,7 +90,7 @@ pub(super) fn start_periodic(
     ];
     if settings.amqp_url.is_none() && settings.delivery {
         workers.push(
-            EventLogRelay::new(Arc::clone(&ledger.store), Duration::from_millis(200))
+            EventLogRelay::new(Arc::clone(ledger.store()), Duration::from_millis(200))
                 .start()
                 .recipient(),
         );

@@ -54,27 +54,27 @@ pub struct Ledger {
     /// Persistence. Callers outside the core use [`Ledger::store`] or a named read
     /// method; the field stays `pub` only until `src/startup.rs` and `src/delivery/`
     /// (being moved elsewhere) read it through the accessor too.
-    pub store: Arc<dyn Store>,
+    pub(crate) store: Arc<dyn Store>,
     /// Payment rails.
     pub(crate) rails: PaymentRails,
     /// Time.
-    pub clock: Arc<dyn Clock>,
+    pub(crate) clock: Arc<dyn Clock>,
     /// PIN encryption.
     pub(crate) pins: PinCipher,
     /// Deployment rules. Callers outside the core use the named reads ([`Ledger::region`]
     /// and the like); the field stays `pub` only until `src/startup.rs` (being split
     /// elsewhere) reads the region through [`Ledger::region`].
-    pub policy: Policy,
+    pub(crate) policy: Policy,
     /// An external content provider for extras the contents database lacks.
-    pub content_source: Option<Arc<dyn crate::ports::ContentSource>>,
+    pub(crate) content_source: Option<Arc<dyn crate::ports::ContentSource>>,
     /// Products read recently (see [`ProductCache`]).
     products: ProductCache,
     /// Groups the inserts of new orders (see [`OrderRecorder`]).
     pub(crate) recorder: Arc<OrderRecorder>,
     /// The bank-transfer rail refunds fall back to when the carrier refuses them.
-    pub payout: Option<Arc<dyn crate::ports::PayoutRail>>,
+    pub(crate) payout: Option<Arc<dyn crate::ports::PayoutRail>>,
     /// The carrier's points, for refunds taken as points.
-    pub points: Option<Arc<dyn crate::ports::PointsRail>>,
+    pub(crate) points: Option<Arc<dyn crate::ports::PointsRail>>,
     /// Merchants redeeming (see [`Redemptions`]).
     redemptions: Redemptions,
     /// Pre-expiry notices (see [`ExpiryNotices`]).
