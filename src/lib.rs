@@ -6,15 +6,15 @@
 //! subcommands live in [`commands`].
 #![forbid(unsafe_code)]
 
-pub mod bench;
+pub(crate) mod bench;
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod config_sources;
-pub mod http;
-pub mod rails;
-pub mod refund_config;
-pub mod secret_key;
+pub(crate) mod config_sources;
+pub(crate) mod http;
+pub(crate) mod rails;
+pub(crate) mod refund_config;
+pub(crate) mod secret_key;
 pub mod startup;
 pub mod telemetry;
-pub mod web;
+pub(crate) mod web;
