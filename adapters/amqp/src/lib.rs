@@ -71,13 +71,13 @@
 //! partitions (and unacked orders) are taken over after the member timeout.
 #![forbid(unsafe_code)]
 
-pub mod assignment;
+pub(crate) mod assignment;
 pub mod bench;
 pub mod connection;
-pub mod intake;
-pub mod membership;
-pub mod publisher;
-pub mod retry;
+pub(crate) mod intake;
+pub(crate) mod membership;
+pub(crate) mod publisher;
+pub(crate) mod retry;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod topology;

@@ -19,13 +19,13 @@
 //! [`PaymentRail`]: giftgate_actors::ports::PaymentRail
 #![forbid(unsafe_code)]
 
-pub mod client;
-pub mod config;
-pub mod correlator;
-pub mod error;
-pub mod points;
-pub mod retry;
-pub mod sim;
+pub(crate) mod client;
+pub(crate) mod config;
+pub(crate) mod correlator;
+pub(crate) mod error;
+pub(crate) mod points;
+pub(crate) mod retry;
+pub(crate) mod sim;
 pub mod wire;
 
 pub use client::OneApiBilling;

@@ -14,7 +14,7 @@ pub mod mms;
 pub mod mo_intake;
 pub mod relay;
 pub mod reports;
-pub mod retry;
+pub(crate) mod retry;
 pub mod smpp_events;
 pub mod sms;
 

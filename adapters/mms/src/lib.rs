@@ -15,13 +15,13 @@
 //! - [`bench`](mod@bench): throughput and rendering-cost measurements.
 #![forbid(unsafe_code)]
 
-pub mod barcode;
+pub(crate) mod barcode;
 pub mod bench;
 pub mod content;
-pub mod mm7;
+pub(crate) mod mm7;
 pub mod package;
 mod raster;
-pub mod sim;
+pub(crate) mod sim;
 mod smil;
 
 pub use barcode::{BarcodeError, code128_png, code128_svg, qr_png, qr_svg};

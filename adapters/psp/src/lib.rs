@@ -36,10 +36,10 @@
 //! [`PaymentRail`]: giftgate_actors::ports::PaymentRail
 #![forbid(unsafe_code)]
 
-pub mod client;
-pub mod retry;
-pub mod sim;
-pub mod transfer;
+pub(crate) mod client;
+pub(crate) mod retry;
+pub(crate) mod sim;
+pub(crate) mod transfer;
 pub mod wire;
 
 pub use client::{PspClient, PspConfig, PspError};

@@ -16,8 +16,6 @@ use tokio::time::Instant;
 
 use crate::encoding::{Alphabet, EncodingError, gsm7, ksc5601, ucs2};
 
-/// Most parts a concatenated message can have (the UDH counts them in one octet).
-pub const MAX_PARTS: usize = 255;
 /// User data octets in one short message.
 const USER_DATA_OCTETS: usize = 140;
 /// Length of the UDH with one 8-bit-reference concatenation element (UDHL included).
@@ -307,6 +305,7 @@ impl<K: Eq + Hash + Clone, T> Reassembler<K, T> {
     }
 
     /// Messages still waiting for parts.
+    #[cfg(test)]
     pub fn pending_count(&self) -> usize {
         self.pending.len()
     }

@@ -20,15 +20,15 @@ mod config;
 pub mod encoding;
 mod error;
 pub mod frame;
-pub mod message_id;
-pub mod mo;
+pub(crate) mod message_id;
+pub(crate) mod mo;
 pub mod pdu;
 pub mod receipt;
-pub mod retry;
-pub mod sim;
-pub mod status;
-pub mod throttle;
-pub mod window;
+pub(crate) mod retry;
+pub(crate) mod sim;
+pub(crate) mod status;
+pub(crate) mod throttle;
+pub(crate) mod window;
 
 use serde::{Deserialize, Serialize};
 

@@ -70,6 +70,7 @@ impl<J: Copy> Window<J> {
     }
 
     /// Outstanding submits.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.outstanding.len()
     }

@@ -2,28 +2,12 @@
 //! 1xxx success, 2xxx client errors (permanent: the same request will fail again),
 //! 3xxx server errors and 4xxx service errors (temporary: retried).
 
-/// Success.
-pub const SUCCESS: u16 = 1000;
-/// Partial success (some recipients accepted).
-pub const PARTIAL_SUCCESS: u16 = 1100;
-/// Client error.
-pub const CLIENT_ERROR: u16 = 2000;
-/// Address error.
-pub const ADDRESS_ERROR: u16 = 2002;
 /// Multimedia content refused (e.g. too large).
 pub const CONTENT_REFUSED: u16 = 2004;
 /// Message format corrupt.
 pub const MESSAGE_FORMAT_CORRUPT: u16 = 2007;
 /// Server error.
 pub const SERVER_ERROR: u16 = 3000;
-/// Improper identification (authentication failed).
-pub const IMPROPER_IDENTIFICATION: u16 = 4001;
-/// Unsupported version.
-pub const UNSUPPORTED_VERSION: u16 = 4002;
-/// Validation error.
-pub const VALIDATION_ERROR: u16 = 4004;
-/// Service unavailable.
-pub const SERVICE_UNAVAILABLE: u16 = 4006;
 
 /// What a status code means for the request that got it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -93,6 +93,7 @@ pub fn is_gsm(text: &str) -> bool {
 }
 
 /// The number of septets `text` needs, or `None` if it is not GSM 03.38.
+#[cfg(test)]
 pub fn septet_len(text: &str) -> Option<usize> {
     text.chars().map(septets_of).sum()
 }

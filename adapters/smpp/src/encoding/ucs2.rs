@@ -14,6 +14,7 @@ pub fn encode(text: &str) -> Vec<u8> {
 }
 
 /// The UTF-16 code units of `text` (what a UCS2 part is measured in).
+#[cfg(test)]
 pub fn unit_len(text: &str) -> usize {
     text.encode_utf16().count()
 }
