@@ -144,7 +144,11 @@ impl Gateway {
         self.smpp_events.stop().await;
         // What the dispatchers claimed and did not finish is due again at once, for the
         // instances that stay (not after the claim lease).
-        if let Err(error) = self.claims.hand_back_all(self.ledger.store().as_ref()).await {
+        if let Err(error) = self
+            .claims
+            .hand_back_all(self.ledger.store().as_ref())
+            .await
+        {
             tracing::warn!(%error, "claimed outbox entries wait for their lease to run out");
         }
         if let Some(simulator) = self.smsc_simulator {
