@@ -72,9 +72,8 @@ pub async fn submit_order(
 
 async fn check_references(state: &AppState, order: &Order) -> Result<(), ApiError> {
     let spec = match &order.kind {
-        OrderKind::Purchase {
-            product_id, gift, ..
-        } => {
+        OrderKind::Purchase(purchase) => {
+            let product_id = &purchase.product_id;
             if state.ledger.product(product_id).await?.is_none() {
                 return Err(ApiError::new(
                     actix_web::http::StatusCode::NOT_FOUND,
@@ -82,9 +81,9 @@ async fn check_references(state: &AppState, order: &Order) -> Result<(), ApiErro
                     format!("no product {product_id}"),
                 ));
             }
-            gift.as_ref()
+            purchase.gift.as_ref()
         }
-        OrderKind::Gift { spec, .. } => Some(spec),
+        OrderKind::Gift(gift) => Some(&gift.spec),
         _ => None,
     };
     for extra in spec.map(|s| s.extras.as_slice()).unwrap_or_default() {

@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use giftgate_actors::actors::{Dispatch, SessionCommand, SessionReply};
 use giftgate_actors::domain::{
-    Certificate, ContentId, Format, GiftState, Order, OrderId, OrderKind, OrderStatus,
+    Certificate, ContentId, Format, GiftAnswer, GiftState, Order, OrderId, OrderKind, OrderStatus,
 };
 use giftgate_actors::service::orders::OrderMeta;
 use maud::{Markup, html};
@@ -147,13 +147,13 @@ pub async fn answer(
     }
     let accept = answer == "accept";
     let kind = if accept {
-        OrderKind::Accept {
+        OrderKind::Accept(GiftAnswer {
             gift_id: gift.id.clone(),
-        }
+        })
     } else {
-        OrderKind::Reject {
+        OrderKind::Reject(GiftAnswer {
             gift_id: gift.id.clone(),
-        }
+        })
     };
     // One order per gift and answer: a double tap is the same order, answered once.
     let order = Order {

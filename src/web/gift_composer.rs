@@ -205,7 +205,7 @@ pub async fn place_gift(
 
 fn recipient(order: &Order) -> giftgate_actors::domain::Msisdn {
     match &order.kind {
-        giftgate_actors::domain::OrderKind::Gift { spec, .. } => spec.to.clone(),
+        giftgate_actors::domain::OrderKind::Gift(gift) => gift.spec.to.clone(),
         _ => order.msisdn.clone(),
     }
 }

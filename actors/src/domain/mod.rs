@@ -31,7 +31,10 @@ pub use ids::{ConfirmationId, ContentId, GiftId, OrderId, ProductId};
 pub use money::{Currency, Money, MoneyError};
 pub use msisdn::{Msisdn, Region};
 pub use notice::{Language, Notices};
-pub use order::{GiftSpec, Order, OrderError, OrderKind, Settlement};
+pub use order::{
+    GiftAnswer, GiftOrder, GiftSpec, Order, OrderError, OrderKind, PurchaseOrder, RefundOrder,
+    Settlement,
+};
 pub use page_link::{LinkKind, LinkToken, PageLink};
 pub use pin::{Pin, PinCipher, SEALED_PREFIX, mask_account};
 pub use records::*;

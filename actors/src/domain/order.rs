@@ -58,53 +58,68 @@ pub struct GiftSpec {
     pub confirm: bool,
 }
 
-/// What an order asks for.
+/// A purchase order's fields: buy certificates (optionally straight as a gift).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PurchaseOrder {
+    /// The catalog product.
+    pub product_id: ProductId,
+    /// 1 to 10 certificates.
+    pub quantity: u32,
+    /// How it is paid.
+    pub settlement: Settlement,
+    /// Buy straight as a gift.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift: Option<GiftSpec>,
+}
+
+/// A gift order's fields: gift certificates the subscriber holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GiftOrder {
+    /// The certificates to give.
+    pub certificate_codes: Vec<CertificateCode>,
+    /// To whom, and what goes with them.
+    #[serde(flatten)]
+    pub spec: GiftSpec,
+}
+
+/// An accept or reject order's fields: the transferee's answer to a gift.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GiftAnswer {
+    /// The gift.
+    pub gift_id: GiftId,
+}
+
+/// A refund order's fields: refund a certificate through the way it was paid (or as
+/// carrier points).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefundOrder {
+    /// The certificate.
+    pub certificate_code: CertificateCode,
+    /// `"to": "points"`: credited to the holder's carrier points instead (an expired
+    /// balance is then paid in full).
+    #[serde(
+        rename = "to",
+        skip_serializing_if = "is_false",
+        serialize_with = "points_target"
+    )]
+    pub to_points: bool,
+}
+
+/// What an order asks for; each kind carries its fields as one struct, so a step
+/// matches the kind once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum OrderKind {
     /// Buy certificates (optionally straight as a gift).
-    Purchase {
-        /// The catalog product.
-        product_id: ProductId,
-        /// 1 to 10 certificates.
-        quantity: u32,
-        /// How it is paid.
-        settlement: Settlement,
-        /// Buy straight as a gift.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        gift: Option<GiftSpec>,
-    },
+    Purchase(PurchaseOrder),
     /// Gift certificates the subscriber holds.
-    Gift {
-        /// The certificates to give.
-        certificate_codes: Vec<CertificateCode>,
-        /// To whom, and what goes with them.
-        #[serde(flatten)]
-        spec: GiftSpec,
-    },
+    Gift(GiftOrder),
     /// The transferee accepts a gift.
-    Accept {
-        /// The gift.
-        gift_id: GiftId,
-    },
+    Accept(GiftAnswer),
     /// The transferee rejects a gift; it returns to the giver.
-    Reject {
-        /// The gift.
-        gift_id: GiftId,
-    },
+    Reject(GiftAnswer),
     /// Refund a certificate through the way it was paid (or as carrier points).
-    Refund {
-        /// The certificate.
-        certificate_code: CertificateCode,
-        /// `"to": "points"`: credited to the holder's carrier points instead (an expired
-        /// balance is then paid in full).
-        #[serde(
-            rename = "to",
-            skip_serializing_if = "is_false",
-            serialize_with = "points_target"
-        )]
-        to_points: bool,
-    },
+    Refund(RefundOrder),
 }
 
 fn is_false(value: &bool) -> bool {
@@ -120,11 +135,11 @@ impl OrderKind {
     /// The order type as written in the schema and used as AMQP routing key.
     pub fn type_name(&self) -> &'static str {
         match self {
-            OrderKind::Purchase { .. } => "purchase",
-            OrderKind::Gift { .. } => "gift",
-            OrderKind::Accept { .. } => "accept",
-            OrderKind::Reject { .. } => "reject",
-            OrderKind::Refund { .. } => "refund",
+            OrderKind::Purchase(_) => "purchase",
+            OrderKind::Gift(_) => "gift",
+            OrderKind::Accept(_) => "accept",
+            OrderKind::Reject(_) => "reject",
+            OrderKind::Refund(_) => "refund",
         }
     }
 }
@@ -178,26 +193,26 @@ impl Order {
             .map_err(|e| OrderError::new("invalid_order_id", e.to_string()))?;
         let msisdn = fields.msisdn("msisdn")?;
         let kind = match fields.string("type")? {
-            "purchase" => OrderKind::Purchase {
+            "purchase" => OrderKind::Purchase(PurchaseOrder {
                 product_id: fields.product_id()?,
                 quantity: fields.quantity()?,
                 settlement: fields.settlement()?,
                 gift: fields.optional_gift()?,
-            },
-            "gift" => OrderKind::Gift {
+            }),
+            "gift" => OrderKind::Gift(GiftOrder {
                 certificate_codes: fields.certificate_codes()?,
                 spec: fields.gift_spec(object)?,
-            },
-            "accept" => OrderKind::Accept {
+            }),
+            "accept" => OrderKind::Accept(GiftAnswer {
                 gift_id: fields.gift_id()?,
-            },
-            "reject" => OrderKind::Reject {
+            }),
+            "reject" => OrderKind::Reject(GiftAnswer {
                 gift_id: fields.gift_id()?,
-            },
-            "refund" => OrderKind::Refund {
+            }),
+            "refund" => OrderKind::Refund(RefundOrder {
                 certificate_code: fields.certificate_code("certificate_code")?,
                 to_points: fields.refund_to_points()?,
-            },
+            }),
             other => {
                 return Err(OrderError::new(
                     "unknown_order_type",
@@ -445,12 +460,12 @@ mod tests {
         assert_eq!(order.msisdn.as_str(), "+821012345678");
         assert!(matches!(
             order.kind,
-            OrderKind::Purchase {
+            OrderKind::Purchase(PurchaseOrder {
                 quantity: 1,
                 settlement: Settlement::Carrier,
                 gift: None,
                 ..
-            }
+            })
         ));
     }
 
@@ -462,11 +477,11 @@ mod tests {
             "gift":{"to":"01098765432","message":"생일 축하해","extras":["ring-001"]}}),
         )
         .unwrap();
-        let OrderKind::Purchase {
+        let OrderKind::Purchase(PurchaseOrder {
             gift: Some(gift),
             quantity,
             ..
-        } = order.kind
+        }) = order.kind
         else {
             panic!()
         };
@@ -515,7 +530,7 @@ mod tests {
         let good = json!({"order_id":"g","type":"gift","msisdn":"01012345678",
             "certificate_codes":["4111111111111111"],"to":"01098765432","confirm":true});
         let order = parse(good.clone()).unwrap();
-        assert!(matches!(order.kind, OrderKind::Gift { ref spec, .. } if spec.confirm));
+        assert!(matches!(order.kind, OrderKind::Gift(ref gift) if gift.spec.confirm));
         let mut long = good.clone();
         long["message"] = json!("가".repeat(201));
         assert_eq!(parse(long).unwrap_err().code, "message_too_long");
@@ -549,5 +564,31 @@ mod tests {
         let bad = json!({"order_id":"o-5","type":"refund","msisdn":"01012345678",
             "certificate_code":"4111111111111111","to":"moon"});
         assert_eq!(parse(bad).unwrap_err().code, "invalid_refund_target");
+    }
+
+    /// The JSON of one order of every kind, exactly as the schema stores and sends it
+    /// (written from the struct-variant `OrderKind`, before the kinds became structs).
+    #[test]
+    fn every_kind_serializes_to_the_same_text() {
+        let cases = [
+            r#"{"order_id":"o-p1","msisdn":"+821012345678","type":"purchase","product_id":"dept-50000","quantity":1,"settlement":{"method":"carrier"}}"#,
+            r#"{"order_id":"o-p2","msisdn":"+821012345678","type":"purchase","product_id":"book-10000","quantity":2,"settlement":{"method":"card","token":"tok_ok"},"gift":{"to":"+821098765432","message":"생일 축하해","extras":["ring-001"],"confirm":true}}"#,
+            r#"{"order_id":"o-p3","msisdn":"+821012345678","type":"purchase","product_id":"book-10000","quantity":3,"settlement":{"method":"bank","token":"acct_1"},"gift":{"to":"+821098765432","confirm":false}}"#,
+            r#"{"order_id":"o-g1","msisdn":"+821012345678","type":"gift","certificate_codes":["4111111111111111"],"to":"+821098765432","message":"hi","extras":["card-001"],"confirm":false}"#,
+            r#"{"order_id":"o-g2","msisdn":"+821012345678","type":"gift","certificate_codes":["4111111111111111"],"to":"+821098765432","confirm":true}"#,
+            r#"{"order_id":"o-a1","msisdn":"+821098765432","type":"accept","gift_id":"g-1"}"#,
+            r#"{"order_id":"o-r1","msisdn":"+821098765432","type":"reject","gift_id":"g-1"}"#,
+            r#"{"order_id":"o-f1","msisdn":"+821012345678","type":"refund","certificate_code":"4111111111111111"}"#,
+            r#"{"order_id":"o-f2","msisdn":"+821012345678","type":"refund","certificate_code":"4111111111111111","to":"points"}"#,
+        ];
+        for text in cases {
+            let order = Order::from_json(text.as_bytes(), Region::KR).unwrap();
+            assert_eq!(serde_json::to_string(&order).unwrap(), text);
+            assert_eq!(
+                order.to_json(),
+                serde_json::from_str::<Value>(text).unwrap()
+            );
+            assert_eq!(parse(order.to_json()).unwrap(), order);
+        }
     }
 }

@@ -16,8 +16,8 @@ pub use super::gift_returns::GiftReturn;
 use super::ledger::{Ledger, is_conflict};
 use super::orders::StepOutcome;
 use crate::domain::{
-    Certificate, CertificateCode, CertificateStatus, Event, EventType, Gift, GiftId, GiftSpec,
-    GiftState, JournalEntry, JournalKind, MmsNotice, Money, Msisdn, Order, OrderRecord,
+    Certificate, CertificateCode, CertificateStatus, Event, EventType, Gift, GiftId, GiftOrder,
+    GiftSpec, GiftState, JournalEntry, JournalKind, MmsNotice, Money, Msisdn, Order, OrderRecord,
     OutboxMessage, Pin, RefusalCode,
 };
 use crate::ports::{Changes, GiftUpdate};
@@ -28,9 +28,12 @@ impl Ledger {
         &self,
         order: &Order,
         record: &OrderRecord,
-        codes: &[CertificateCode],
-        spec: &GiftSpec,
+        gift: &GiftOrder,
     ) -> Result<StepOutcome, ServiceError> {
+        let GiftOrder {
+            certificate_codes: codes,
+            spec,
+        } = gift;
         if spec.to == order.msisdn {
             return Err(Refusal::new(
                 RefusalCode::InvalidTransferee,

@@ -109,19 +109,11 @@ impl Ledger {
         fresh: bool,
     ) -> Result<OrderRecord, ServiceError> {
         let outcome = match &order.kind {
-            OrderKind::Purchase { .. } => self.purchase(order, &record, fresh).await,
-            OrderKind::Gift {
-                certificate_codes,
-                spec,
-            } => self.gift(order, &record, certificate_codes, spec).await,
-            OrderKind::Accept { gift_id } => self.accept_gift(order, &record, gift_id).await,
-            OrderKind::Reject { gift_id } => self.reject_gift(order, &record, gift_id).await,
-            OrderKind::Refund {
-                certificate_code, ..
-            } => {
-                self.refund_certificate(order, &record, certificate_code)
-                    .await
-            }
+            OrderKind::Purchase(purchase) => self.purchase(order, &record, purchase, fresh).await,
+            OrderKind::Gift(gift) => self.gift(order, &record, gift).await,
+            OrderKind::Accept(answer) => self.accept_gift(order, &record, &answer.gift_id).await,
+            OrderKind::Reject(answer) => self.reject_gift(order, &record, &answer.gift_id).await,
+            OrderKind::Refund(refund) => self.refund_certificate(order, &record, refund).await,
         };
         match outcome {
             Ok(StepOutcome::Done(outcome)) => {

@@ -22,7 +22,7 @@ use super::orders::StepOutcome;
 use super::quotes::CarrierHeadroom;
 use crate::domain::{
     Certificate, CertificateCode, CertificateStatus, Event, EventType, GiftSpec, JournalEntry,
-    JournalKind, Money, Order, OrderKind, OrderRecord, Payment, PaymentState, Pin, Product,
+    JournalKind, Money, Order, OrderRecord, Payment, PaymentState, Pin, Product, PurchaseOrder,
     RefusalCode, Settlement,
 };
 use crate::ports::{Changes, PaymentError, PaymentRequest, PaymentUpdate};
@@ -34,17 +34,15 @@ impl Ledger {
         &self,
         order: &Order,
         record: &OrderRecord,
+        purchase: &PurchaseOrder,
         fresh: bool,
     ) -> Result<StepOutcome, ServiceError> {
-        let OrderKind::Purchase {
+        let PurchaseOrder {
             product_id,
             quantity,
             settlement,
             gift,
-        } = &order.kind
-        else {
-            return Err(Refusal::new(RefusalCode::WrongOrderType, "not a purchase").into());
-        };
+        } = purchase;
         let product = self.product_or_refuse(product_id).await?;
         if let Some(spec) = gift
             && spec.to == order.msisdn

@@ -23,7 +23,7 @@ use super::orders::StepOutcome;
 use super::refund_rules::{OrderUsage, RefundBasis, RefundFallback, refuse_status};
 use crate::domain::{
     Certificate, CertificateCode, CertificateStatus, Event, EventType, JournalEntry, JournalKind,
-    Money, Order, OrderKind, OrderRecord, OutboxMessage, Payment, PaymentState, QueuedRefund,
+    Money, Order, OrderRecord, OutboxMessage, Payment, PaymentState, QueuedRefund, RefundOrder,
     RefusalCode, Settlement,
 };
 use crate::ports::{Changes, PaymentError, PaymentRequest, PaymentUpdate};
@@ -48,8 +48,9 @@ impl Ledger {
         &self,
         order: &Order,
         record: &OrderRecord,
-        code: &CertificateCode,
+        refund: &RefundOrder,
     ) -> Result<StepOutcome, ServiceError> {
+        let code = &refund.certificate_code;
         for _ in 0..super::MAX_CONFLICT_RETRIES {
             let certificate = self
                 .store
@@ -58,11 +59,13 @@ impl Ledger {
                 .ok_or_else(|| not_held(code))?;
             match certificate.status {
                 CertificateStatus::Expired => {
-                    return self.claim_expired(order, record, certificate).await;
+                    return self.claim_expired(order, record, refund, certificate).await;
                 }
                 CertificateStatus::Refunding if certificate.owner == order.msisdn => {
                     let basis = self.resumed_basis(&certificate);
-                    return self.refund_live(order, record, certificate, basis).await;
+                    return self
+                        .refund_live(order, record, refund, certificate, basis)
+                        .await;
                 }
                 _ => {}
             }
@@ -94,7 +97,10 @@ impl Ledger {
                 .policy
                 .refunds
                 .live_refund(&certificate, usage, self.now())?;
-            match self.refund_live(order, record, certificate, basis).await {
+            match self
+                .refund_live(order, record, refund, certificate, basis)
+                .await
+            {
                 // Changed since the rules were applied (a redemption won): decide again.
                 Err(error) if is_conflict(&error) => continue,
                 other => return other,
@@ -178,6 +184,7 @@ impl Ledger {
         &self,
         order: &Order,
         record: &OrderRecord,
+        refund: &RefundOrder,
         certificate: Certificate,
         basis: RefundBasis,
     ) -> Result<StepOutcome, ServiceError> {
@@ -186,7 +193,7 @@ impl Ledger {
         if let Some(queued) = self.still_queued(&code).await? {
             return self.pay_queued(order, record, queued).await;
         }
-        if wants_points(order) {
+        if refund.to_points {
             return match self
                 .credit_refund_points(&code, &order.msisdn, certificate.balance)
                 .await
@@ -426,17 +433,6 @@ impl Via<'_> {
 
 /// The carrier points' name in the journal, events and queue.
 pub(crate) const POINTS: &str = "points";
-
-/// Whether a refund order asks for carrier points.
-pub(crate) fn wants_points(order: &Order) -> bool {
-    matches!(
-        order.kind,
-        OrderKind::Refund {
-            to_points: true,
-            ..
-        }
-    )
-}
 
 /// A certificate the subscriber does not hold (or that does not exist).
 pub(crate) fn not_held(code: &CertificateCode) -> Refusal {

@@ -16,11 +16,11 @@ use serde_json::json;
 use super::error::{Refusal, ServiceError};
 use super::ledger::{Ledger, is_conflict};
 use super::orders::StepOutcome;
-use super::refund::{Via, not_held, refund_request, wants_points};
+use super::refund::{Via, not_held, refund_request};
 use super::refund_rules::{RefundFallback, refuse_status};
 use crate::domain::{
     Certificate, CertificateStatus, Event, EventType, JournalEntry, JournalKind, Money, Msisdn,
-    Order, OrderRecord, OutboxMessage, PaymentState, RefusalCode,
+    Order, OrderRecord, OutboxMessage, PaymentState, RefundOrder, RefusalCode,
 };
 use crate::ports::{Changes, PaymentError, PaymentUpdate};
 
@@ -40,6 +40,7 @@ impl Ledger {
         &self,
         order: &Order,
         record: &OrderRecord,
+        refund: &RefundOrder,
         certificate: Certificate,
     ) -> Result<StepOutcome, ServiceError> {
         // A claim already queued for the fallback rail is paid as queued (its claimant
@@ -47,7 +48,7 @@ impl Ledger {
         if let Some(queued) = self.still_queued(&certificate.code).await? {
             return self.pay_queued(order, record, queued).await;
         }
-        let claim = self.expiry_claim(order, &certificate).await?;
+        let claim = self.expiry_claim(order, refund, &certificate).await?;
         let code = &certificate.code;
         let payment = self
             .store
@@ -63,7 +64,7 @@ impl Ledger {
             )
             .into());
         }
-        if wants_points(order) {
+        if refund.to_points {
             self.credit_refund_points(code, &claim.claimant, claim.paid)
                 .await?;
             return self
@@ -106,6 +107,7 @@ impl Ledger {
     async fn expiry_claim(
         &self,
         order: &Order,
+        refund: &RefundOrder,
         certificate: &Certificate,
     ) -> Result<Claim, ServiceError> {
         let rule = &self.policy.refunds.after_expiry;
@@ -141,7 +143,7 @@ impl Ledger {
             )
             .into());
         }
-        let (paid, kept) = rule.payout(certificate.face_value, lapsed, wants_points(order))?;
+        let (paid, kept) = rule.payout(certificate.face_value, lapsed, refund.to_points)?;
         Ok(Claim {
             claimant: claimant.clone(),
             paid,
