@@ -266,7 +266,7 @@ impl Settings {
 
     /// Reads defaults, the optional TOML file and the `GIFTGATE_*` variables among
     /// `vars`. Text settings keep what was written (`1555`, `0000`): see
-    /// [`config_sources`](crate::config_sources).
+    /// [`config_sources`].
     pub fn load_from(
         file: Option<&Path>,
         vars: impl IntoIterator<Item = (String, String)>,

@@ -4,6 +4,10 @@
 //! This crate is the composition root: configuration, the HTTP API, and the wiring of
 //! the core (`giftgate-actors`) to its adapters (`adapters/*`). The binary's
 //! subcommands live in [`commands`].
+
+// Internal to the workspace (`publish = false`): the docs link private modules on purpose
+// and are read with `cargo doc --document-private-items`.
+#![allow(rustdoc::private_intra_doc_links)]
 #![forbid(unsafe_code)]
 
 pub(crate) mod bench;

@@ -69,6 +69,10 @@
 //! timeout — never consumed twice at once. So each subscriber's orders run one at a time
 //! and in publish order, whichever instance runs them, and a crashed instance's
 //! partitions (and unacked orders) are taken over after the member timeout.
+
+// Internal to the workspace (`publish = false`): the docs link private modules on purpose
+// and are read with `cargo doc --document-private-items`.
+#![allow(rustdoc::private_intra_doc_links)]
 #![forbid(unsafe_code)]
 
 pub(crate) mod assignment;

@@ -17,6 +17,10 @@
 //!   test triggers of CONTRACT.md §7.
 //!
 //! [`PaymentRail`]: giftgate_actors::ports::PaymentRail
+
+// Internal to the workspace (`publish = false`): the docs link private modules on purpose
+// and are read with `cargo doc --document-private-items`.
+#![allow(rustdoc::private_intra_doc_links)]
 #![forbid(unsafe_code)]
 
 pub(crate) mod client;

@@ -6,6 +6,10 @@
 //! MO commands and receipts from the SMPP binds ([`smpp_events`], [`mo_intake`]), the
 //! event log relay used without a broker ([`relay`]), and the external content provider
 //! ([`content_provider`]).
+
+// Internal to the workspace (`publish = false`): the docs link private modules on purpose
+// and are read with `cargo doc --document-private-items`.
+#![allow(rustdoc::private_intra_doc_links)]
 #![forbid(unsafe_code)]
 
 pub mod claims;

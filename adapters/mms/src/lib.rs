@@ -13,6 +13,10 @@
 //!   `SubmitRsp` / `RSErrorRsp` handling with retries, and `DeliveryReportReq` parsing;
 //! - [`sim`]: a strict MMSC simulator speaking MM7 over HTTP, with handset inboxes;
 //! - [`bench`](mod@bench): throughput and rendering-cost measurements.
+
+// Internal to the workspace (`publish = false`): the docs link private modules on purpose
+// and are read with `cargo doc --document-private-items`.
+#![allow(rustdoc::private_intra_doc_links)]
 #![forbid(unsafe_code)]
 
 pub(crate) mod barcode;

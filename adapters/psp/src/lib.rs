@@ -34,6 +34,10 @@
 //! ```
 //!
 //! [`PaymentRail`]: giftgate_actors::ports::PaymentRail
+
+// Internal to the workspace (`publish = false`): the docs link private modules on purpose
+// and are read with `cargo doc --document-private-items`.
+#![allow(rustdoc::private_intra_doc_links)]
 #![forbid(unsafe_code)]
 
 pub(crate) mod client;
